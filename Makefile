@@ -1,0 +1,83 @@
+# kokumin_nenkin — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: help run serve test lint format bench venv migrate demo worker check-deploy lock clean
+
+help:
+	@echo "make run    — set up (venv, packages, database, demo data) and serve on http://$(HOST):$(PORT)"
+	@echo "make test   — the whole test suite (DATABASE_URL selects the database; SQLite by default)"
+	@echo "make lint   — ruff lint + format check, migrations check"
+	@echo "make bench  — the benchmarks (figures go to docs/performance.md)"
+
+# Find a Python >= 3.12: pyenv's choice from .python-version, then python3.13 / python3.12 / python3.
+$(VENV)/bin/python:
+	@set -e; py=""; \
+	cands=""; \
+	if command -v pyenv >/dev/null 2>&1; then cands="$$(pyenv which python 2>/dev/null || true)"; fi; \
+	cands="$$cands python3.13 python3.12 python3"; \
+	for c in $$cands; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then py=$$c; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+	  echo "エラー: Python 3.12 以上が見つかりません。 / No Python >= 3.12 found: install python3.12 (or pyenv install 3.12) and retry." >&2; exit 1; \
+	fi; \
+	echo "Using $$($$py -c 'import sys; print(sys.executable, sys.version.split()[0])')"; \
+	$$py -m venv $(VENV)
+
+$(STAMP): $(VENV)/bin/python requirements.lock pyproject.toml
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.lock
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+run: demo
+	@$(PY) manage.py demo_logins
+	@mkdir -p var; $(PY) manage.py db_worker > var/worker.log 2>&1 & echo $$! > var/worker.pid; \
+	trap 'kill $$(cat var/worker.pid) 2>/dev/null; rm -f var/worker.pid' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+check-deploy: $(STAMP)
+	DJANGO_SETTINGS_MODULE=kokumin_nenkin.settings.prod \
+	SECRET_KEY=$${SECRET_KEY:-ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
+	MY_NUMBER_KEY=$${MY_NUMBER_KEY:-$$(head -c 32 /dev/urandom | base64)} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-nenkin.example.jp} \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+lock: $(VENV)/bin/python
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@{ echo "# Pinned versions: every install is the same. Regenerate with \`make lock\` after changing"; \
+	   echo "# the ranges in pyproject.toml."; $(PIP) freeze --exclude-editable; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BenefitsConfig(AppConfig):
+    """Benefit claims taken in and forwarded to JPS (裁定請求, items 47–55)."""
+
+    name = "benefits"
+    verbose_name = "給付"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ExemptionsConfig(AppConfig):
+    """Premium exemptions and the additional premium (免除・付加, items 16–46)."""
+
+    name = "exemptions"
+    verbose_name = "免除・付加"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class JpsReportingConfig(AppConfig):
+    """Report batches to JPS and the import of its results (進達・処理結果, items 56–60)."""
+
+    name = "jps_reporting"
+    verbose_name = "進達"

@@ -1,0 +1,91 @@
+"""Staff, the offices they work at, and their role.
+
+A staff user is never deleted, only deactivated: audit rows point at staff users and must
+never be rewritten by a cascading foreign key (SECURITY.md, audit layer 3).
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+
+class Office(models.Model):
+    """An office where staff take in forms: 本庁 保険年金課 or one of the 行政センター."""
+
+    code = models.SlugField("事務所コード", max_length=20, unique=True)
+    name = models.CharField("事務所名", max_length=50)
+    is_main = models.BooleanField("本庁", default=False)
+    sort_order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "事務所"
+        verbose_name_plural = "事務所"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """The five duties of PRODUCT.md §1. Each is a Group carrying its permissions."""
+
+    COUNTER = "counter", "窓口担当"
+    SUPERVISOR = "supervisor", "確認担当"
+    REPORT_CLERK = "report_clerk", "進達担当"
+    AUDITOR = "auditor", "監査担当"
+    ADMIN = "admin", "システム管理者"
+
+
+class StaffManager(UserManager["Staff"]):
+    pass
+
+
+class Staff(AbstractUser):
+    """A member of staff of 保険年金課 or a branch office (操作者, item 5 points here)."""
+
+    full_name = models.CharField("氏名", max_length=60, blank=True)
+    office = models.ForeignKey(
+        Office, verbose_name="所属", on_delete=models.PROTECT, null=True, blank=True
+    )
+    role = models.CharField("役割", max_length=20, choices=Role.choices, blank=True)
+    password_changed_at = models.DateTimeField("パスワード変更日時", null=True, blank=True)
+    must_change_password = models.BooleanField("次回ログイン時にパスワード変更", default=True)
+
+    objects = StaffManager()
+
+    class Meta:
+        verbose_name = "職員"
+        verbose_name_plural = "職員"
+        ordering = ["username"]
+        permissions = [
+            ("search_person", "被保険者の検索・閲覧"),
+            ("enter_entry", "届書・申請の受付入力"),
+            ("write_memo", "メモ・相談の記録"),
+            ("print_application", "申請書の印刷"),
+            ("verify_entry", "受付内容の確認（二重確認）"),
+            ("reveal_my_number", "個人番号の表示"),
+            ("report_to_jps", "日本年金機構への進達"),
+            ("import_jps_results", "処理結果の取込"),
+            ("view_audit", "監査ログの閲覧"),
+            ("manage_staff", "職員の管理"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.password_changed_at is None and self.password:
+            self.password_changed_at = timezone.now()
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "role" in update_fields:
+            from .roles import assign_role_group
+
+            assign_role_group(self)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("職員は削除できません。無効化してください。")
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""

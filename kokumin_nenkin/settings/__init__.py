@@ -1,0 +1,1 @@
+"""Settings: `base` holds everything, `dev` / `test` / `prod` change only what differs."""

@@ -1,0 +1,20 @@
+"""The test suite: fast hashing, in-memory mail, demo mode on, same database rules."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-kokumin-nenkin-abcdefghijklmnop")
+os.environ.setdefault("MY_NUMBER_KEY", "dGVzdC1vbmx5LW15LW51bWJlci1rZXktMzItYnl0ZSE=")
+os.environ.setdefault("DEMO_MODE", "true")
+os.environ["DEBUG"] = "false"
+
+from .base import *  # noqa: F403
+from .base import TASKS
+
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WHITENOISE_AUTOREFRESH = True
+TASKS = {**TASKS, "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,15 @@
+"""The office's URL map. Every view declares its access (kokumin_nenkin.accounts.access)."""
+
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("kokumin_nenkin.accounts.urls")),
+]
+
+handler403 = "kokumin_nenkin.views.error_403"
+handler404 = "kokumin_nenkin.views.error_404"
+handler500 = "kokumin_nenkin.views.error_500"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class QualificationsConfig(AppConfig):
+    """Person register, qualification file, memos and reissues (資格管理, items 1–15, 61–66)."""
+
+    name = "qualifications"
+    verbose_name = "資格管理"

@@ -1,0 +1,66 @@
+"""The cast of staff every test can log in as, and a real two-step login through HTTP."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kokumin_nenkin.accounts.models import Office, Role, Staff
+from kokumin_nenkin.accounts.totp import current_code, demo_key_for
+
+PASSWORD = "Kumagaya-Test-Pass-2026"
+
+# name → (role, office code)
+CAST = {
+    "madoguchi": (Role.COUNTER, "honcho"),
+    "oosato": (Role.COUNTER, "oosato"),
+    "kakunin": (Role.SUPERVISOR, "honcho"),
+    "kakunin2": (Role.SUPERVISOR, "honcho"),
+    "shintatsu": (Role.REPORT_CLERK, "honcho"),
+    "kansa": (Role.AUDITOR, "honcho"),
+    "kanri": (Role.ADMIN, "honcho"),
+}
+
+
+def make_staff(username: str, role: str, office_code: str = "honcho", **extra) -> Staff:
+    user = Staff.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        full_name=f"{username} テスト",
+        role=role,
+        office=Office.objects.get(code=office_code),
+        must_change_password=False,
+        **extra,
+    )
+    TOTPDevice.objects.create(user=user, name="test", key=demo_key_for(username), confirmed=True)
+    return user
+
+
+def totp_for(user: Staff) -> str:
+    return current_code(user.totpdevice_set.get())
+
+
+def login(client: Client, user: Staff, password: str = PASSWORD) -> Client:
+    """Log in the way a person does: password, then the current TOTP code."""
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": password}
+    )
+    assert response.status_code == 302, "password step failed"
+    response = client.post(reverse("accounts:otp"), {"token": totp_for(user)})
+    assert response.status_code == 302, "second-factor step failed"
+    return client
+
+
+@pytest.fixture
+def cast(db) -> dict[str, Staff]:
+    return {name: make_staff(name, role, office) for name, (role, office) in CAST.items()}
+
+
+@pytest.fixture
+def client_for(cast):
+    """client_for("kakunin") → a Client logged in with both factors as that cast member."""
+
+    def _client(name: str) -> Client:
+        return login(Client(), cast[name])
+
+    return _client
