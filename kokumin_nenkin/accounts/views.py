@@ -9,6 +9,7 @@ from django_otp import match_token
 
 from .access import otp_pending, public
 from .forms import OTP_FAILED, LoginForm, OtpForm
+from .signals import second_factor_failed, second_factor_passed
 
 NEXT_KEY = "kn_next"
 
@@ -51,10 +52,12 @@ def otp_view(request):
         device = match_token(request.user, form.cleaned_data["token"].strip())
         if device is None:
             form.add_error("token", OTP_FAILED)
+            second_factor_failed.send(sender=otp_view, request=request, user=request.user)
         else:
             next_url = request.session.pop(NEXT_KEY, None)
             otp_login(request, device)
             request.session.cycle_key()  # a new id once both factors are passed
+            second_factor_passed.send(sender=otp_view, request=request, user=request.user)
             return redirect(next_url or "home")
     return render(
         request, "accounts/otp.html", {"form": form, "has_device": has_device, "bare": True}

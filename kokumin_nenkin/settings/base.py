@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "kokumin_nenkin.accounts.middleware.StaffAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -68,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kokumin_nenkin.context_processors.office_shell",
             ],
+            "builtins": ["kokumin_nenkin.wareki.templatetags"],
         },
     },
 ]
@@ -139,6 +141,9 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Reverse proxies whose X-Forwarded-For is believed (CIDR list). Nobody else's is.
+TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
 
 # The city this installation serves (全国地方公共団体コード with its check digit).
 CITY_NAME = env.str("CITY_NAME", default="熊谷市")

@@ -1,0 +1,93 @@
+"""Identifier validation in one place: 個人番号, 基礎年金番号, 全国地方公共団体コード.
+
+Check-digit rules from DOMAIN_RULES.md §5. Every function accepts full-width digits and the
+usual separators (hyphen, space), and the validators raise Japanese ValidationErrors.
+"""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+_SEPARATORS = re.compile(r"[\s\-‐－―ー]")
+
+
+def digits_only(text: str) -> str:
+    """NFKC (full-width → ASCII) and drop hyphens and spaces: '１２３４－５６' → '123456'."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+# --- 個人番号 ---------------------------------------------------------------------------------
+_MY_NUMBER_WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def my_number_check_digit(first11: str) -> int:
+    r = sum(int(c) * w for c, w in zip(first11, _MY_NUMBER_WEIGHTS, strict=True)) % 11
+    return 0 if r <= 1 else 11 - r
+
+
+def is_valid_my_number(text: str) -> bool:
+    n = digits_only(text)
+    return bool(re.fullmatch(r"\d{12}", n)) and my_number_check_digit(n[:11]) == int(n[11])
+
+
+def validate_my_number(text: str) -> str:
+    """Returns the 12 digits, or raises a Japanese error (the number itself is never echoed)."""
+    n = digits_only(text)
+    if not re.fullmatch(r"\d{12}", n):
+        raise ValidationError("個人番号は12桁の数字で入力してください。", code="my_number_format")
+    if my_number_check_digit(n[:11]) != int(n[11]):
+        raise ValidationError(
+            "個人番号の検査用数字（最後の1桁）が一致しません。入力を確認してください。",
+            code="my_number_check_digit",
+        )
+    return n
+
+
+def mask_my_number(n: str | None) -> str:
+    """Masked for the screen: nothing of the number is shown but that one exists."""
+    return "＊＊＊＊ ＊＊＊＊ ＊＊＊＊" if n else ""
+
+
+# --- 基礎年金番号 -------------------------------------------------------------------------------
+def normalise_basic_pension_number(text: str) -> str:
+    """'1234567890', '１２３４－５６７８９０' → '1234-567890'. Raises if malformed."""
+    n = digits_only(text)
+    if not re.fullmatch(r"\d{10}", n):
+        raise ValidationError(
+            "基礎年金番号は4桁の記号と6桁の番号で入力してください（例: 1234-567890）。",
+            code="basic_pension_number_format",
+        )
+    return f"{n[:4]}-{n[4:]}"
+
+
+def is_valid_basic_pension_number(text: str) -> bool:
+    try:
+        normalise_basic_pension_number(text)
+    except ValidationError:
+        return False
+    return True
+
+
+# --- 全国地方公共団体コード ----------------------------------------------------------------------
+_MUNI_WEIGHTS = (6, 5, 4, 3, 2)
+
+
+def municipality_check_digit(first5: str) -> int:
+    r = sum(int(c) * w for c, w in zip(first5, _MUNI_WEIGHTS, strict=True)) % 11
+    return (11 - r) % 10
+
+
+def is_valid_municipality_code(text: str) -> bool:
+    n = digits_only(text)
+    return bool(re.fullmatch(r"\d{6}", n)) and municipality_check_digit(n[:5]) == int(n[5])
+
+
+def validate_municipality_code(text: str) -> str:
+    n = digits_only(text)
+    if not is_valid_municipality_code(n):
+        raise ValidationError(
+            "市区町村コードは検査用数字を含む6桁で入力してください（例: 112020）。",
+            code="municipality_code",
+        )
+    return n

@@ -1,0 +1,40 @@
+"""A form field that accepts 和暦 or 西暦 and shows the Japanese error next to the field."""
+
+from datetime import date
+
+from django import forms
+
+from . import WarekiError, format_date, parse
+
+HELP = "和暦・西暦どちらでも入力できます（例: R6.12.24、令和6年12月24日、2024-12-24）"
+
+
+class WarekiDateInput(forms.TextInput):
+    def format_value(self, value):
+        if isinstance(value, date):
+            return format_date(value)
+        return super().format_value(value)
+
+
+class WarekiDateField(forms.Field):
+    widget = WarekiDateInput
+    default_error_messages = {"required": "日付を入力してください。"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", HELP)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "text", "autocomplete": "off", "placeholder": "R6.12.24"})
+        return attrs
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return parse(str(value))
+        except WarekiError as exc:
+            raise forms.ValidationError(str(exc), code="invalid_date") from None

@@ -1,0 +1,21 @@
+"""Template filters, available in every template (TEMPLATES builtins):
+
+{{ person.birth_date|wareki }}        → 昭和55年4月1日
+{{ entry.effective_date|wareki_short }} → S55.4.1
+"""
+
+from django import template
+
+from . import format_date, format_short
+
+register = template.Library()
+
+
+@register.filter
+def wareki(value):
+    return format_date(value) if value else ""
+
+
+@register.filter
+def wareki_short(value):
+    return format_short(value) if value else ""

@@ -1,0 +1,114 @@
+"""和暦: DOMAIN_RULES.md §6 and test vector 7, table-driven."""
+
+from datetime import date
+
+import pytest
+from django import forms
+from django.template import Context, Template
+
+from kokumin_nenkin import wareki
+from kokumin_nenkin.wareki.forms import WarekiDateField
+
+
+@pytest.mark.parametrize(
+    "iso,expected",
+    [
+        (date(2019, 4, 30), "平成31年4月30日"),
+        (date(2019, 5, 1), "令和元年5月1日"),
+        (date(1989, 1, 8), "平成元年1月8日"),
+        (date(1989, 1, 7), "昭和64年1月7日"),
+        (date(1926, 12, 25), "昭和元年12月25日"),
+        (date(1926, 12, 24), "大正15年12月24日"),
+        (date(1912, 7, 30), "大正元年7月30日"),
+        (date(1912, 7, 29), "明治45年7月29日"),
+        (date(2024, 12, 24), "令和6年12月24日"),
+    ],
+)
+def test_format(iso, expected):
+    assert wareki.format_date(iso) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("令和6年12月24日", date(2024, 12, 24)),
+        ("令和元年5月1日", date(2019, 5, 1)),
+        ("R6.12.24", date(2024, 12, 24)),
+        ("R06/12/24", date(2024, 12, 24)),
+        ("r6.12.24", date(2024, 12, 24)),
+        ("S55.4.1", date(1980, 4, 1)),
+        ("H31-4-30", date(2019, 4, 30)),
+        ("2024-12-24", date(2024, 12, 24)),
+        ("2024/12/24", date(2024, 12, 24)),
+        ("20241224", date(2024, 12, 24)),
+        ("２０２４－１２－２４", date(2024, 12, 24)),
+        ("Ｒ６．１２．２４", date(2024, 12, 24)),
+        ("令和６年１２月２４日", date(2024, 12, 24)),
+        (" 昭和 55 年 4 月 1 日 ", date(1980, 4, 1)),
+    ],
+)
+def test_parse(text, expected):
+    assert wareki.parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("平成31年5月1日", "令和元年5月1日の誤り"),
+        ("令和1年4月30日", "平成31年4月30日の誤り"),
+        ("昭和64年1月8日", "平成元年1月8日の誤り"),
+        ("R6.2.30", "という日付はありません"),
+        ("2023-02-29", "という日付はありません"),
+        ("明治1年1月1日", "明治より前"),
+        ("令和0年5月1日", "元年（1年）以上"),
+        ("あした", "日付として読めません"),
+        ("", "日付を入力してください"),
+    ],
+)
+def test_parse_refuses_with_a_japanese_message(text, message):
+    with pytest.raises(wareki.WarekiError, match=message):
+        wareki.parse(text)
+
+
+@pytest.mark.parametrize(
+    "iso,code",
+    [
+        (date(2024, 12, 24), "9061224"),
+        (date(1980, 4, 1), "5550401"),
+        (date(2019, 4, 30), "7310430"),
+    ],
+)
+def test_jps_date_codes_round_trip(iso, code):
+    assert wareki.to_jps_date(iso) == code
+    assert wareki.from_jps_date(code) == iso
+
+
+def test_jps_month_code_and_the_month_an_era_began():
+    assert wareki.to_jps_month(2025, 7) == "90707"
+    assert wareki.to_jps_month(2019, 5) == "90105"
+    assert wareki.format_month(2019, 5) == "令和元年5月"
+    assert wareki.format_month(2019, 4) == "平成31年4月"
+
+
+def test_form_field_shows_the_error_next_to_the_field():
+    class F(forms.Form):
+        birth = WarekiDateField(label="生年月日")
+
+    assert F({"birth": "S55.4.1"}).is_valid()
+    bad = F({"birth": "平成31年5月1日"})
+    assert not bad.is_valid()
+    assert "令和元年5月1日の誤り" in bad.errors["birth"][0]
+
+
+def test_template_filter():
+    html = Template("{{ d|wareki }} / {{ d|wareki_short }}").render(
+        Context({"d": date(1980, 4, 1)})
+    )
+    assert html == "昭和55年4月1日 / S55.4.1"
+
+
+@pytest.mark.parametrize(
+    "d,fy", [(date(2025, 3, 31), 2024), (date(2025, 4, 1), 2025), (date(2025, 12, 31), 2025)]
+)
+def test_fiscal_year(d, fy):
+    assert wareki.fiscal_year(d) == fy
