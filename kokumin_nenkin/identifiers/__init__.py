@@ -52,12 +52,13 @@ def mask_my_number(n: str | None) -> str:
 # --- 基礎年金番号 -------------------------------------------------------------------------------
 def normalise_basic_pension_number(text: str) -> str:
     """'1234567890', '１２３４－５６７８９０' → '1234-567890'. Raises if malformed."""
-    n = digits_only(text)
-    if not re.fullmatch(r"\d{10}", n):
+    n = re.sub(r"[‐－―ー]", "-", unicodedata.normalize("NFKC", text or "")).replace(" ", "")
+    if not re.fullmatch(r"\d{4}-?\d{6}", n):
         raise ValidationError(
             "基礎年金番号は4桁の記号と6桁の番号で入力してください（例: 1234-567890）。",
             code="basic_pension_number_format",
         )
+    n = n.replace("-", "")
     return f"{n[:4]}-{n[4:]}"
 
 
