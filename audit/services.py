@@ -2,17 +2,15 @@
 if the write fails, the change is rolled back with it (fail closed)."""
 
 import json
-import re
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
+from kokumin_nenkin.identifiers import contains_my_number_like
+
 from . import context
 from .models import Action, AuditEvent
-
-# A 12-digit run, also full-width or with separators: a 個人番号 must never enter the log.
-_MY_NUMBER_LIKE = re.compile(r"(?:[0-9０-９][\s\-‐－]?){11}[0-9０-９]")
 
 
 class AuditWriteRefused(ValueError):
@@ -30,7 +28,7 @@ def record(
     """Write one audit event with the actor, office, address and request id of this request."""
     ctx = context.current()
     details = details or {}
-    if _MY_NUMBER_LIKE.search(json.dumps(details, ensure_ascii=False)):
+    if contains_my_number_like(json.dumps(details, ensure_ascii=False)):
         raise AuditWriteRefused("監査ログの詳細に個人番号らしき数字列は記録できません。")
     actor_id = actor.pk if actor is not None else ctx.actor_id
     office_id = ctx.office_id

@@ -44,6 +44,25 @@ def validate_my_number(text: str) -> str:
     return n
 
 
+# A 12-digit run, also full-width or with a separator between digits. Every output (PDF text,
+# CSV, electronic-media file, audit details, log line) is checked with this before it leaves.
+MY_NUMBER_LIKE = re.compile(r"(?<![0-9０-９])(?:[0-9０-９][\s\-‐－]?){11}[0-9０-９](?![0-9０-９])")
+
+
+def find_my_number_like(text: str, allow: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Every 12-digit run in the text (ASCII, full-width, hyphenated or spaced), except runs
+    whose digits are in `allow` — e.g. the 受付番号 (西暦 + 8 digits) printed on the same form."""
+    found = []
+    for match in MY_NUMBER_LIKE.finditer(text or ""):
+        if digits_only(match.group()) not in allow:
+            found.append(match.group())
+    return found
+
+
+def contains_my_number_like(text: str, allow: frozenset[str] | set[str] = frozenset()) -> bool:
+    return bool(find_my_number_like(text, allow))
+
+
 def mask_my_number(n: str | None) -> str:
     """Masked for the screen: nothing of the number is shown but that one exists."""
     return "＊＊＊＊ ＊＊＊＊ ＊＊＊＊" if n else ""

@@ -57,3 +57,26 @@ def test_basic_pension_number_format_refused(text):
 
 def test_the_configured_city_code_is_valid(settings):
     assert ids.is_valid_municipality_code(settings.MUNICIPALITY_CODE)
+
+
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("番号 123456789018 です", True),
+        ("１２３４５６７８９０１８", True),
+        ("1234-5678-9018", True),
+        ("1234 5678 9018", True),
+        ("受付番号 2025000001234", False),  # 13 digits: not a 12-digit run
+        ("基礎年金番号 1234-567890", False),
+        ("電話 048-512-3456", False),
+        ("", False),
+    ],
+)
+def test_my_number_like_scanner(text, found):
+    assert ids.contains_my_number_like(text) is found
+
+
+def test_known_reception_numbers_can_be_allowed():
+    text = "受付番号 202500000123 / 個人番号 123456789018"
+    assert ids.find_my_number_like(text) == ["202500000123", "123456789018"]
+    assert ids.find_my_number_like(text, allow={"202500000123"}) == ["123456789018"]
