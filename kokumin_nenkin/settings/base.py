@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kokumin_nenkin.accounts",
     "kokumin_nenkin.demo",
+    "kokumin_nenkin.imports",
     "audit",
     "qualifications",
     "exemptions",
@@ -144,6 +145,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Reverse proxies whose X-Forwarded-For is believed (CIDR list). Nobody else's is.
 TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
+
+# Largest input file accepted (bytes).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 
 # The city this installation serves (全国地方公共団体コード with its check digit).
 CITY_NAME = env.str("CITY_NAME", default="熊谷市")
