@@ -19,7 +19,7 @@ _COUNTER = frozenset(
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COUNTER: _COUNTER,
     Role.SUPERVISOR: _COUNTER | {"verify_entry", "reveal_my_number"},
-    Role.REPORT_CLERK: frozenset({"report_to_jps", "import_jps_results"}),
+    Role.REPORT_CLERK: frozenset({"report_to_jps", "import_jps_results", "import_city_data"}),
     Role.AUDITOR: frozenset({"view_audit"}),
     Role.ADMIN: frozenset({"manage_staff"}),
 }
