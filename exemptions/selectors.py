@@ -1,0 +1,155 @@
+"""Reads for the exemption screens: the household, incomes, the pre-screening, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from qualifications.models import Person
+
+from .models import (
+    AdditionalPremium,
+    ExemptionApplication,
+    Income,
+    MaternityExemption,
+    Status,
+    StatutoryExemption,
+)
+from .periods import POSTPONEMENT_AGE_LIMIT, month_age_reached
+from .rules import ExemptionClass, PersonIncome, Screening, ScreeningInput, screen
+
+#: States in which a record counts as an exemption held or asked for.
+LIVE_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.REPORTED, Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class HouseholdMember:
+    role: str  # 本人 / 配偶者 / 世帯主
+    person: Person
+    income: Income | None
+
+
+@dataclass(frozen=True)
+class HouseholdView:
+    applicant: HouseholdMember
+    spouse: HouseholdMember | None
+    householder: HouseholdMember | None  # None when the applicant is the householder
+    income_year: int
+
+    @property
+    def members(self) -> list[HouseholdMember]:
+        return [m for m in (self.applicant, self.spouse, self.householder) if m is not None]
+
+
+def spouse_of(person: Person) -> Person | None:
+    if person.spouse_id:
+        return person.spouse
+    return Person.objects.filter(spouse=person).first()
+
+
+def householder_of(person: Person) -> Person | None:
+    """The member of the person's 世帯 marked 世帯主 (the person themself when they are)."""
+    if person.is_householder or person.household_id is None:
+        return person if person.is_householder else None
+    return (
+        Person.objects.filter(household_id=person.household_id, is_householder=True)
+        .order_by("id")
+        .first()
+    )
+
+
+def household_for(person: Person, income_year: int) -> HouseholdView:
+    spouse = spouse_of(person)
+    householder = householder_of(person)
+    if householder is not None and householder.pk in (person.pk, getattr(spouse, "pk", None)):
+        householder = None  # tested once, in its own role
+    people = [p for p in (person, spouse, householder) if p is not None]
+    incomes = {i.person_id: i for i in Income.objects.filter(person__in=people, year=income_year)}
+
+    def member(role: str, p: Person | None) -> HouseholdMember | None:
+        return None if p is None else HouseholdMember(role, p, incomes.get(p.pk))
+
+    applicant = member("本人", person)
+    assert applicant is not None
+    return HouseholdView(
+        applicant, member("配偶者", spouse), member("世帯主", householder), income_year
+    )
+
+
+def _tested(member: HouseholdMember | None, excluded_reason: str = "") -> PersonIncome | None:
+    if member is None:
+        return None
+    income = member.income
+    if income is None:
+        return PersonIncome(member.role, None, excluded_reason=excluded_reason)
+    return PersonIncome(
+        member.role,
+        income.total_income,
+        income.dependents,
+        income.dependent_deduction,
+        income.social_insurance_deduction,
+        special_status=income.special_status,
+        excluded_reason=excluded_reason,
+    )
+
+
+def screening_for(
+    household: HouseholdView,
+    *,
+    first_month: date,
+    student: bool = False,
+    special_reason: str = "",
+) -> Screening:
+    """The pre-screening of the household's stored incomes for a period starting first_month.
+
+    A 失業・天災 special reason excludes the applicant's own income [GK: applicant only]."""
+    under_50 = month_age_reached(household.applicant.person.birth_date, POSTPONEMENT_AGE_LIMIT)
+    applicant = _tested(household.applicant, special_reason)
+    assert applicant is not None
+    return screen(
+        ScreeningInput(
+            first_month=first_month,
+            applicant=applicant,
+            spouse=_tested(household.spouse),
+            householder=_tested(household.householder),
+            student=student,
+            under_50=first_month < under_50,
+        )
+    )
+
+
+def active_exemption_classes(person: Person, month: date) -> set[ExemptionClass]:
+    """The exemptions held (or asked for and not refused) in a month, for the 付加 conflict."""
+    classes: set[ExemptionClass] = set()
+    applications = ExemptionApplication.objects.filter(
+        person=person, status__in=LIVE_STATUSES
+    ).filter(
+        Q(status=Status.APPROVED, approved_start__lte=month, approved_end__gte=month)
+        | (~Q(status=Status.APPROVED) & Q(start_month__lte=month, end_month__gte=month))
+    )
+    classes |= {ExemptionClass(c) for c in applications.values_list("exemption_class", flat=True)}
+    if (
+        StatutoryExemption.objects.filter(
+            person=person, status__in=LIVE_STATUSES, start_month__lte=month
+        )
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
+        .exists()
+    ):
+        classes.add(ExemptionClass.STATUTORY)
+    if MaternityExemption.objects.filter(
+        person=person, status__in=LIVE_STATUSES, start_month__lte=month, end_month__gte=month
+    ).exists():
+        classes.add(ExemptionClass.MATERNITY)
+    return classes
+
+
+def exemption_history(person: Person) -> dict[str, list]:
+    """Every exemption and 付加 record of a person, newest first, for the person page."""
+    return {
+        "applications": list(ExemptionApplication.objects.filter(person=person)),
+        "statutory": list(StatutoryExemption.objects.filter(person=person)),
+        "maternity": list(MaternityExemption.objects.filter(person=person)),
+        "additional": list(AdditionalPremium.objects.filter(person=person)),
+    }

@@ -1,0 +1,377 @@
+"""Every write of the exemptions app: one function per action, each in one transaction with its
+audit event. The verified intake (two-person verification) calls the `*_create` / `*_apply`
+functions when an entry is verified; the JPS report and results import call
+`record_transition` and `exemption_record_decision`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from audit.models import Action
+from audit.services import record
+from qualifications.models import Person, Sex
+
+from . import periods
+from .models import (
+    TRANSITIONS,
+    AdditionalPremium,
+    ExemptionApplication,
+    LifecycleRecord,
+    MaternityExemption,
+    Pregnancy,
+    ProcessingResult,
+    Status,
+    StatusChange,
+    StatutoryExemption,
+    StatutoryReason,
+)
+from .periods import Period, month_of
+from .rules import ExemptionClass, RuleRefused
+from .selectors import active_exemption_classes, household_for, screening_for
+
+
+class TransitionRefused(RuleRefused):
+    pass
+
+
+# --- the lifecycle ----------------------------------------------------------------------------
+@transaction.atomic
+def record_transition[R: LifecycleRecord](
+    record_: R, to: Status | str, *, actor, reason: str = "", changes: dict | None = None
+) -> R:
+    """Move a record to `to` if `TRANSITIONS` allows it; write a history row and an audit event.
+
+    The row is locked first, so two clerks cannot both move it from the same state."""
+    model = type(record_)
+    locked = model.objects.select_for_update().get(pk=record_.pk)
+    to = Status(to)
+    current = Status(locked.status)
+    if to not in TRANSITIONS[current]:
+        allowed = "・".join(Status(s).label for s in sorted(TRANSITIONS[current])) or "なし"
+        raise TransitionRefused(
+            f"「{current.label}」から「{to.label}」には変更できません"
+            f"（変更できる状態: {allowed}）。"
+        )
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+    locked.status = to
+    locked.save()
+    StatusChange.objects.create(
+        record_type=model._meta.label,
+        record_id=locked.pk,
+        person_id=locked.person_id,
+        from_status=current,
+        to_status=to,
+        actor=actor,
+        reason=reason[:200],
+    )
+    record(
+        Action.UPDATE,
+        person=locked.person,
+        target=locked,
+        details={"状態": f"{current.label}→{to.label}", "理由": reason[:200]},
+        actor=actor,
+    )
+    return locked
+
+
+def _new_latest(model: type[LifecycleRecord], person: Person) -> None:
+    """The new row becomes the person's latest (最新フラグ): the previous one steps down."""
+    model.objects.select_for_update().filter(person=person, is_latest=True).update(is_latest=False)
+
+
+def _created(obj: LifecycleRecord, actor, details: dict) -> None:
+    record(Action.CREATE, person=obj.person, target=obj, details=details, actor=actor)
+
+
+# --- 申請免除・納付猶予・学生納付特例 ---
+@transaction.atomic
+def exemption_application_create(
+    *,
+    person: Person,
+    exemption_class: ExemptionClass | str,
+    start: date,
+    end: date,
+    applied_on: date,
+    category: str,
+    actor,
+    accept_lower_class: bool = True,
+    continuing: bool = False,
+    special_reason: str = "",
+    school_name: str = "",
+    receipt_number: str = "",
+) -> ExemptionApplication:
+    """Register an application (受付). `category` is the person's 被保険者種別 code for the
+    period, from the qualification history. Raises RuleRefused with the reason."""
+    exemption_class = ExemptionClass(exemption_class)
+    periods.check_exemption_category(category, exemption_class)
+    period = periods.application_period(exemption_class, start, end, applied_on)
+    if exemption_class == ExemptionClass.POSTPONEMENT:
+        periods.check_postponement_age(person.birth_date, period)
+    if exemption_class == ExemptionClass.STUDENT and not school_name.strip():
+        raise RuleRefused("学生納付特例には学校名が必要です。")
+    year = periods.year_of(exemption_class, period.start)
+    household = household_for(person, periods.income_year_for(exemption_class, year))
+    screening = screening_for(
+        household,
+        first_month=period.start,
+        student=exemption_class == ExemptionClass.STUDENT,
+        special_reason=special_reason,
+    )
+    _new_latest(ExemptionApplication, person)
+    obj = ExemptionApplication.objects.create(
+        person=person,
+        operator=actor,
+        receipt_number=receipt_number,
+        period_year=year,
+        exemption_class=exemption_class,
+        applied_on=applied_on,
+        start_month=period.start,
+        end_month=period.end,
+        accept_lower_class=accept_lower_class,
+        continuing=continuing,
+        special_reason=special_reason,
+        school_name=school_name.strip(),
+        screening_summary="\n".join(screening.lines),
+    )
+    _created(obj, actor, {"免除区分": exemption_class.label, "期間": str(period)})
+    return obj
+
+
+def _inside(period: Period | None, outer: Period, what: str, outer_name: str = "申請期間") -> None:
+    if period is None:
+        return
+    if period.start > period.end:
+        raise RuleRefused(f"{what}の開始が終了より後になっています。")
+    if period.start < outer.start or period.end > outer.end:
+        raise RuleRefused(f"{what}（{period}）が{outer_name}（{outer}）の外にあります。")
+
+
+@transaction.atomic
+def exemption_record_decision(
+    *,
+    application: ExemptionApplication,
+    result: ProcessingResult | str,
+    actor,
+    approved: Period | None = None,
+    rejected: Period | None = None,
+    result_type_code: str = "",
+    reason: str = "",
+) -> ExemptionApplication:
+    """JPS's decision (items 17, 20, 23–26): 承認, 一部承認 (both periods) or 却下."""
+    result = ProcessingResult(result)
+    applied = Period(application.start_month, application.end_month)
+    if result == ProcessingResult.APPROVED and (approved is None or rejected is not None):
+        raise RuleRefused("承認には承認期間のみを指定してください。")
+    if result == ProcessingResult.REJECTED and (rejected is None or approved is not None):
+        raise RuleRefused("却下には却下期間のみを指定してください。")
+    if result == ProcessingResult.PARTLY_APPROVED and (approved is None or rejected is None):
+        raise RuleRefused("一部承認には承認期間と却下期間の両方が必要です。")
+    if result not in (
+        ProcessingResult.APPROVED,
+        ProcessingResult.REJECTED,
+        ProcessingResult.PARTLY_APPROVED,
+    ):
+        raise RuleRefused(f"処理結果「{result.label}」は審査結果として登録できません。")
+    _inside(approved, applied, "承認期間")
+    _inside(rejected, applied, "却下期間")
+    if (
+        approved
+        and rejected
+        and not (approved.end < rejected.start or rejected.end < approved.start)
+    ):
+        raise RuleRefused("承認期間と却下期間が重なっています。")
+    to = Status.REJECTED if result == ProcessingResult.REJECTED else Status.APPROVED
+    return record_transition(
+        application,
+        to,
+        actor=actor,
+        reason=reason or result.label,
+        changes={
+            "result": result,
+            "result_type_code": result_type_code,
+            "approved_start": approved.start if approved else None,
+            "approved_end": approved.end if approved else None,
+            "rejected_start": rejected.start if rejected else None,
+            "rejected_end": rejected.end if rejected else None,
+        },
+    )
+
+
+@transaction.atomic
+def exemption_revoke(
+    *, application: ExemptionApplication, period: Period, actor, reason: str
+) -> ExemptionApplication:
+    """取消 of an approval (on request or after a corrected income): items 27–28."""
+    if application.approved_start is None or application.approved_end is None:
+        raise RuleRefused("承認期間のない申請は取り消せません。")
+    _inside(
+        period, Period(application.approved_start, application.approved_end), "取消期間", "承認期間"
+    )
+    return record_transition(
+        application,
+        Status.REVOKED,
+        actor=actor,
+        reason=reason,
+        changes={
+            "result": ProcessingResult.REVOKED,
+            "revoked_start": period.start,
+            "revoked_end": period.end,
+        },
+    )
+
+
+# --- 法定免除 ---
+@transaction.atomic
+def statutory_exemption_create(
+    *,
+    person: Person,
+    reason: StatutoryReason | str,
+    applies_on: date,
+    notified_on: date,
+    category: str,
+    actor,
+    receipt_number: str = "",
+) -> StatutoryExemption:
+    """免除事由該当届: exempt from the month before the reason arose (items 29, 31, 34)."""
+    periods.check_exemption_category(category, ExemptionClass.STATUTORY)
+    start = periods.statutory_period(applies_on)
+    assert isinstance(start, date)
+    _new_latest(StatutoryExemption, person)
+    obj = StatutoryExemption.objects.create(
+        person=person,
+        operator=actor,
+        receipt_number=receipt_number,
+        reason=StatutoryReason(reason),
+        applies_on=applies_on,
+        start_month=start,
+        notified_on=notified_on,
+    )
+    _created(obj, actor, {"免除理由": obj.get_reason_display(), "始期": periods.show(start)})
+    return obj
+
+
+@transaction.atomic
+def statutory_exemption_end(
+    *, exemption: StatutoryExemption, ended_on: date, end_reason: str, actor
+) -> StatutoryExemption:
+    """免除事由消滅届: exempt until the month the reason ends (items 30, 32, 35)."""
+    locked = StatutoryExemption.objects.select_for_update().get(pk=exemption.pk)
+    if locked.status in (Status.REJECTED, Status.REVOKED):
+        raise RuleRefused(f"「{locked.get_status_display()}」の法定免除は消滅にできません。")
+    if locked.ended_on is not None:
+        raise RuleRefused("この法定免除は既に消滅しています。")
+    period = periods.statutory_period(locked.applies_on, ended_on)
+    assert isinstance(period, Period)
+    locked.ended_on = ended_on
+    locked.end_reason = end_reason
+    locked.end_month = period.end
+    locked.save()
+    record(
+        Action.UPDATE,
+        person=locked.person,
+        target=locked,
+        details={"消滅": periods.show(period.end), "理由": end_reason[:80]},
+        actor=actor,
+    )
+    return locked
+
+
+# --- 産前産後免除 ---
+@transaction.atomic
+def maternity_exemption_create(
+    *,
+    person: Person,
+    due_date: date,
+    multiple: bool,
+    notified_on: date,
+    category: str,
+    actor,
+    receipt_number: str = "",
+) -> MaternityExemption:
+    """産前産後期間の免除届: 4 (or 6) months computed from the due date (items 36–39)."""
+    periods.check_exemption_category(category, ExemptionClass.MATERNITY)
+    if person.sex != Sex.FEMALE:
+        raise RuleRefused("産前産後期間の免除は出産する被保険者本人が届け出るものです。")
+    periods.check_maternity_notification(due_date, notified_on)
+    period = periods.maternity_period(due_date, multiple)
+    _new_latest(MaternityExemption, person)
+    obj = MaternityExemption.objects.create(
+        person=person,
+        operator=actor,
+        receipt_number=receipt_number,
+        due_date=due_date,
+        pregnancy=Pregnancy.MULTIPLE if multiple else Pregnancy.SINGLE,
+        start_month=period.start,
+        end_month=period.end,
+        notified_on=notified_on,
+    )
+    _created(obj, actor, {"期間": str(period)})
+    return obj
+
+
+# --- 付加保険料 ---
+@transaction.atomic
+def additional_premium_apply(
+    *,
+    person: Person,
+    applied_on: date,
+    category: str,
+    actor,
+    join_reason: str = "",
+    national_pension_fund: bool = False,
+    receipt_number: str = "",
+) -> AdditionalPremium:
+    """付加保険料納付申出: from the month of the 申出, never retroactive (items 40–42)."""
+    start = periods.additional_premium_start(applied_on)
+    periods.check_additional_premium(
+        category=category,
+        birth=person.birth_date,
+        applied_on=applied_on,
+        active_exemptions=active_exemption_classes(person, start),
+        national_pension_fund=national_pension_fund,
+    )
+    if AdditionalPremium.objects.filter(
+        person=person,
+        status__in=(Status.RECEIVED, Status.VERIFIED, Status.REPORTED, Status.APPROVED),
+        ceased_on__isnull=True,
+    ).exists():
+        raise RuleRefused("既に付加保険料の申出があります（辞退の届出が先に必要です）。")
+    _new_latest(AdditionalPremium, person)
+    obj = AdditionalPremium.objects.create(
+        person=person,
+        operator=actor,
+        receipt_number=receipt_number,
+        applied_on=applied_on,
+        join_reason=join_reason,
+        applies_on=applied_on,
+    )
+    _created(obj, actor, {"付加": "申出", "始期": periods.show(start)})
+    return obj
+
+
+@transaction.atomic
+def additional_premium_withdraw(
+    *, premium: AdditionalPremium, applied_on: date, reason: str, actor
+) -> AdditionalPremium:
+    """付加保険料納付辞退申出 (items 43–45): it ceases from the day of the 辞退 申出 [GK]."""
+    locked = AdditionalPremium.objects.select_for_update().get(pk=premium.pk)
+    if locked.status in (Status.REJECTED, Status.REVOKED) or locked.ceased_on is not None:
+        raise RuleRefused("この付加保険料の申出は既に終了しています。")
+    if applied_on < locked.applied_on:
+        raise RuleRefused("辞退の申出日が付加保険料の申出日より前になっています。")
+    locked.withdrawal_applied_on = applied_on
+    locked.withdrawal_reason = reason
+    locked.ceased_on = applied_on
+    locked.save()
+    record(
+        Action.UPDATE,
+        person=locked.person,
+        target=locked,
+        details={"付加": "辞退", "非該当": periods.show(month_of(applied_on))},
+        actor=actor,
+    )
+    return locked
