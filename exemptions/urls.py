@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exemptions"
+
+urlpatterns = [
+    path("income/import/", views.income_import, name="income_import"),
+    path("persons/<int:person_id>/household/", views.household_panel, name="household_panel"),
+    path("persons/<int:person_id>/application.pdf", views.application_pdf, name="application_pdf"),
+]

@@ -1,0 +1,162 @@
+"""Exemption screens: the F4 income import, the household and income panel, the application."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.models import Action
+from audit.services import record
+from kokumin_nenkin import wareki
+from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.pdf import render_pdf
+from qualifications.models import Person
+
+from . import periods, services
+from .forms import IncomeImportForm, ScreeningForm
+from .rules import SCREENED_CLASSES, ExemptionClass, RuleRefused
+from .selectors import household_for, screening_for
+
+PANEL_SCREEN = "世帯・所得（免除）"
+
+
+@requires("import_city_data")
+@require_http_methods(["GET", "POST"])
+def income_import(request):
+    result = None
+    form = IncomeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = services.income_import(
+            data=upload.read(),
+            filename=upload.name,
+            encoding=form.cleaned_data["encoding"],
+            actor=request.user,
+        )
+        if result.ok:
+            messages.success(
+                request,
+                f"所得情報を取り込みました（{result.lines:,}行: 新規 {result.created:,}件・"
+                f"更新 {result.updated:,}件）。",
+            )
+            return redirect("exemptions:income_import")
+    status = 400 if result is not None and not result.ok else 200
+    return render(
+        request, "exemptions/income_import.html", {"form": form, "result": result}, status=status
+    )
+
+
+def _context(request, person: Person) -> dict:
+    form = ScreeningForm(request.GET or None)
+    values = form.values()
+    student = values["kind"] == "student"
+    exemption_class = ExemptionClass.STUDENT if student else ExemptionClass.FULL
+    period = periods.year_period(exemption_class, values["year"])
+    income_year = periods.income_year_for(exemption_class, values["year"])
+    household = household_for(person, income_year)
+    screening = None
+    refused = ""
+    try:
+        screening = screening_for(
+            household,
+            first_month=period.start,
+            student=student,
+            special_reason=values["special_reason"],
+        )
+    except RuleRefused as exc:
+        refused = str(exc)
+    return {
+        "person": person,
+        "form": form,
+        "values": values,
+        "student": student,
+        "period": period,
+        "income_year": income_year,
+        "income_year_label": wareki.format_month(income_year, 12).removesuffix("12月"),
+        "household": household,
+        "screening": screening,
+        "refused": refused,
+        "classes": SCREENED_CLASSES,
+    }
+
+
+@requires("enter_entry")
+@require_GET
+def household_panel(request, person_id: int):
+    """At intake: applicant, spouse and householder, each income against each threshold."""
+    person = get_object_or_404(Person.objects.select_related("household"), pk=person_id)
+    context = _context(request, person)
+    for member in context["household"].members:
+        record(
+            Action.VIEW,
+            person=member.person,
+            details={
+                "画面": PANEL_SCREEN,
+                "表示の立場": member.role,
+                "年度": context["values"]["year"],
+                "申請者": person.pk,
+            },
+        )
+    context["rows"] = _rows(context)
+    context["pdf_url"] = (
+        reverse("exemptions:application_pdf", args=[person.pk]) + "?" + request.GET.urlencode()
+    )
+    return render(request, "exemptions/household_panel.html", context)
+
+
+VERDICTS = {True: "○ 該当", False: "× 非該当", None: "？ 要確認"}
+
+
+def _rows(context: dict) -> list[dict]:
+    """One row per class: for each member the threshold and ○ / × / ？, then the verdict."""
+    screening = context["screening"]
+    if screening is None:
+        return []
+    members = context["household"].members
+    rows = []
+    for result in screening.results:
+        checks = {c.role: c for c in result.checks}
+        cells = []
+        for member in members:
+            check = checks.get(member.role)
+            if check is None:
+                cells.append({"text": "—", "title": "審査の対象外"})
+            else:
+                cells.append(
+                    {
+                        "text": f"{check.threshold.amount:,}円 {VERDICTS[check.passed][0]}",
+                        "title": check.line,
+                    }
+                )
+        verdict = VERDICTS[result.allowed] if result.applicable else result.note
+        rows.append({"label": result.label, "cells": cells, "verdict": verdict})
+    return rows
+
+
+@requires("print_application")
+@require_GET
+def application_pdf(request, person_id: int):
+    """申請書の発行: the pre-filled application to sign. No 個人番号 is ever printed."""
+    person = get_object_or_404(Person.objects.select_related("household"), pk=person_id)
+    context = _context(request, person)
+    context["today"] = timezone.localdate()
+    context["twelve"] = range(12)
+    context["city_name"] = settings.CITY_NAME
+    context["title"] = (
+        "国民年金保険料学生納付特例申請書"
+        if context["student"]
+        else "国民年金保険料免除・納付猶予申請書"
+    )
+    pdf = render_pdf("exemptions/application_pdf.html", context)
+    record(
+        Action.PRINT,
+        person=person,
+        details={"帳票": context["title"], "期間": str(context["period"])},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = "student" if context["student"] else "exemption"
+    response["Content-Disposition"] = f'inline; filename="{name}-application.pdf"'
+    return response
