@@ -6,6 +6,7 @@ from django.utils import timezone
 from kokumin_nenkin.imports import ENCODINGS
 
 from .periods import exemption_year_of, month_of, student_year_of
+from .rules import THRESHOLD_SETS
 
 
 class IncomeImportForm(forms.Form):
@@ -23,11 +24,13 @@ KIND_CHOICES = [
     ("student", "学生納付特例（4月〜翌3月）"),
 ]
 SPECIAL_CHOICES = [("", "なし"), ("失業", "失業等による特例"), ("天災", "天災等による特例")]
-YEARS_BACK = 2  # the 2 years 1 month reach-back spans the current year and up to 3 before
 
 
 class ScreeningForm(forms.Form):
-    """Which year and route the counter is looking at; read from the query string."""
+    """Which year and route the counter is looking at; read from the query string.
+
+    Any year with thresholds on file can be looked at (an old year's income matters for a
+    取消 or a correction); the 2 years 1 month limit applies when an application is made."""
 
     kind = forms.ChoiceField(label="申請の種類", choices=KIND_CHOICES, initial="exemption")
     year = forms.TypedChoiceField(label="年度", coerce=int)
@@ -40,7 +43,8 @@ class ScreeningForm(forms.Form):
         today = month_of(timezone.localdate())
         latest = max(exemption_year_of(today), student_year_of(today))
         self.fields["year"].choices = [
-            (y, f"{y}年度（{self._label(y)}）") for y in range(latest, latest - YEARS_BACK - 2, -1)
+            (y, f"{y}年度（{self._label(y)}）")
+            for y in range(latest, THRESHOLD_SETS[0].effective_from.year - 1, -1)
         ]
         self.fields["year"].initial = exemption_year_of(today)
 
