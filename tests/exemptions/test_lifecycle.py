@@ -309,3 +309,38 @@ def test_additional_premium_refused_for_special_voluntary(cast):
             category="5",
             actor=cast["madoguchi"],
         )
+
+
+@pytest.mark.django_db
+def test_the_person_page_block_shows_the_exemption_history(cast):
+    from django.template.loader import render_to_string
+
+    from exemptions.selectors import exemption_history
+
+    person = make_person()
+    actor = cast["madoguchi"]
+    app = new_application(person, actor, Status.REPORTED)
+    exemption_record_decision(
+        application=app,
+        result="3",
+        approved=Period(d(2024, 7, 1), d(2024, 12, 1)),
+        rejected=Period(d(2025, 1, 1), d(2025, 6, 1)),
+        actor=actor,
+    )
+    statutory_exemption_create(
+        person=person,
+        reason="disability",
+        applies_on=d(2025, 8, 2),
+        notified_on=d(2025, 8, 20),
+        category="1",
+        actor=actor,
+    )
+    html = render_to_string("exemptions/_history.html", {"history": exemption_history(person)})
+    assert "令和6年7月〜令和6年12月" in html  # 承認期間
+    assert "令和7年1月〜令和7年6月" in html  # 却下期間
+    assert "一部承認" in html
+    assert "障害基礎年金等の受給（1・2級）" in html and "令和7年7月〜" in html
+    empty = render_to_string(
+        "exemptions/_history.html", {"history": exemption_history(make_person())}
+    )
+    assert "免除・付加の記録はありません" in empty

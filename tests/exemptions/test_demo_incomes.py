@@ -1,0 +1,34 @@
+"""Demo incomes: deterministic, for residents only, never overwriting real rows."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from exemptions.demo import seed_demo_incomes
+from exemptions.models import Income
+from qualifications.models import Person, ResidenceStatus
+
+from .conftest import give_income, make_person
+
+
+@pytest.mark.django_db
+def test_demo_incomes_are_deterministic_and_keep_existing_rows():
+    people = [make_person(given=f"{i}") for i in range(30)]
+    Person.objects.filter(pk=people[0].pk).update(residence_status=ResidenceStatus.DECEASED)
+    give_income(people[1], 2025, 123_000)
+    created = seed_demo_incomes(years=[2025, 2024], seed=7)
+    assert created == 29 + 28
+    assert Income.objects.get(person=people[1], year=2025).total_income == 123_000
+    assert not Income.objects.filter(person=people[0]).exists()
+    first = list(Income.objects.order_by("person", "year").values_list("total_income", flat=True))
+    Income.objects.exclude(person=people[1], year=2025).delete()
+    seed_demo_incomes(years=[2025, 2024], seed=7)
+    again = list(Income.objects.order_by("person", "year").values_list("total_income", flat=True))
+    assert first == again
+    assert len({v for v in again}) > 5  # a spread of incomes, not one figure
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="デモモード"):
+        call_command("seed_demo_incomes")
