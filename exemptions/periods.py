@@ -198,16 +198,16 @@ def check_postponement_age(birth: date, period: Period) -> None:
 
 
 # --- 法定免除 ---
-def statutory_period(arose_on: date, ended_on: date | None = None) -> Period | date:
-    """From the month before the reason arose until the month it ends [MUNI].
+def statutory_start(arose_on: date) -> date:
+    """Exempt from the month before the month the reason arose [MUNI, LAW 89条]."""
+    return add_months(month_of(arose_on), -1)
 
-    Returns the start month alone while the reason still holds."""
-    start = add_months(month_of(arose_on), -1)
-    if ended_on is None:
-        return start
+
+def statutory_period(arose_on: date, ended_on: date) -> Period:
+    """…until the month in which the reason ends [MUNI, LAW 89条]."""
     if ended_on < arose_on:
         raise RuleRefused("消滅（不該当）年月日が該当年月日より前になっています。")
-    return Period(start, month_of(ended_on))
+    return Period(statutory_start(arose_on), month_of(ended_on))
 
 
 # --- 産前産後免除 ---

@@ -34,7 +34,7 @@ from .models import (
     StatutoryReason,
 )
 from .periods import Period, month_of
-from .rules import ExemptionClass, RuleRefused
+from .rules import INCOME_EXCLUDED_REASONS, ExemptionClass, RuleRefused
 from .selectors import active_exemption_classes, household_for, screening_for
 
 
@@ -112,6 +112,8 @@ def exemption_application_create(
     """Register an application (受付). `category` is the person's 被保険者種別 code for the
     period, from the qualification history. Raises RuleRefused with the reason."""
     exemption_class = ExemptionClass(exemption_class)
+    if special_reason not in ("", *INCOME_EXCLUDED_REASONS):
+        raise RuleRefused(f"特例「{special_reason[:10]}」は選べません（失業・天災）。")
     periods.check_exemption_category(category, exemption_class)
     period = periods.application_period(exemption_class, start, end, applied_on)
     if exemption_class == ExemptionClass.POSTPONEMENT:
@@ -243,8 +245,7 @@ def statutory_exemption_create(
 ) -> StatutoryExemption:
     """免除事由該当届: exempt from the month before the reason arose (items 29, 31, 34)."""
     periods.check_exemption_category(category, ExemptionClass.STATUTORY)
-    start = periods.statutory_period(applies_on)
-    assert isinstance(start, date)
+    start = periods.statutory_start(applies_on)
     _new_latest(StatutoryExemption, person)
     obj = StatutoryExemption.objects.create(
         person=person,
@@ -270,7 +271,6 @@ def statutory_exemption_end(
     if locked.ended_on is not None:
         raise RuleRefused("この法定免除は既に消滅しています。")
     period = periods.statutory_period(locked.applies_on, ended_on)
-    assert isinstance(period, Period)
     locked.ended_on = ended_on
     locked.end_reason = end_reason
     locked.end_month = period.end
@@ -356,6 +356,27 @@ def additional_premium_apply(
     )
     _created(obj, actor, {"付加": "申出", "始期": periods.show(start)})
     return obj
+
+
+@transaction.atomic
+def additional_premium_record_decision(
+    *, premium: AdditionalPremium, result: ProcessingResult | str, actor, reason: str = ""
+) -> AdditionalPremium:
+    """JPS's result for a 付加 申出 (item 46): 承認 or 却下."""
+    result = ProcessingResult(result)
+    targets = {
+        ProcessingResult.APPROVED: Status.APPROVED,
+        ProcessingResult.REJECTED: Status.REJECTED,
+    }
+    if result not in targets:
+        raise RuleRefused(f"処理結果「{result.label}」は付加保険料の審査結果として登録できません。")
+    return record_transition(
+        premium,
+        targets[result],
+        actor=actor,
+        reason=reason or result.label,
+        changes={"result": result},
+    )
 
 
 @transaction.atomic

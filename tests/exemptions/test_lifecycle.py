@@ -19,6 +19,7 @@ from exemptions.rules import ExemptionClass, RuleRefused
 from exemptions.services import (
     TransitionRefused,
     additional_premium_apply,
+    additional_premium_record_decision,
     additional_premium_withdraw,
     exemption_application_create,
     exemption_record_decision,
@@ -344,3 +345,37 @@ def test_the_person_page_block_shows_the_exemption_history(cast):
         "exemptions/_history.html", {"history": exemption_history(make_person())}
     )
     assert "免除・付加の記録はありません" in empty
+
+
+@pytest.mark.django_db
+def test_additional_premium_result_from_jps(cast):
+    actor = cast["shintatsu"]
+    premium = additional_premium_apply(
+        person=make_person(), applied_on=d(2025, 7, 10), category="1", actor=cast["madoguchi"]
+    )
+    with pytest.raises(TransitionRefused):
+        additional_premium_record_decision(premium=premium, result="1", actor=actor)
+    premium = record_transition(premium, Status.VERIFIED, actor=cast["kakunin"])
+    premium = record_transition(premium, Status.REPORTED, actor=actor)
+    with pytest.raises(RuleRefused, match="一部承認"):
+        additional_premium_record_decision(premium=premium, result="3", actor=actor)
+    premium = additional_premium_record_decision(premium=premium, result="1", actor=actor)
+    assert premium.status == Status.APPROVED and premium.get_result_display() == "承認"
+    assert list(
+        StatusChange.objects.filter(record_id=premium.pk).values_list("to_status", flat=True)
+    ) == [Status.VERIFIED, Status.REPORTED, Status.APPROVED]
+
+
+@pytest.mark.django_db
+def test_an_unknown_special_reason_is_refused(cast):
+    with pytest.raises(RuleRefused, match="特例"):
+        exemption_application_create(
+            person=make_person(),
+            exemption_class="01",
+            start=d(2024, 7, 1),
+            end=d(2025, 6, 1),
+            applied_on=d(2024, 8, 5),
+            category="1",
+            special_reason="病気",
+            actor=cast["madoguchi"],
+        )

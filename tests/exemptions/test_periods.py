@@ -19,6 +19,7 @@ from exemptions.periods import (
     income_year_for,
     maternity_period,
     statutory_period,
+    statutory_start,
     student_year_of,
 )
 from exemptions.rules import ExemptionClass, RuleRefused
@@ -89,8 +90,8 @@ def test_a_year_not_yet_begun_and_a_reversed_period_are_refused():
 
 
 def test_statutory_exemption_starts_the_month_before_the_reason_arose():
-    assert statutory_period(d(2025, 4, 10)) == d(2025, 3, 1)
-    assert statutory_period(d(2025, 1, 1)) == d(2024, 12, 1)
+    assert statutory_start(d(2025, 4, 10)) == d(2025, 3, 1)
+    assert statutory_start(d(2025, 1, 1)) == d(2024, 12, 1)
     assert statutory_period(d(2025, 4, 10), d(2025, 9, 30)) == Period(d(2025, 3, 1), d(2025, 9, 1))
     with pytest.raises(RuleRefused, match="該当年月日より前"):
         statutory_period(d(2025, 4, 10), d(2025, 4, 9))
