@@ -17,6 +17,7 @@ from qualifications.models import Person
 
 from . import periods, services
 from .forms import IncomeImportForm, ScreeningForm
+from .models import PublicAssistance
 from .rules import SCREENED_CLASSES, ExemptionClass, RuleRefused
 from .selectors import household_for, screening_for
 
@@ -68,8 +69,16 @@ def _context(request, person: Person) -> dict:
         )
     except RuleRefused as exc:
         refused = str(exc)
+    notices = []
+    own = household.applicant.income
+    if own is not None and own.public_assistance == PublicAssistance.LIVELIHOOD:
+        notices.append(
+            "本人は生活保護（生活扶助）を受けています。申請免除ではなく法定免除"
+            "（免除事由該当届）の対象です。"
+        )
     return {
         "person": person,
+        "notices": notices,
         "form": form,
         "values": values,
         "student": student,

@@ -155,3 +155,10 @@ def test_a_householder_applicant_is_tested_once_and_the_default_year_opens(clien
     assert response.status_code == 200
     assert "本人が世帯主（または世帯の登録なし）" in body
     assert "世帯主: 所得" not in body
+
+
+@pytest.mark.django_db
+def test_panel_points_a_livelihood_assistance_recipient_to_statutory_exemption(client_for, family):
+    give_income(family["applicant"], 2023, 0, public_assistance="1")
+    body = client_for("madoguchi").get(panel_url(family["applicant"])).content.decode()
+    assert "法定免除（免除事由該当届）の対象です" in body
