@@ -34,7 +34,7 @@ from .models import (
     StatutoryReason,
 )
 from .periods import Period, month_of
-from .rules import INCOME_EXCLUDED_REASONS, ExemptionClass, RuleRefused
+from .rules import INCOME_EXCLUDED_REASONS, ExemptionClass, RuleRefused, Screening
 from .selectors import active_exemption_classes, household_for, screening_for
 
 
@@ -93,8 +93,17 @@ def _created(obj: LifecycleRecord, actor, details: dict) -> None:
 
 
 # --- 申請免除・納付猶予・学生納付特例 ---
-@transaction.atomic
-def exemption_application_create(
+@dataclass(frozen=True)
+class ApplicationCheck:
+    """What an application's rules computed: its period, year and the pre-screening."""
+
+    exemption_class: ExemptionClass
+    period: Period
+    year: int
+    screening: Screening
+
+
+def exemption_application_check(
     *,
     person: Person,
     exemption_class: ExemptionClass | str,
@@ -102,15 +111,13 @@ def exemption_application_create(
     end: date,
     applied_on: date,
     category: str,
-    actor,
-    accept_lower_class: bool = True,
-    continuing: bool = False,
     special_reason: str = "",
     school_name: str = "",
-    receipt_number: str = "",
-) -> ExemptionApplication:
-    """Register an application (受付). `category` is the person's 被保険者種別 code for the
-    period, from the qualification history. Raises RuleRefused with the reason."""
+) -> ApplicationCheck:
+    """Every rule of an application, without writing: the intake form calls it as the clerk
+    types, the create service again when the verified entry is applied. Raises RuleRefused.
+
+    `category` is the person's 被保険者種別 code for the period (qualification history)."""
     exemption_class = ExemptionClass(exemption_class)
     if special_reason not in ("", *INCOME_EXCLUDED_REASONS):
         raise RuleRefused(f"特例「{special_reason[:10]}」は選べません（失業・天災）。")
@@ -128,23 +135,53 @@ def exemption_application_create(
         student=exemption_class == ExemptionClass.STUDENT,
         special_reason=special_reason,
     )
+    return ApplicationCheck(exemption_class, period, year, screening)
+
+
+@transaction.atomic
+def exemption_application_create(
+    *,
+    person: Person,
+    exemption_class: ExemptionClass | str,
+    start: date,
+    end: date,
+    applied_on: date,
+    category: str,
+    actor,
+    accept_lower_class: bool = True,
+    continuing: bool = False,
+    special_reason: str = "",
+    school_name: str = "",
+    receipt_number: str = "",
+) -> ExemptionApplication:
+    """Register an application (受付) after `exemption_application_check`."""
+    check = exemption_application_check(
+        person=person,
+        exemption_class=exemption_class,
+        start=start,
+        end=end,
+        applied_on=applied_on,
+        category=category,
+        special_reason=special_reason,
+        school_name=school_name,
+    )
     _new_latest(ExemptionApplication, person)
     obj = ExemptionApplication.objects.create(
         person=person,
         operator=actor,
         receipt_number=receipt_number,
-        period_year=year,
-        exemption_class=exemption_class,
+        period_year=check.year,
+        exemption_class=check.exemption_class,
         applied_on=applied_on,
-        start_month=period.start,
-        end_month=period.end,
+        start_month=check.period.start,
+        end_month=check.period.end,
         accept_lower_class=accept_lower_class,
         continuing=continuing,
         special_reason=special_reason,
         school_name=school_name.strip(),
-        screening_summary="\n".join(screening.lines),
+        screening_summary="\n".join(check.screening.lines),
     )
-    _created(obj, actor, {"免除区分": exemption_class.label, "期間": str(period)})
+    _created(obj, actor, {"免除区分": check.exemption_class.label, "期間": str(check.period)})
     return obj
 
 
@@ -232,6 +269,12 @@ def exemption_revoke(
 
 
 # --- 法定免除 ---
+def statutory_exemption_check(*, applies_on: date, category: str) -> date:
+    """The rules of a 該当届, without writing; returns the first exempt month."""
+    periods.check_exemption_category(category, ExemptionClass.STATUTORY)
+    return periods.statutory_start(applies_on)
+
+
 @transaction.atomic
 def statutory_exemption_create(
     *,
@@ -244,8 +287,7 @@ def statutory_exemption_create(
     receipt_number: str = "",
 ) -> StatutoryExemption:
     """免除事由該当届: exempt from the month before the reason arose (items 29, 31, 34)."""
-    periods.check_exemption_category(category, ExemptionClass.STATUTORY)
-    start = periods.statutory_start(applies_on)
+    start = statutory_exemption_check(applies_on=applies_on, category=category)
     _new_latest(StatutoryExemption, person)
     obj = StatutoryExemption.objects.create(
         person=person,
@@ -286,6 +328,17 @@ def statutory_exemption_end(
 
 
 # --- 産前産後免除 ---
+def maternity_exemption_check(
+    *, person: Person, due_date: date, multiple: bool, notified_on: date, category: str
+) -> Period:
+    """The rules of a 産前産後 notice, without writing; returns the computed period."""
+    periods.check_exemption_category(category, ExemptionClass.MATERNITY)
+    if person.sex != Sex.FEMALE:
+        raise RuleRefused("産前産後期間の免除は出産する被保険者本人が届け出るものです。")
+    periods.check_maternity_notification(due_date, notified_on)
+    return periods.maternity_period(due_date, multiple)
+
+
 @transaction.atomic
 def maternity_exemption_create(
     *,
@@ -298,11 +351,13 @@ def maternity_exemption_create(
     receipt_number: str = "",
 ) -> MaternityExemption:
     """産前産後期間の免除届: 4 (or 6) months computed from the due date (items 36–39)."""
-    periods.check_exemption_category(category, ExemptionClass.MATERNITY)
-    if person.sex != Sex.FEMALE:
-        raise RuleRefused("産前産後期間の免除は出産する被保険者本人が届け出るものです。")
-    periods.check_maternity_notification(due_date, notified_on)
-    period = periods.maternity_period(due_date, multiple)
+    period = maternity_exemption_check(
+        person=person,
+        due_date=due_date,
+        multiple=multiple,
+        notified_on=notified_on,
+        category=category,
+    )
     _new_latest(MaternityExemption, person)
     obj = MaternityExemption.objects.create(
         person=person,
@@ -319,18 +374,10 @@ def maternity_exemption_create(
 
 
 # --- 付加保険料 ---
-@transaction.atomic
-def additional_premium_apply(
-    *,
-    person: Person,
-    applied_on: date,
-    category: str,
-    actor,
-    join_reason: str = "",
-    national_pension_fund: bool = False,
-    receipt_number: str = "",
-) -> AdditionalPremium:
-    """付加保険料納付申出: from the month of the 申出, never retroactive (items 40–42)."""
+def additional_premium_check(
+    *, person: Person, applied_on: date, category: str, national_pension_fund: bool = False
+) -> date:
+    """The rules of a 付加 申出, without writing; returns the first month it applies to."""
     start = periods.additional_premium_start(applied_on)
     periods.check_additional_premium(
         category=category,
@@ -345,6 +392,27 @@ def additional_premium_apply(
         ceased_on__isnull=True,
     ).exists():
         raise RuleRefused("既に付加保険料の申出があります（辞退の届出が先に必要です）。")
+    return start
+
+
+@transaction.atomic
+def additional_premium_apply(
+    *,
+    person: Person,
+    applied_on: date,
+    category: str,
+    actor,
+    join_reason: str = "",
+    national_pension_fund: bool = False,
+    receipt_number: str = "",
+) -> AdditionalPremium:
+    """付加保険料納付申出: from the month of the 申出, never retroactive (items 40–42)."""
+    additional_premium_check(
+        person=person,
+        applied_on=applied_on,
+        category=category,
+        national_pension_fund=national_pension_fund,
+    )
     _new_latest(AdditionalPremium, person)
     obj = AdditionalPremium.objects.create(
         person=person,
@@ -354,7 +422,7 @@ def additional_premium_apply(
         join_reason=join_reason,
         applies_on=applied_on,
     )
-    _created(obj, actor, {"付加": "申出", "始期": periods.show(start)})
+    _created(obj, actor, {"付加": "申出", "始期": periods.show(month_of(applied_on))})
     return obj
 
 

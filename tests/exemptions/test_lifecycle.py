@@ -19,13 +19,17 @@ from exemptions.rules import ExemptionClass, RuleRefused
 from exemptions.services import (
     TransitionRefused,
     additional_premium_apply,
+    additional_premium_check,
     additional_premium_record_decision,
     additional_premium_withdraw,
+    exemption_application_check,
     exemption_application_create,
     exemption_record_decision,
     exemption_revoke,
+    maternity_exemption_check,
     maternity_exemption_create,
     record_transition,
+    statutory_exemption_check,
     statutory_exemption_create,
     statutory_exemption_end,
 )
@@ -379,3 +383,33 @@ def test_an_unknown_special_reason_is_refused(cast):
             special_reason="病気",
             actor=cast["madoguchi"],
         )
+
+
+@pytest.mark.django_db
+def test_the_check_functions_compute_everything_and_write_nothing(cast, family):
+    give_income(family["applicant"], 2023, 880_000)
+    check = exemption_application_check(
+        person=family["applicant"],
+        exemption_class="01",
+        start=d(2024, 7, 1),
+        end=d(2025, 6, 1),
+        applied_on=d(2024, 8, 5),
+        category="1",
+    )
+    assert check.year == 2024 and check.period.months == 12
+    assert check.screening.summary.startswith("判定保留")  # spouse and householder: no income
+    assert statutory_exemption_check(applies_on=d(2025, 4, 10), category="1") == d(2025, 3, 1)
+    period = maternity_exemption_check(
+        person=family["applicant"],
+        due_date=d(2025, 8, 15),
+        multiple=False,
+        notified_on=d(2025, 5, 1),
+        category="1",
+    )
+    assert period.months == 4
+    start = additional_premium_check(
+        person=family["applicant"], applied_on=d(2025, 7, 10), category="1"
+    )
+    assert start == d(2025, 7, 1)
+    assert not ExemptionApplication.objects.exists()
+    assert not AuditEvent.objects.exists()
