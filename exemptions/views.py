@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
@@ -93,6 +94,7 @@ def _context(request, person: Person) -> dict:
 
 
 @requires("enter_entry")
+@never_cache
 @require_GET
 def household_panel(request, person_id: int):
     """At intake: applicant, spouse and householder, each income against each threshold."""
@@ -146,6 +148,7 @@ def _rows(context: dict) -> list[dict]:
 
 
 @requires("print_application")
+@never_cache
 @require_GET
 def application_pdf(request, person_id: int):
     """申請書の発行: the pre-filled application to sign. No 個人番号 is ever printed."""
@@ -160,11 +163,20 @@ def application_pdf(request, person_id: int):
         else "国民年金保険料免除・納付猶予申請書"
     )
     pdf = render_pdf("exemptions/application_pdf.html", context)
-    record(
-        Action.PRINT,
-        person=person,
-        details={"帳票": context["title"], "期間": str(context["period"])},
-    )
+    printed = [context["household"].applicant]
+    if not context["student"]:  # the 学特 form names the student only
+        printed += [m for m in (context["household"].spouse, context["household"].householder) if m]
+    for member in printed:
+        record(
+            Action.PRINT,
+            person=member.person,
+            details={
+                "帳票": context["title"],
+                "期間": str(context["period"]),
+                "印字の立場": member.role,
+                "申請者": person.pk,
+            },
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = "student" if context["student"] else "exemption"
     response["Content-Disposition"] = f'inline; filename="{name}-application.pdf"'

@@ -41,6 +41,7 @@ def incomes(family):
 def test_panel_shows_each_member_income_against_each_threshold(client_for, incomes):
     response = client_for("madoguchi").get(panel_url(incomes["applicant"]))
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
     for text in (
         "熊谷\u3000花子",
@@ -109,9 +110,14 @@ def test_application_pdf_is_prefilled_in_wareki_without_a_my_number(client_for, 
     assert "令和5年の所得で審査します" in flat
     assert "熊谷一郎" in flat and "熊谷太郎" in flat
     assert not contains_my_number_like(text)
-    event = AuditEvent.objects.get(action="print")
-    assert event.person == incomes["applicant"]
-    assert event.details["帳票"] == "国民年金保険料免除・納付猶予申請書"
+    assert "no-store" in response["Cache-Control"]
+    events = AuditEvent.objects.filter(action="print")
+    assert {e.person_id: e.details["印字の立場"] for e in events} == {
+        incomes["applicant"].pk: "本人",
+        incomes["spouse"].pk: "配偶者",
+        incomes["head"].pk: "世帯主",
+    }
+    assert {e.details["帳票"] for e in events} == {"国民年金保険料免除・納付猶予申請書"}
 
 
 @pytest.mark.django_db
@@ -120,6 +126,8 @@ def test_student_application_pdf(client_for, incomes):
     flat = re.sub(r"\s+", "", pdf_text(response.content))
     assert "国民年金保険料学生納付特例申請書" in flat
     assert "令和6年4月〜令和7年3月" in flat
+    assert "熊谷一郎" not in flat  # the 学特 form names the student only
+    assert AuditEvent.objects.filter(action="print").count() == 1
 
 
 @pytest.mark.django_db
