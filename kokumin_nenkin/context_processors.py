@@ -12,6 +12,7 @@ NAVIGATION = [
     ("verification:queue", "二重確認", "verify_entry"),
     ("jps_reporting:index", "進達", "report_to_jps"),
     ("jps_reporting:results", "処理結果取込", "import_jps_results"),
+    ("exemptions:income_import", "所得情報取込", "import_city_data"),
     ("audit:index", "監査", "view_audit"),
     ("accounts:staff_list", "職員管理", "manage_staff"),
 ]
