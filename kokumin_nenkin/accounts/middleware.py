@@ -1,17 +1,42 @@
-"""Deny by default: nothing is served unless the user has passed both factors and the view's
-declared permission. Static files never reach here (WhiteNoise answers them first)."""
+"""Deny by default: nothing is served unless the user has passed both factors, has no password
+change pending, and has the view's declared permission. Static files never reach here
+(WhiteNoise answers them first)."""
 
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django_otp import user_has_device
 
 from .access import OTP_PENDING, PUBLIC, declared_access, user_may
+from .passwords import password_change_required
+
+OTP_STAGE = "accounts:otp"
+PASSWORD_STAGE = "accounts:password_change"  # noqa: S105 (a URL name)
+ENROL_STAGE = "accounts:enrol"
 
 
 def is_fully_verified(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_verified())
+
+
+def login_stage(user) -> str | None:
+    """The step a logged-in user must finish before anything else (a URL name), or None.
+
+    password → second factor → (password change if temporary or expired) → done;
+    at first login (no device yet): password → password change → TOTP enrolment → done.
+    """
+    verified = getattr(user, "is_verified", None)  # set by django-otp's middleware
+    if not (verified and verified()):
+        if user_has_device(user, confirmed=True):
+            return OTP_STAGE
+        if password_change_required(user):
+            return PASSWORD_STAGE
+        return ENROL_STAGE
+    if password_change_required(user):
+        return PASSWORD_STAGE
+    return None
 
 
 def forbidden(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -35,9 +60,10 @@ class StaffAccessMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{_url('accounts:login')}?{query}")
         if access == OTP_PENDING:
-            return None
-        if not user.is_verified():
-            return redirect("accounts:otp")
+            return None  # each login step checks that it is the user's current stage
+        stage = login_stage(user)
+        if stage is not None:
+            return redirect(stage)
         if not user_may(user, access):
             return forbidden(request)
         return None

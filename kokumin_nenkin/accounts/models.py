@@ -75,10 +75,14 @@ class Staff(AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs) -> None:
-        if self._state.adding and self.password_changed_at is None and self.password:
+        update_fields = kwargs.get("update_fields")
+        if self._password is not None:  # set_password() was called: the expiry clock restarts
+            self.password_changed_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        elif self._state.adding and self.password_changed_at is None and self.password:
             self.password_changed_at = timezone.now()
         super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
         if update_fields is None or "role" in update_fields:
             from .roles import assign_role_group
 
@@ -90,3 +94,24 @@ class Staff(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else ""
+
+
+class PasswordHistory(models.Model):
+    """A password a staff member has used (its hash only), so the last few cannot be reused.
+
+    Seed Ⅲ 3: 同一又は類似のパスワードの再利用を禁止. Written whenever a password is set.
+    """
+
+    staff = models.ForeignKey(
+        Staff, verbose_name="職員", on_delete=models.PROTECT, related_name="password_history"
+    )
+    password = models.CharField("パスワード（ハッシュ）", max_length=128)
+    created_at = models.DateTimeField("設定日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "パスワード履歴"
+        verbose_name_plural = "パスワード履歴"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.created_at:%Y-%m-%d}"

@@ -1,11 +1,30 @@
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/otp/", views.otp_view, name="otp"),
+    path("login/enrol/", views.enrol_view, name="enrol"),
+    path("password/", views.password_change_view, name="password_change"),
     path("logout/", views.logout_view, name="logout"),
+    path("session/ping/", views.session_ping, name="session_ping"),
+    path("staff/", staff_views.staff_list, name="staff_list"),
+    path("staff/new/", staff_views.staff_create, name="staff_create"),
+    path("staff/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/assignment/", staff_views.staff_assignment, name="staff_assignment"),
+    path("staff/<int:pk>/deactivate/", staff_views.staff_deactivate, name="staff_deactivate"),
+    path("staff/<int:pk>/reactivate/", staff_views.staff_reactivate, name="staff_reactivate"),
+    path(
+        "staff/<int:pk>/reset-password/",
+        staff_views.staff_reset_password,
+        name="staff_reset_password",
+    ),
+    path(
+        "staff/<int:pk>/reset-second-factor/",
+        staff_views.staff_reset_second_factor,
+        name="staff_reset_second_factor",
+    ),
 ]

@@ -1,17 +1,30 @@
-"""Login in two steps: password, then the TOTP code. The session id changes at each step."""
+"""Login in steps: password, then the second factor (or, at first login, a new password and the
+enrolment of an authenticator app). The session id changes at each step."""
 
+from base64 import b32encode
+
+import segno
 from django.contrib import auth
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from .access import otp_pending, public
-from .forms import OTP_FAILED, LoginForm, OtpForm
+from . import services, session
+from .access import ANY_STAFF, otp_pending, public, requires
+from .forms import OTP_FAILED, LoginForm, OtpForm, OwnPasswordChangeForm
+from .middleware import ENROL_STAGE, OTP_STAGE, PASSWORD_STAGE, login_stage
 from .signals import second_factor_failed, second_factor_passed
 
 NEXT_KEY = "kn_next"
+OTP_THROTTLED = (
+    "確認コードの誤りが続いたため、しばらく入力できません。"
+    "{seconds}秒ほど待ってから入力してください。"
+)
 
 
 def _safe_next(request, candidate: str | None) -> str | None:
@@ -23,44 +36,137 @@ def _safe_next(request, candidate: str | None) -> str | None:
 
 
 @public
+@never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     if request.user.is_authenticated and request.user.is_verified():
         return redirect("home")
+    ended = request.session.pop(session.ENDED_BECAUSE, None)
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         next_url = _safe_next(request, request.POST.get("next"))
-        auth.login(request, form.user)  # rotates the session id
+        auth.login(request, form.user)  # rotates the session id; starts the session clocks
         if next_url:
             request.session[NEXT_KEY] = next_url
-        return redirect("accounts:otp")
+        return redirect(login_stage(request.user) or "home")
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": request.GET.get("next", ""), "bare": True},
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "ended_message": session.ENDED_MESSAGES.get(ended, ""),
+            "bare": True,
+        },
     )
 
 
+def _verified(request, device) -> HttpResponse:
+    """Both factors passed: mark the session verified, give it a new id, go on."""
+    next_url = request.session.pop(NEXT_KEY, None)
+    otp_login(request, device)
+    request.session.cycle_key()  # a new id once both factors are passed
+    second_factor_passed.send(sender=otp_view, request=request, user=request.user)
+    stage = login_stage(request.user)
+    return redirect(stage or next_url or "home")
+
+
+def _throttle_wait(user) -> int | None:
+    """Seconds to wait before another code is accepted, or None when a code may be tried."""
+    for device in user.totpdevice_set.filter(confirmed=True):
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            return max(1, int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
+    return None
+
+
 @otp_pending
+@never_cache
 @require_http_methods(["GET", "POST"])
 def otp_view(request):
-    if request.user.is_verified():
-        return redirect("home")
+    stage = login_stage(request.user)
+    if stage != OTP_STAGE:
+        return redirect(stage or "home")
     form = OtpForm(data=request.POST or None)
-    has_device = request.user.totpdevice_set.filter(confirmed=True).exists()
     if request.method == "POST" and form.is_valid():
+        wait = _throttle_wait(request.user)
         device = match_token(request.user, form.cleaned_data["token"].strip())
         if device is None:
-            form.add_error("token", OTP_FAILED)
-            second_factor_failed.send(sender=otp_view, request=request, user=request.user)
+            message = OTP_THROTTLED.format(seconds=wait) if wait else OTP_FAILED
+            form.add_error("token", message)
+            second_factor_failed.send(
+                sender=otp_view, request=request, user=request.user, throttled=bool(wait)
+            )
         else:
-            next_url = request.session.pop(NEXT_KEY, None)
-            otp_login(request, device)
-            request.session.cycle_key()  # a new id once both factors are passed
-            second_factor_passed.send(sender=otp_view, request=request, user=request.user)
-            return redirect(next_url or "home")
+            return _verified(request, device)
+    return render(request, "accounts/otp.html", {"form": form, "bare": True})
+
+
+@otp_pending
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrol_view(request):
+    """First login (or after a reset): register an authenticator app by its QR code."""
+    stage = login_stage(request.user)
+    if stage != ENROL_STAGE:
+        return redirect(stage or "home")
+    device = services.totp_enrolment_device(staff=request.user)
+    form = OtpForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        wait = _unconfirmed_throttle_wait(device)
+        if services.totp_enrolment_confirm(staff=request.user, device=device, token=token):
+            return _verified(request, device)
+        form.add_error("token", OTP_THROTTLED.format(seconds=wait) if wait else OTP_FAILED)
+        second_factor_failed.send(
+            sender=enrol_view, request=request, user=request.user, throttled=bool(wait)
+        )
+    qr = segno.make(device.config_url, error="m")
+    secret = b32encode(device.bin_key).decode()
     return render(
-        request, "accounts/otp.html", {"form": form, "has_device": has_device, "bare": True}
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "qr_data_uri": qr.svg_data_uri(scale=5, dark="#000", light="#fff"),
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+            "bare": True,
+        },
+    )
+
+
+def _unconfirmed_throttle_wait(device) -> int | None:
+    allowed, info = device.verify_is_allowed()
+    if not allowed and info and info.get("locked_until"):
+        return max(1, int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
+    return None
+
+
+@otp_pending
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change_view(request):
+    """Forced (temporary or expired password) or voluntary password change."""
+    stage = login_stage(request.user)
+    if stage not in (PASSWORD_STAGE, None):
+        return redirect(stage)
+    forced = stage == PASSWORD_STAGE
+    form = OwnPasswordChangeForm(request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        staff = services.staff_change_own_password(
+            staff=request.user, new_password=form.cleaned_data["new_password1"], actor=request.user
+        )
+        auth.update_session_auth_hash(request, staff)  # keeps this session, with a new id
+        return redirect(login_stage(staff) or "home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {
+            "form": form,
+            "forced": forced,
+            "expired": forced and not request.user.must_change_password,
+            "bare": forced,
+        },
     )
 
 
@@ -69,3 +175,23 @@ def otp_view(request):
 def logout_view(request):
     auth.logout(request)  # flushes the server-side session
     return redirect("accounts:login")
+
+
+@requires(ANY_STAFF)
+@require_POST
+def session_ping(request):
+    """「操作を続ける」 on the idle warning: the request itself resets the idle clock."""
+    return HttpResponse(status=204)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lock-out answer: HTTP 429 with a Japanese page, whatever was typed."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "accounts/locked.html",
+        {"minutes": minutes, "bare": True},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )

@@ -4,6 +4,7 @@ Secrets have no default here: `dev` and `test` supply throw-away ones, `prod` re
 start without them and names the missing variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "django_tasks_db",
     "kokumin_nenkin.accounts",
     "kokumin_nenkin.demo",
@@ -46,12 +48,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kokumin_nenkin.accounts.session.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "kokumin_nenkin.accounts.middleware.StaffAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kokumin_nenkin.urls"
@@ -104,6 +108,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "kokumin_nenkin.accounts.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"count": 5},
+    },
 ]
 
 LANGUAGE_CODE = "ja"
@@ -161,6 +169,32 @@ SECRET_KEY = env.str("SECRET_KEY")
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 
 OTP_TOTP_ISSUER = "国民年金事務システム"
+
+# --- Issue 3: staff identity and access control (docs/security.md) ---
+# Passwords expire (the city's policy; NIST SP 800-63B advises against it, see docs/security.md).
+PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=90)
+# Sessions: idle and absolute timeouts enforced on the server; the page warns before the idle one.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=2 * 60)
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+# Lock-out (django-axes): 5 failed passwords for one user ID within 15 minutes lock it for 15
+# minutes (HTTP 429, Japanese page), even if the right password comes next.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))
+AXES_USE_ATTEMPT_EXPIRATION = True  # each failure counts for AXES_COOLOFF_TIME (sliding window)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"  # trusted proxies only, never a forged XFF
+AXES_LOCKOUT_CALLABLE = "kokumin_nenkin.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+# Second-factor guessing: django-otp doubles the wait after each wrong code (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
 
 # Background jobs: Django's Tasks API with the database-backed worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
