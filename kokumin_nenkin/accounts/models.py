@@ -82,7 +82,11 @@ class Staff(AbstractUser):
                 kwargs["update_fields"] = {*update_fields, "password_changed_at"}
         elif self._state.adding and self.password_changed_at is None and self.password:
             self.password_changed_at = timezone.now()
+        # create_user() sets the hash directly: Django's password_changed hook is not called then.
+        record_initial = self._state.adding and self._password is None and bool(self.password)
         super().save(*args, **kwargs)
+        if record_initial:
+            PasswordHistory.objects.create(staff=self, password=self.password)
         if update_fields is None or "role" in update_fields:
             from .roles import assign_role_group
 

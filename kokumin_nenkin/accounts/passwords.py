@@ -26,14 +26,14 @@ class PasswordHistoryValidator:
     def validate(self, password: str, user=None) -> None:
         if user is None or user.pk is None:
             return
-        from .models import PasswordHistory
+        from .models import PasswordHistory, Staff
 
         hashes = list(
             PasswordHistory.objects.filter(staff_id=user.pk).values_list("password", flat=True)[
                 : self.count
             ]
         )
-        current = type(user).objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        current = Staff.objects.filter(pk=user.pk).values_list("password", flat=True).first()
         if current:
             hashes.append(current)
         if any(check_password(password, h) for h in hashes if h):
