@@ -177,8 +177,9 @@ PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=90)
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
 SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=2 * 60)
 SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
-# Lock-out (django-axes): 5 failed passwords for one user ID within 15 minutes lock it for 15
-# minutes (HTTP 429, Japanese page), even if the right password comes next.
+# Lock-out (django-axes): 5 failed passwords for one user ID, or from one client address, within
+# 15 minutes lock that user ID (or address) for 15 minutes (HTTP 429, Japanese page), even if the
+# right password comes next. Behind a proxy, TRUSTED_PROXIES must name it (docs/security.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -186,7 +187,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))
 AXES_USE_ATTEMPT_EXPIRATION = True  # each failure counts for AXES_COOLOFF_TIME (sliding window)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"  # trusted proxies only, never a forged XFF
 AXES_LOCKOUT_CALLABLE = "kokumin_nenkin.accounts.views.locked_out"

@@ -62,9 +62,22 @@ class TestPasswordLockout:
         assert locked.calls and locked.calls[0]["username"] == "madoguchi"
 
     def test_the_lock_is_per_user_id(self, cast):
-        fail(Client(), "madoguchi", 5)
-        response = Client().post(LOGIN, {"username": "kakunin", "password": PASSWORD})
-        assert response.status_code == 302
+        fail(Client(), "madoguchi", 5, REMOTE_ADDR="10.1.2.3")
+        other_pc = Client(REMOTE_ADDR="10.1.2.4")
+        assert (
+            other_pc.post(LOGIN, {"username": "kakunin", "password": PASSWORD}).status_code == 302
+        )
+        assert (
+            other_pc.post(LOGIN, {"username": "madoguchi", "password": PASSWORD}).status_code == 429
+        )
+
+    def test_guessing_many_user_ids_from_one_address_locks_the_address(self, cast):
+        for name in ["madoguchi", "oosato", "kakunin", "kakunin2", "shintatsu"]:
+            fail(Client(), name, 1, REMOTE_ADDR="10.1.2.3")
+        same_pc = Client(REMOTE_ADDR="10.1.2.3")
+        assert same_pc.post(LOGIN, {"username": "kansa", "password": PASSWORD}).status_code == 429
+        other_pc = Client(REMOTE_ADDR="10.1.2.4")
+        assert other_pc.post(LOGIN, {"username": "kansa", "password": PASSWORD}).status_code == 302
 
     def test_failures_older_than_the_window_do_not_count(self, cast):
         fail(Client(), "madoguchi", 4)
