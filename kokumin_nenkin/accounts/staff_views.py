@@ -6,6 +6,7 @@ Each screen reads only the fields its form declares: anything else posted is ign
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +23,7 @@ def _show_temporary_password(request, result: services.TemporaryPassword, create
         "accounts/staff_password.html",
         {"staff": result.staff, "password": result.password, "created": created},
     )
-    response["Cache-Control"] = "no-store"
+    add_never_cache_headers(response)  # the temporary password must not stay in any cache
     return response
 
 
