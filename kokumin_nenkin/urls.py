@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("kokumin_nenkin.accounts.urls")),
+    path("accounts/passkey/", include("kokumin_nenkin.accounts.webauthn_urls")),
     path("exemptions/", include("exemptions.urls")),
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/enrol/", views.enrol_view, name="enrol"),
     path("password/", views.password_change_view, name="password_change"),
     path("logout/", views.logout_view, name="logout"),
+    path("second-factor/", views.second_factor_settings, name="second_factor"),
     path("session/ping/", views.session_ping, name="session_ping"),
     path("staff/", staff_views.staff_list, name="staff_list"),
     path("staff/new/", staff_views.staff_create, name="staff_create"),

@@ -99,7 +99,33 @@ def otp_view(request):
             )
         else:
             return _verified(request, device)
-    return render(request, "accounts/otp.html", {"form": form, "bare": True})
+    return render(
+        request,
+        "accounts/otp.html",
+        {"form": form, "has_passkey": _has_passkey(request.user), "bare": True},
+    )
+
+
+def _has_passkey(user) -> bool:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
+@requires(ANY_STAFF)
+@require_http_methods(["GET"])
+def second_factor_settings(request):
+    """The staff member's own second factors: the authenticator app and passkeys."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {
+            "has_totp": request.user.totpdevice_set.filter(confirmed=True).exists(),
+            "passkeys": WebAuthnCredential.objects.filter(user=request.user, confirmed=True),
+        },
+    )
 
 
 @otp_pending

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_otp_webauthn",
     "django_tasks_db",
     "kokumin_nenkin.accounts",
     "kokumin_nenkin.demo",
@@ -194,6 +195,15 @@ AXES_LOCKOUT_CALLABLE = "kokumin_nenkin.accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
+# Passkeys (django-otp-webauthn) as the biometric second factor: user verification (fingerprint,
+# face or PIN on the device) always required, never a passwordless login.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "kokumin_nenkin.accounts.webauthn.UserVerifiedWebAuthnHelper"
+OTP_WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="localhost")
+OTP_WEBAUTHN_RP_NAME = "国民年金事務システム"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ALLOWED_ORIGINS", default=["http://localhost:8000"]
+)
 # Second-factor guessing: django-otp doubles the wait after each wrong code (1 s, 2 s, 4 s, ...).
 OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
 
