@@ -53,5 +53,10 @@ def browser_page():
                 yield page
             finally:
                 context.close()
+                # ORM calls made while Playwright's loop runs get their own connection
+                # (contextvar-local): close it here, or the test database cannot be dropped.
+                from django.db import connections
+
+                connections.close_all()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
