@@ -122,3 +122,24 @@ def test_logout_needs_post_and_csrf(cast):
     client.cookies = logged_in.cookies
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_password_alone_opens_no_url_at_all(cast):
+    """SECURITY.md attack 1: after the password, every URL pattern that is not a login step or
+    public sends the user to the second-factor step and serves nothing."""
+    from kokumin_nenkin.accounts.access import OTP_PENDING, PUBLIC, declared_access
+    from tests.kokumin_nenkin.test_access import ALL_PATTERNS, sample_path
+
+    client = Client(raise_request_exception=False)
+    client.post(reverse("accounts:login"), {"username": "kanri", "password": PASSWORD})
+    checked = 0
+    for route, pattern in ALL_PATTERNS:
+        if declared_access(pattern.callback) in (PUBLIC, OTP_PENDING):
+            continue
+        for method in (client.get, client.post):
+            response = method(sample_path(route))
+            assert response.status_code == 302, route
+            assert response["Location"] == reverse("accounts:otp"), route
+            checked += 1
+    assert checked >= 20
