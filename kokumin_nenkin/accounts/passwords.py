@@ -35,8 +35,8 @@ class PasswordHistoryValidator:
         )
         current = Staff.objects.filter(pk=user.pk).values_list("password", flat=True).first()
         if current:
-            hashes.append(current)
-        if any(check_password(password, h) for h in hashes if h):
+            hashes.append(current)  # normally already the newest history row
+        if any(check_password(password, h) for h in dict.fromkeys(hashes) if h):
             raise ValidationError(REUSE_MESSAGE.format(count=self.count), code="password_reused")
 
     def password_changed(self, password: str, user=None) -> None:
