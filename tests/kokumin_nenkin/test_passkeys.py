@@ -144,3 +144,12 @@ class TestPasskeyAsSecondFactor:
 
         assert staff_reset_second_factor(staff=enrolled[0], actor=cast["kanri"]) == 2
         assert not WebAuthnCredential.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_second_factor_page_offers_passkey_registration(enrolled, client_for):
+    html = client_for("kakunin").get(reverse("accounts:second_factor")).content.decode()
+    assert "登録済みです" in html
+    assert 'id="passkey-registration-placeholder"' in html
+    assert 'src="/static/django_otp_webauthn/otp_webauthn_register.js"' in html
+    assert html.count("<li>") >= 1  # the passkey registered by the fixture is listed
