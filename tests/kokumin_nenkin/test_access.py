@@ -127,6 +127,7 @@ PERSON_PERMISSIONS = [
     "reveal_my_number",
     "report_to_jps",
     "import_jps_results",
+    "import_city_data",
 ]
 
 

@@ -147,9 +147,13 @@ class TestPasskeyAsSecondFactor:
 
 
 @pytest.mark.django_db
-def test_the_second_factor_page_offers_passkey_registration(enrolled, client_for):
-    html = client_for("kakunin").get(reverse("accounts:second_factor")).content.decode()
-    assert "登録済みです" in html
+def test_the_second_factor_page_offers_passkey_registration(cast):
+    client = login(Client(), cast["kakunin"])
+    html = client.get(reverse("accounts:second_factor")).content.decode()
+    assert "登録済みです" in html and 'class="passkeys"' not in html
     assert 'id="passkey-registration-placeholder"' in html
     assert 'src="/static/django_otp_webauthn/otp_webauthn_register.js"' in html
-    assert html.count("<li>") >= 1  # the passkey registered by the fixture is listed
+    assert register_passkey(client, SoftAuthenticator()).status_code == 200
+    html = client.get(reverse("accounts:second_factor")).content.decode()
+    listed = html.split('<ul class="passkeys">')[1].split("</ul>")[0]
+    assert listed.count("<li>") == 1  # the new passkey is listed
