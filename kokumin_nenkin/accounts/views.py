@@ -71,13 +71,17 @@ def _verified(request, device) -> HttpResponse:
     return redirect(stage or next_url or "home")
 
 
-def _throttle_wait(user) -> int | None:
-    """Seconds to wait before another code is accepted, or None when a code may be tried."""
-    for device in user.totpdevice_set.filter(confirmed=True):
-        allowed, info = device.verify_is_allowed()
-        if not allowed and info and info.get("locked_until"):
-            return max(1, int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
+def _wait_seconds(device) -> int | None:
+    """Seconds before the device accepts another code (django-otp throttling), or None."""
+    allowed, info = device.verify_is_allowed()
+    if not allowed and info and info.get("locked_until"):
+        return max(1, int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
     return None
+
+
+def _throttle_wait(user) -> int | None:
+    waits = [_wait_seconds(d) for d in user.totpdevice_set.filter(confirmed=True)]
+    return max((w for w in waits if w), default=None)
 
 
 @otp_pending
@@ -140,7 +144,7 @@ def enrol_view(request):
     form = OtpForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
-        wait = _unconfirmed_throttle_wait(device)
+        wait = _wait_seconds(device)
         if services.totp_enrolment_confirm(staff=request.user, device=device, token=token):
             return _verified(request, device)
         form.add_error("token", OTP_THROTTLED.format(seconds=wait) if wait else OTP_FAILED)
@@ -159,13 +163,6 @@ def enrol_view(request):
             "bare": True,
         },
     )
-
-
-def _unconfirmed_throttle_wait(device) -> int | None:
-    allowed, info = device.verify_is_allowed()
-    if not allowed and info and info.get("locked_until"):
-        return max(1, int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
-    return None
 
 
 @otp_pending
