@@ -16,6 +16,10 @@ from .codes import EXEMPTION_CLASSES, FORM_KINDS, INSURED_CATEGORIES, SEXES
 RECEPTION_NUMBER_RE = re.compile(r"\d{12}")
 
 
+class MyNumberLikeInOutput(ValueError):
+    """A 12-digit run other than the 受付番号 in an item: the whole output is refused."""
+
+
 @dataclass(frozen=True)
 class ReportItem:
     """One entry to report to JPS (items 59 届書種類 and 60 連絡欄, plus the person's data).
@@ -91,3 +95,16 @@ class ReportItem:
             for name, value in self.text_fields().items()
             if find_my_number_like(value, allow={self.reception_number})
         ]
+
+
+def refuse_my_number_like(items) -> None:
+    """Fail closed before any output (file, sheet, transmittal) is made."""
+    refused = [
+        f"{i.reception_number}（{'・'.join(i.my_number_like_fields())}）"
+        for i in items
+        if i.my_number_like_fields()
+    ]
+    if refused:
+        raise MyNumberLikeInOutput(
+            "個人番号らしき12桁の数字がある項目は出力できません: " + "、".join(refused)
+        )

@@ -18,7 +18,7 @@ from datetime import date
 
 from kokumin_nenkin.wareki import WarekiError, to_jps_date, to_jps_month
 
-from ..items import ReportItem
+from ..items import ReportItem, refuse_my_number_like
 
 ENCODING = "cp932"
 RECORD_BYTES = 300
@@ -74,10 +74,6 @@ class Unrecordable(ValueError):
     """A value the file cannot hold; the message (Japanese) is shown in the batch preview."""
 
 
-class MyNumberLikeInOutput(ValueError):
-    """A 12-digit run other than the 受付番号 in an item: the whole output is refused."""
-
-
 @dataclass(frozen=True)
 class PaperOnly:
     item: ReportItem
@@ -127,7 +123,10 @@ _JIS_TO_CP932 = str.maketrans(
 
 
 def _shown(ch: str) -> str:
-    return f"「{ch}」" if unicodedata.category(ch)[0] not in "CZ" else f"U+{ord(ch):04X}"
+    # The code point too: the printed sheet's font may lack the very character named.
+    if unicodedata.category(ch)[0] in "CZ":
+        return f"（U+{ord(ch):04X}）"
+    return f"「{ch}」（U+{ord(ch):04X}）"
 
 
 def to_half_width_kana(text: str, *, field_name: str = "氏名カナ") -> str:
@@ -320,15 +319,7 @@ def write_f1(
 ) -> F1File:
     """The whole file for one batch, and the items that go on paper only (with reasons)."""
     ordered = sorted(items, key=lambda i: i.reception_number)
-    refused = [
-        f"{i.reception_number}（{'・'.join(i.my_number_like_fields())}）"
-        for i in ordered
-        if i.my_number_like_fields()
-    ]
-    if refused:
-        raise MyNumberLikeInOutput(
-            "個人番号らしき12桁の数字がある項目は出力できません: " + "、".join(refused)
-        )
+    refuse_my_number_like(ordered)
     records = [
         header_record(
             municipality_code=municipality_code, created_on=created_on, batch_number=batch_number

@@ -7,11 +7,11 @@ import pytest
 from jps_reporting.formats.f1 import (
     DATA_LAYOUT,
     RECORD_BYTES,
-    MyNumberLikeInOutput,
     parse_f1,
     to_half_width_kana,
     write_f1,
 )
+from jps_reporting.items import MyNumberLikeInOutput
 from kokumin_nenkin.identifiers import find_my_number_like
 
 from .factories import item
@@ -142,15 +142,24 @@ def test_items_are_written_in_reception_number_order():
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"family_name": "𠮷田"}, "氏名に電子媒体（CP932）で使えない文字「𠮷」があります。"),
+        (
+            {"family_name": "𠮷田"},
+            "氏名に電子媒体（CP932）で使えない文字「𠮷」（U+20BB7）があります。",
+        ),
         ({"given_name": "花" * 20}, "氏名が20文字を超えます（23文字）。"),
         ({"address": "埼玉県熊谷市" + "一" * 35}, "住所が40文字を超えます（41文字）。"),
-        ({"address": "熊谷市𠮷岡町"}, "住所に電子媒体（CP932）で使えない文字「𠮷」があります。"),
+        (
+            {"address": "熊谷市𠮷岡町"},
+            "住所に電子媒体（CP932）で使えない文字「𠮷」（U+20BB7）があります。",
+        ),
         (
             {"family_name_kana": "アイウエオカキクケコサシスセソ", "given_name_kana": "ガギグゲゴ"},
             "氏名カナが25バイトを超えます（26バイト）。",
         ),
-        ({"family_name_kana": "熊谷"}, "氏名カナに半角カナにできない文字「熊」があります。"),
+        (
+            {"family_name_kana": "熊谷"},
+            "氏名カナに半角カナにできない文字「熊」（U+718A）があります。",
+        ),
         ({"message": "あ" * 31}, "連絡欄が30文字を超えます（31文字）。"),
         ({"postal_code": "36086"}, "郵便番号が7桁の数字ではありません。"),
     ],

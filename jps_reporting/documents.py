@@ -1,0 +1,145 @@
+"""The printed outputs of a batch: one report sheet per item (laid out like the JPS forms) and
+the 送付書 (transmittal) with counts. A4, the embedded Japanese font, 和暦, the 受付番号 on every
+sheet, no 個人番号 anywhere. Rendered only through `kokumin_nenkin.pdf` (static-only fetcher).
+
+Phase 2 stores the bytes with their SHA-256 when a batch is confirmed; reprints serve those.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.template.loader import render_to_string
+
+from kokumin_nenkin.pdf import html_to_pdf
+from kokumin_nenkin.wareki import format_month
+
+from .codes import EXEMPTION_CLASSES, FORM_KINDS, INSURED_CATEGORIES, SEXES
+from .items import ReportItem, refuse_my_number_like
+
+SHEETS_TEMPLATE = "jps_reporting/pdf/report_sheets.html"
+TRANSMITTAL_TEMPLATE = "jps_reporting/pdf/transmittal.html"
+PDF_STYLESHEETS = ["css/pdf-base.css"]
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """The 進達 a set of outputs belongs to."""
+
+    batch_number: int
+    reported_on: date  # 日本年金機構への報告年月日 (item 58)
+    city_name: str
+    municipality_code: str
+    jps_office: str = "日本年金機構 熊谷年金事務所長"
+    sender: str = ""  # e.g. "熊谷市長"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    item: ReportItem
+    recorded: bool  # 電子媒体収録有無 (item 56)
+    reasons: tuple[str, ...]
+
+    @property
+    def sex_label(self) -> str:
+        return SEXES[self.item.sex]
+
+    @property
+    def category_label(self) -> str:
+        return INSURED_CATEGORIES[self.item.insured_category]
+
+    @property
+    def exemption_label(self) -> str:
+        return EXEMPTION_CLASSES.get(self.item.exemption_class, "")
+
+    @property
+    def period_label(self) -> str:
+        start, end = self.item.period_start, self.item.period_end
+        if start is None:
+            return ""
+        return f"{format_month(*start)}～{format_month(*end) if end else ''}"
+
+
+def _rows(items: Sequence[ReportItem], paper_only: Mapping[str, Sequence[str]]) -> list[SheetRow]:
+    refuse_my_number_like(items)
+    return [
+        SheetRow(
+            item=i,
+            recorded=i.reception_number not in paper_only,
+            reasons=tuple(paper_only.get(i.reception_number, ())),
+        )
+        for i in sorted(items, key=lambda i: i.reception_number)
+    ]
+
+
+def report_sheets_html(
+    items: Sequence[ReportItem],
+    *,
+    batch: BatchInfo,
+    paper_only: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    return render_to_string(
+        SHEETS_TEMPLATE, {"rows": _rows(items, paper_only or {}), "batch": batch}
+    )
+
+
+def render_report_sheets(
+    items: Sequence[ReportItem],
+    *,
+    batch: BatchInfo,
+    paper_only: Mapping[str, Sequence[str]] | None = None,
+) -> bytes:
+    """One PDF, one A4 page per item, in 受付番号 order."""
+    return html_to_pdf(
+        report_sheets_html(items, batch=batch, paper_only=paper_only),
+        stylesheets=PDF_STYLESHEETS,
+    )
+
+
+@dataclass(frozen=True)
+class CountRow:
+    form_code: str
+    form_name: str
+    total: int
+    recorded: int
+
+    @property
+    def paper_only(self) -> int:
+        return self.total - self.recorded
+
+
+def transmittal_counts(
+    items: Sequence[ReportItem], paper_only: Mapping[str, Sequence[str]]
+) -> list[CountRow]:
+    totals: dict[str, list[int]] = {}
+    for i in items:
+        t = totals.setdefault(i.form_code, [0, 0])
+        t[0] += 1
+        t[1] += i.reception_number not in paper_only
+    return [
+        CountRow(code, FORM_KINDS[code], total, recorded)
+        for code, (total, recorded) in sorted(totals.items())
+    ]
+
+
+def render_transmittal(
+    items: Sequence[ReportItem],
+    *,
+    batch: BatchInfo,
+    paper_only: Mapping[str, Sequence[str]] | None = None,
+) -> bytes:
+    paper_only = paper_only or {}
+    rows = _rows(items, paper_only)
+    counts = transmittal_counts(items, paper_only)
+    html = render_to_string(
+        TRANSMITTAL_TEMPLATE,
+        {
+            "batch": batch,
+            "counts": counts,
+            "total": sum(c.total for c in counts),
+            "total_recorded": sum(c.recorded for c in counts),
+            "total_paper_only": sum(c.paper_only for c in counts),
+            "paper_rows": [r for r in rows if not r.recorded],
+        },
+    )
+    return html_to_pdf(html, stylesheets=PDF_STYLESHEETS)
