@@ -221,3 +221,13 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Issue 7: reporting to JPS (jps_reporting) and background jobs with progress -------------
+INSTALLED_APPS += ["kokumin_nenkin.jobs"]
+# Designated terminals: the networks (CIDR list) from which the electronic-media file (F1) may
+# be written. Empty means nowhere; development (DEBUG) allows this machine only.
+EXPORT_ALLOWED_NETWORKS: list[str] = env.list(
+    "EXPORT_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"] if DEBUG else []
+)
+# Whom the report sheets and the 送付書 are addressed to.
+JPS_OFFICE_NAME = env.str("JPS_OFFICE_NAME", default="日本年金機構 熊谷年金事務所長")
