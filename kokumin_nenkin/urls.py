@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("kokumin_nenkin.accounts.urls")),
     path("accounts/passkey/", include("kokumin_nenkin.accounts.webauthn_urls")),
     path("exemptions/", include("exemptions.urls")),
+    path("jobs/", include("kokumin_nenkin.jobs.urls")),
 ]
 
 handler403 = "kokumin_nenkin.views.error_403"

@@ -1,0 +1,36 @@
+"""Job handlers used by the tests (importable by a real worker process too)."""
+
+import time
+
+from kokumin_nenkin.jobs.services import JobFailed, job_handler
+
+
+@job_handler
+def count_to(job, progress):
+    n = job.params["n"]
+    progress.start(total=n, message=f"{n}件を数えています")
+    for _ in range(n):
+        time.sleep(job.params.get("pause", 0))
+        progress.advance()
+    return {"summary": f"{n}件を数えました。", "next_url": f"/jobs/{job.pk}/", "file_ids": [7]}
+
+
+@job_handler
+def breaks(job, progress):
+    progress.start(total=10, message="途中まで")
+    progress.advance(3)
+    raise RuntimeError("山田太郎 internal detail")
+
+
+@job_handler
+def refuses(job, progress):
+    raise JobFailed("ファイルに誤りがあるため処理しませんでした。")
+
+
+@job_handler
+def links_elsewhere(job, progress):
+    return {"next_url": "https://example.invalid/"}
+
+
+def not_a_handler(job, progress):
+    return {}
