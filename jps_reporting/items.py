@@ -43,11 +43,16 @@ class ReportItem:
     reason_code: str = "00"  # 取得 / 喪失 cause
     insured_category: str = "1"
     exemption_class: str = "00"
-    period_start: tuple[int, int] | None = None
-    period_end: tuple[int, int] | None = None
+    period_start: tuple[int, int] | date | None = None  # stored as (year, month)
+    period_end: tuple[int, int] | date | None = None
     message: str = ""  # 連絡欄 (item 60)
 
     def __post_init__(self) -> None:
+        # A month may come as a date (the 1st, as exemptions.reporting gives it) or (y, m).
+        for name in ("period_start", "period_end"):
+            value = getattr(self, name)
+            if isinstance(value, date):
+                object.__setattr__(self, name, (value.year, value.month))
         # Programming errors (the batch builds these from validated entries), not user input.
         if not RECEPTION_NUMBER_RE.fullmatch(self.reception_number):
             raise ValueError(f"受付番号は12桁の数字です: {self.reception_number!r}")

@@ -220,3 +220,12 @@ def test_sha256_names_the_exact_bytes():
     b = write([item(1)])
     assert a.sha256 == b.sha256 and len(a.sha256) == 64
     assert write([item(1, message="別内容")]).sha256 != a.sha256
+
+
+def test_a_period_month_may_be_given_as_a_date():
+    from datetime import date as d
+
+    as_date = item(8, period_start=d(2026, 7, 1), period_end=d(2027, 6, 1))
+    assert as_date.period_start == (2026, 7) and as_date.period_end == (2027, 6)
+    data = parse_f1(write([as_date]).content)[1]
+    assert (data["期間開始"], data["期間終了"]) == ("90807", "90906")
