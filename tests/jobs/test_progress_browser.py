@@ -4,6 +4,7 @@ shows the end after the job finishes — under the real Content-Security-Policy.
 import shutil
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from kokumin_nenkin.jobs.models import Job, Status
@@ -30,6 +31,9 @@ def browser_page(monkeypatch):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page()
         yield page
+        # The ORM calls made while Playwright's loop ran opened their own connection: close it,
+        # or the test database cannot be dropped afterwards (PostgreSQL).
+        connections.close_all()
         browser.close()
 
 
