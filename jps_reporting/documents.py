@@ -6,9 +6,10 @@ Phase 2 stores the bytes with their SHA-256 when a batch is confirmed; reprints 
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from kokumin_nenkin.pdf import html_to_pdf
@@ -30,7 +31,7 @@ class BatchInfo:
     reported_on: date  # 日本年金機構への報告年月日 (item 58)
     city_name: str
     municipality_code: str
-    jps_office: str = "日本年金機構 熊谷年金事務所長"
+    jps_office: str = field(default_factory=lambda: settings.JPS_OFFICE_NAME)
     sender: str = ""  # e.g. "熊谷市長"
 
 

@@ -135,3 +135,14 @@ def test_markup_in_a_name_is_printed_as_text_not_run():
     text = squeeze(pages_text(pdf)[0])
     assert "<script>alert(1)</script>" in text
     assert b"root:" not in pdf
+
+
+def test_the_addressee_comes_from_the_setting(settings):
+    settings.JPS_OFFICE_NAME = "日本年金機構 浦和年金事務所長"
+    batch = BatchInfo(
+        batch_number=1,
+        reported_on=date(2026, 11, 26),
+        city_name="熊谷市",
+        municipality_code="112020",
+    )
+    assert "日本年金機構 浦和年金事務所長 様" in report_sheets_html([item(1)], batch=batch)
