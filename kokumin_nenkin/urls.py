@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/passkey/", include("kokumin_nenkin.accounts.webauthn_urls")),
     path("exemptions/", include("exemptions.urls")),
     path("jobs/", include("kokumin_nenkin.jobs.urls")),
+    path("persons/", include("qualifications.urls")),
+    path("entries/", include("kokumin_nenkin.verification.urls")),
 ]
 
 handler403 = "kokumin_nenkin.views.error_403"

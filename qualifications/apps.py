@@ -6,3 +6,8 @@ class QualificationsConfig(AppConfig):
 
     name = "qualifications"
     verbose_name = "資格管理"
+
+    def ready(self) -> None:
+        from .kinds import register_all
+
+        register_all()

@@ -1,10 +1,29 @@
 """The person register (宛名) of the 国民年金資格情報ファイル.
 
-Holds only what section Ⅱ of the assessment names: the addressee number, the four basic
-data (氏名, 性別, 生年月日, 住所) with フリガナ, contact, household and residence status.
+Holds only what section Ⅱ of the assessment names: the addressee number, 個人番号 (encrypted),
+the four basic data (氏名, 性別, 生年月日, 住所) with フリガナ, contact, household and residence
+status; then the qualification history (items 1–15), memos (61–64) and reissues (65–66).
 """
 
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+
+from kokumin_nenkin.identifiers import mask_my_number
+
+from .codes import (
+    AcquisitionCause,
+    CategoryChangeCause,
+    Event,
+    Held,
+    InsuredCategory,
+    LossCause,
+)
+from .normalise import kana_key, name_key, to_katakana
+
+
+def default_municipality_code() -> str:
+    return settings.MUNICIPALITY_CODE
 
 
 class Sex(models.TextChoices):
@@ -32,9 +51,27 @@ class Household(models.Model):
 
 
 class Person(models.Model):
-    """A resident (or former resident) the 国民年金 file is about (主な記録項目, section Ⅱ)."""
+    """A resident (or former resident) the 国民年金 file is about (主な記録項目, section Ⅱ).
+
+    Items 1 (基礎年金番号) and 2 (市区町村コード). The 個人番号 is held only encrypted
+    (`my_number.encrypt`) with a keyed hash for exact lookup; `name_key` and `kana_key` are
+    the search keys (no spaces, full-width katakana).
+    """
 
     addressee_number = models.CharField("団体内統合宛名番号", max_length=15, unique=True)
+    my_number_encrypted = models.TextField("個人番号（暗号化）", blank=True, editable=False)
+    my_number_hash = models.CharField(
+        "個人番号（照合用ハッシュ）",
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+    )
+    basic_pension_number = models.CharField("基礎年金番号", max_length=11, blank=True)
+    municipality_code = models.CharField(
+        "市区町村コード", max_length=6, default=default_municipality_code
+    )
     family_name = models.CharField("氏", max_length=40)
     given_name = models.CharField("名", max_length=40)
     family_name_kana = models.CharField("氏（フリガナ）", max_length=60)
@@ -68,6 +105,8 @@ class Person(models.Model):
         choices=ResidenceStatus.choices,
         default=ResidenceStatus.RESIDENT,
     )
+    name_key = models.CharField("検索用氏名", max_length=80, blank=True, editable=False)
+    kana_key = models.CharField("検索用フリガナ", max_length=120, blank=True, editable=False)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
@@ -75,9 +114,33 @@ class Person(models.Model):
         verbose_name = "被保険者（宛名）"
         verbose_name_plural = "被保険者（宛名）"
         ordering = ["family_name_kana", "given_name_kana", "addressee_number"]
+        indexes = [
+            models.Index(fields=["basic_pension_number"], name="person_bpn"),
+            models.Index(fields=["birth_date"], name="person_birth"),
+            models.Index(fields=["kana_key", "id"], name="person_kana_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.family_name} {self.given_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalise()
+        super().save(*args, **kwargs)
+
+    def normalise(self) -> None:
+        """フリガナ to full-width katakana and the search keys (bulk inserts call this too)."""
+        self.family_name_kana = to_katakana(self.family_name_kana)
+        self.given_name_kana = to_katakana(self.given_name_kana)
+        self.name_key = name_key(self.family_name + self.given_name)
+        self.kana_key = kana_key(self.family_name_kana + self.given_name_kana)
+
+    @property
+    def has_my_number(self) -> bool:
+        return bool(self.my_number_encrypted)
+
+    @property
+    def my_number_masked(self) -> str:
+        return mask_my_number("x" if self.my_number_encrypted else "")
 
     @property
     def full_name(self) -> str:
@@ -86,3 +149,142 @@ class Person(models.Model):
     @property
     def full_name_kana(self) -> str:
         return f"{self.family_name_kana}\u3000{self.given_name_kana}"
+
+
+class QualificationRecord(models.Model):
+    """One row of the qualification history (資格履歴), items 2–15.
+
+    Each approved acquisition, loss or category change writes a new row holding the whole state
+    after it; the previous row stops being the latest (最新フラグ, item 3, exactly one per person by
+    a partial unique constraint). A corrected row is kept, marked 訂正済, and a new row replaces it.
+    操作者ID (item 5) is the maker of the entry; the entry holds the checker.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name="被保険者", on_delete=models.PROTECT, related_name="qualifications"
+    )
+    event = models.CharField("異動の種類", max_length=20, choices=Event.choices)
+    is_latest = models.BooleanField("最新フラグ", default=True)
+    held = models.CharField("資格有無区分", max_length=1, choices=Held.choices)
+    category = models.CharField(
+        "被保険者種別", max_length=1, choices=InsuredCategory.choices, blank=True
+    )
+    acquisition_notified_on = models.DateField("資格取得届出年月日", null=True, blank=True)
+    acquired_on = models.DateField("資格取得年月日", null=True, blank=True)
+    acquisition_cause = models.CharField(
+        "資格取得事由", max_length=2, choices=AcquisitionCause.choices, blank=True
+    )
+    acquisition_reason = models.CharField("資格取得理由", max_length=200, blank=True)
+    loss_notified_on = models.DateField("資格喪失届出年月日", null=True, blank=True)
+    lost_on = models.DateField("資格喪失年月日", null=True, blank=True)
+    loss_cause = models.CharField(
+        "資格喪失事由", max_length=2, choices=LossCause.choices, blank=True
+    )
+    loss_reason = models.CharField("資格喪失理由", max_length=200, blank=True)
+    category_changed_on = models.DateField(
+        "被保険者の種別の変更があった年月日", null=True, blank=True
+    )
+    category_change_cause = models.CharField(
+        "種別変更の事由", max_length=2, choices=CategoryChangeCause.choices, blank=True
+    )
+    category_change_notified_on = models.DateField("種別変更届出年月日", null=True, blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作者ID",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entry = models.ForeignKey(
+        "verification.Entry",
+        verbose_name="受付",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    corrected = models.BooleanField("訂正済", default=False)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "資格履歴"
+        verbose_name_plural = "資格履歴"
+        ordering = ["person", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(is_latest=True),
+                name="qualification_one_latest_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(lost_on__isnull=True)
+                | Q(acquired_on__isnull=True)
+                | Q(lost_on__gte=F("acquired_on")),
+                name="qualification_loss_not_before_acquisition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_event_display()} {self.get_held_display()}"
+
+    @property
+    def effective_on(self):
+        if self.event == Event.ACQUISITION:
+            return self.acquired_on
+        if self.event == Event.LOSS:
+            return self.lost_on
+        return self.category_changed_on
+
+
+class Memo(models.Model):
+    """A memo or consultation note about a person (メモ情報, items 61–64). No verification."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="被保険者", on_delete=models.PROTECT, related_name="memos"
+    )
+    registered_on = models.DateField("登録年月日（メモ情報）")
+    special_notes = models.TextField("特記事項", blank=True)
+    consultation = models.TextField("相談内容", blank=True)
+    remarks = models.TextField("備考", blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作者ID",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "メモ・相談"
+        verbose_name_plural = "メモ・相談"
+        ordering = ["-registered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.registered_on}"
+
+
+class PensionNumberNoticeReissue(models.Model):
+    """An application to reissue the 基礎年金番号通知書 (items 65–66), written on approval."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="被保険者", on_delete=models.PROTECT, related_name="reissues"
+    )
+    applied_on = models.DateField("基礎年金番号通知書再交付申請年月日")
+    reason = models.CharField("基礎年金番号通知書再交付申請理由", max_length=200)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作者ID",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entry = models.ForeignKey(
+        "verification.Entry", verbose_name="受付", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "基礎年金番号通知書再交付申請"
+        verbose_name_plural = "基礎年金番号通知書再交付申請"
+        ordering = ["-applied_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.applied_on}"

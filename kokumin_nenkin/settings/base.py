@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kokumin_nenkin.accounts",
     "kokumin_nenkin.demo",
     "kokumin_nenkin.imports",
+    "kokumin_nenkin.verification",
     "audit",
     "qualifications",
     "exemptions",

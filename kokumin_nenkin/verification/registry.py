@@ -1,0 +1,130 @@
+"""Kinds of entry. Each workflow registers one kind per 届書: how its form looks, how the
+proposal is checked against the rules, how an approval applies it, which fields the checker
+re-keys blind, and the 届書種類 code (FORMATS.md, item 59).
+
+    register(AcquisitionKind())      # in the workflow app's AppConfig.ready()
+"""
+
+import copy
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kokumin_nenkin.wareki import format_date
+from kokumin_nenkin.wareki.forms import WarekiDateField
+
+_KINDS: dict[str, "EntryKind"] = {}
+
+
+class EntryKind:
+    """Base class of an entry kind. Subclasses set the attributes and override the hooks."""
+
+    code: str = ""  # stable identifier stored on the entry, e.g. "qualifications.acquisition"
+    label: str = ""  # 届書 name shown to staff
+    form_code: str = ""  # 届書種類 (FORMATS.md)
+    form_class: type[forms.Form]
+    key_fields: tuple[str, ...] = ()  # re-keyed blind by the checker
+
+    # --- the form <-> JSON payload ---------------------------------------------------------
+    def make_form(self, person, data=None, initial=None, prefix=None) -> forms.Form:
+        return self.form_class(data=data, initial=initial, prefix=prefix)
+
+    def encode(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """The cleaned form data as JSON: dates as ISO strings, everything else as text."""
+        out: dict[str, Any] = {}
+        for name in self.form_class.base_fields:
+            value = cleaned.get(name)
+            if isinstance(value, date):
+                out[name] = value.isoformat()
+            elif value is None:
+                out[name] = ""
+            else:
+                out[name] = str(value)
+        return out
+
+    def decode(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The payload as form initial data (dates back to `date`)."""
+        out: dict[str, Any] = {}
+        for name, field in self.form_class.base_fields.items():
+            value = payload.get(name, "")
+            if isinstance(field, WarekiDateField) and value:
+                out[name] = date.fromisoformat(value)
+            else:
+                out[name] = value
+        return out
+
+    def rekey_form(self, data=None) -> forms.Form:
+        """A form holding only the key fields, empty: the checker types them from the paper."""
+        fields = {}
+        for name in self.key_fields:
+            field = copy.deepcopy(self.form_class.base_fields[name])
+            field.required = True
+            field.initial = None
+            field.help_text = ""
+            if isinstance(field, forms.ChoiceField):
+                choices = [(v, label) for v, label in field.choices if v != ""]
+                field.choices = [("", "選択してください"), *choices]
+            fields[name] = field
+        form_cls = type("RekeyForm", (forms.Form,), fields)
+        return form_cls(data=data, prefix="rekey")
+
+    def display(self, name: str, value: Any) -> str:
+        """A payload value as staff read it (和暦 dates, choice labels)."""
+        field = self.form_class.base_fields.get(name)
+        if value in (None, ""):
+            return ""
+        if isinstance(field, WarekiDateField):
+            return format_date(date.fromisoformat(value))
+        if isinstance(field, forms.ChoiceField):
+            return str(dict(field.choices).get(value, value))
+        return str(value)
+
+    def field_label(self, name: str) -> str:
+        return str(self.form_class.base_fields[name].label or name)
+
+    # --- hooks a kind implements ------------------------------------------------------------
+    def validate(self, person, payload: dict[str, Any], *, supersedes=None) -> None:
+        """Raise ValidationError({field: message}) when the proposal breaks a rule."""
+
+    def current_version(self, person) -> str:
+        """A fingerprint of the record the entry changes; approval refuses if it moved."""
+        raise NotImplementedError
+
+    def apply(self, entry, *, actor) -> Any:
+        """Write the change. Runs inside the approval's transaction, the person row locked."""
+        raise NotImplementedError
+
+    def compare(self, person, payload: dict[str, Any]) -> list[tuple[str, str, str]]:
+        """Rows of (label, current record, proposal) for the side-by-side screen."""
+        return [(self.field_label(n), "", self.display(n, payload.get(n))) for n in payload]
+
+    def summary(self, payload: dict[str, Any]) -> str:
+        """One line for the work queues."""
+        return "、".join(
+            f"{self.field_label(n)} {self.display(n, payload.get(n))}"
+            for n in self.key_fields
+            if payload.get(n)
+        )
+
+
+def register(kind: EntryKind) -> EntryKind:
+    if not kind.code or not kind.form_code:
+        raise ValueError("an entry kind needs a code and a 届書種類 code")
+    _KINDS[kind.code] = kind
+    return kind
+
+
+def get_kind(code: str) -> EntryKind:
+    return _KINDS[code]
+
+
+def all_kinds() -> dict[str, EntryKind]:
+    return dict(_KINDS)
+
+
+def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    return {"__all__": list(exc.messages)}

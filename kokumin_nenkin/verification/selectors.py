@@ -1,0 +1,32 @@
+"""Reads of entries: the work queues and what the person page shows."""
+
+from django.db.models import QuerySet
+
+from .models import OPEN_STATUSES, Entry, Status
+
+
+def my_entries(user) -> QuerySet[Entry]:
+    """The maker's open entries, those returned to them first, then oldest first."""
+    return (
+        Entry.objects.filter(maker=user, status__in=OPEN_STATUSES)
+        .select_related("person", "checker")
+        .order_by("-status", "created_at", "id")  # "returned" sorts before "pending"
+    )
+
+
+def waiting_for_verification(user) -> QuerySet[Entry]:
+    """Entries this user may verify (not their own), oldest first."""
+    return (
+        Entry.objects.filter(status=Status.PENDING)
+        .exclude(maker=user)
+        .select_related("person", "maker", "maker_office")
+        .order_by("created_at", "id")
+    )
+
+
+def returned_count(user) -> int:
+    return Entry.objects.filter(maker=user, status=Status.RETURNED).count()
+
+
+def open_entries_for(person) -> QuerySet[Entry]:
+    return Entry.objects.filter(person=person, status__in=OPEN_STATUSES).select_related("maker")

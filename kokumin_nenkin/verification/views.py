@@ -1,0 +1,218 @@
+"""Intake, the work queues and the verification screen. Thin: forms check, services act."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.models import Action
+from audit.services import record
+from kokumin_nenkin.accounts.access import requires
+from qualifications.models import Person
+
+from . import permissions, selectors, services
+from .models import Entry
+from .registry import get_kind, validation_messages
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="差戻し理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "差戻しの理由を入力してください。"},
+    )
+
+
+def _kind_or_404(code: str):
+    try:
+        return get_kind(code)
+    except KeyError:
+        raise Http404("受付の種類がありません。") from None
+
+
+def _add_rule_errors(form, exc: ValidationError) -> None:
+    for name, msgs in validation_messages(exc).items():
+        for msg in msgs:
+            form.add_error(None if name == "__all__" or name not in form.fields else name, msg)
+
+
+def _intake(request, *, kind, person, save, initial=None, title, entry=None):
+    """One intake screen for every kind: the form, the rules, then the service."""
+    form = kind.make_form(person, data=request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        payload = kind.encode(form.cleaned_data)
+        try:
+            with transaction.atomic():
+                saved = save(payload)
+        except ValidationError as exc:
+            _add_rule_errors(form, exc)
+        except services.VerificationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"受付番号 {saved.receipt_number} で受け付けました。確認待ちです。"
+            )
+            return redirect("verification:detail", pk=saved.pk)
+    return render(
+        request,
+        "verification/intake.html",
+        {"form": form, "kind": kind, "person": person, "title": title, "entry": entry},
+    )
+
+
+@requires("enter_entry")
+def new_entry(request, kind: str, person_pk: int):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    handler = _kind_or_404(kind)
+    person = get_object_or_404(Person, pk=person_pk)
+    return _intake(
+        request,
+        kind=handler,
+        person=person,
+        title=handler.label,
+        save=lambda payload: services.entry_submit(
+            kind=handler.code, person=person, payload=payload, actor=request.user
+        ),
+    )
+
+
+@requires("enter_entry")
+def edit_entry(request, pk: int):
+    """A returned entry is re-entered by its maker; an approved one is corrected by a new entry."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    entry = get_object_or_404(Entry.objects.select_related("person"), pk=pk)
+    handler = _kind_or_404(entry.kind)
+    if permissions.can_resubmit(request.user, entry):
+        title = f"{handler.label}（再入力）"
+
+        def save(payload):
+            return services.entry_resubmit(entry_id=entry.pk, payload=payload, actor=request.user)
+    elif permissions.can_amend(request.user, entry):
+        title = f"{handler.label}（訂正・改めて確認が必要です）"
+
+        def save(payload):
+            return services.entry_amend(entry_id=entry.pk, payload=payload, actor=request.user)
+    else:
+        messages.error(request, "この受付は再入力・訂正できません。")
+        return redirect("verification:detail", pk=entry.pk)
+    return _intake(
+        request,
+        kind=handler,
+        person=entry.person,
+        title=title,
+        save=save,
+        initial=handler.decode(entry.payload),
+        entry=entry,
+    )
+
+
+@requires("search_person")
+@require_GET
+def detail(request, pk: int):
+    entry = get_object_or_404(
+        Entry.objects.select_related("person", "maker", "maker_office", "checker", "supersedes"),
+        pk=pk,
+    )
+    handler = _kind_or_404(entry.kind)
+    record(Action.VIEW, person=entry.person, target=entry)
+    return render(request, "verification/detail.html", _detail_context(request, entry, handler))
+
+
+def _detail_context(request, entry, handler, rekey_form=None, return_form=None, error=None):
+    return {
+        "entry": entry,
+        "kind": handler,
+        "person": entry.person,
+        "rows": handler.compare(entry.person, entry.payload),
+        "history": entry.history.select_related("actor"),
+        "rekey_form": rekey_form or handler.rekey_form(),
+        "return_form": return_form or ReturnForm(),
+        "can_verify": permissions.can_verify(request.user, entry),
+        "can_withdraw": permissions.can_withdraw(request.user, entry),
+        "can_resubmit": permissions.can_resubmit(request.user, entry),
+        "can_amend": permissions.can_amend(request.user, entry),
+        "error": error,
+    }
+
+
+def _decide(request, pk, action):
+    entry = get_object_or_404(Entry.objects.select_related("person"), pk=pk)
+    handler = _kind_or_404(entry.kind)
+    rekey_form = return_form = None
+    try:
+        with transaction.atomic():
+            if action == "approve":
+                rekey_form = handler.rekey_form(data=request.POST)
+                if not rekey_form.is_valid():
+                    raise services.VerificationError("届書から確認項目を入力してください。")
+                services.entry_approve(
+                    entry_id=entry.pk, rekeyed=rekey_form.cleaned_data, actor=request.user
+                )
+                messages.success(request, f"受付番号 {entry.receipt_number} を承認しました。")
+            elif action == "return":
+                return_form = ReturnForm(request.POST)
+                if not return_form.is_valid():
+                    raise services.VerificationError("差戻しの理由を入力してください。")
+                services.entry_return(
+                    entry_id=entry.pk, reason=return_form.cleaned_data["reason"], actor=request.user
+                )
+                messages.success(request, f"受付番号 {entry.receipt_number} を差し戻しました。")
+            else:
+                services.entry_withdraw(entry_id=entry.pk, actor=request.user)
+                messages.success(request, f"受付番号 {entry.receipt_number} を取り下げました。")
+    except services.VerificationError as exc:
+        entry.refresh_from_db()
+        context = _detail_context(request, entry, handler, rekey_form, return_form, str(exc))
+        return render(request, "verification/detail.html", context, status=409)
+    if action == "withdraw":
+        return redirect("verification:mine")
+    return redirect("verification:queue")
+
+
+@requires("verify_entry")
+@require_POST
+def approve(request, pk: int):
+    return _decide(request, pk, "approve")
+
+
+@requires("verify_entry")
+@require_POST
+def return_entry(request, pk: int):
+    return _decide(request, pk, "return")
+
+
+@requires("enter_entry")
+@require_POST
+def withdraw(request, pk: int):
+    return _decide(request, pk, "withdraw")
+
+
+@requires("verify_entry")
+@require_GET
+def queue(request):
+    entries = list(selectors.waiting_for_verification(request.user)[:200])
+    return render(request, "verification/queue.html", {"entries": _with_kinds(entries)})
+
+
+@requires("enter_entry")
+@require_GET
+def mine(request):
+    entries = list(selectors.my_entries(request.user)[:200])
+    return render(request, "verification/mine.html", {"entries": _with_kinds(entries)})
+
+
+def _with_kinds(entries):
+    rows = []
+    for e in entries:
+        try:
+            handler = get_kind(e.kind)
+            rows.append({"entry": e, "label": handler.label, "summary": handler.summary(e.payload)})
+        except KeyError:
+            rows.append({"entry": e, "label": e.kind, "summary": ""})
+    return rows

@@ -1,0 +1,123 @@
+"""Intake forms of the qualification file. Dates in 和暦 or 西暦; errors in Japanese next to
+the field. The date rules themselves live in `rules.py` and run when the entry is saved."""
+
+from django import forms
+from django.utils import timezone
+
+from kokumin_nenkin.wareki.forms import WarekiDateField
+
+from .codes import AcquisitionCause, CategoryChangeCause, InsuredCategory, LossCause
+
+REQUIRED = {"required": "入力してください。"}
+CHOOSE = {"required": "選択してください。", "invalid_choice": "一覧から選択してください。"}
+
+
+def _choices(enum):
+    return [("", "選択してください"), *enum.choices]
+
+
+def _date(label: str, required: bool = True, help_text: str | None = None) -> WarekiDateField:
+    kwargs = {"label": label, "required": required}
+    if help_text:
+        kwargs["help_text"] = help_text
+    return WarekiDateField(**kwargs)
+
+
+class AcquisitionForm(forms.Form):
+    notified_on = _date("資格取得届出年月日")
+    category = forms.ChoiceField(
+        label="被保険者種別",
+        choices=_choices(InsuredCategory),
+        error_messages=CHOOSE,
+    )
+    cause = forms.ChoiceField(
+        label="資格取得事由", choices=_choices(AcquisitionCause), error_messages=CHOOSE
+    )
+    event_on = _date(
+        "事由発生日",
+        required=False,
+        help_text="転入日・厚生年金等の喪失日など（20歳到達・任意加入は不要）",
+    )
+    acquired_on = _date("資格取得年月日")
+    reason = forms.CharField(label="資格取得理由", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notified_on"].widget.attrs["autofocus"] = True
+
+
+class LossForm(forms.Form):
+    notified_on = _date("資格喪失届出年月日")
+    cause = forms.ChoiceField(
+        label="資格喪失事由", choices=_choices(LossCause), error_messages=CHOOSE
+    )
+    event_on = _date(
+        "事由発生日", required=False, help_text="死亡日・出国日・厚生年金等の取得日など"
+    )
+    lost_on = _date("資格喪失年月日")
+    reason = forms.CharField(label="資格喪失理由", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notified_on"].widget.attrs["autofocus"] = True
+
+
+class CategoryChangeForm(forms.Form):
+    notified_on = _date("種別変更届出年月日")
+    category = forms.ChoiceField(
+        label="変更後の被保険者種別",
+        choices=_choices(InsuredCategory),
+        error_messages=CHOOSE,
+    )
+    cause = forms.ChoiceField(
+        label="種別変更の事由", choices=_choices(CategoryChangeCause), error_messages=CHOOSE
+    )
+    changed_on = _date("被保険者の種別の変更があった年月日")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notified_on"].widget.attrs["autofocus"] = True
+
+
+class ReissueForm(forms.Form):
+    applied_on = _date("基礎年金番号通知書再交付申請年月日")
+    reason = forms.CharField(
+        label="基礎年金番号通知書再交付申請理由", max_length=200, error_messages=REQUIRED
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applied_on"].widget.attrs["autofocus"] = True
+
+
+class MemoForm(forms.Form):
+    registered_on = _date("登録年月日（メモ情報）")
+    special_notes = forms.CharField(
+        label="特記事項", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    consultation = forms.CharField(
+        label="相談内容", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    remarks = forms.CharField(
+        label="備考", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"registered_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("special_notes", "consultation", "remarks")):
+            raise forms.ValidationError("特記事項・相談内容・備考のいずれかを入力してください。")
+        return data
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="検索",
+        max_length=100,
+        required=False,
+        help_text="氏名・フリガナ（一部可）、基礎年金番号、宛名番号、生年月日（和暦可）、住所",
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "type": "search"}),
+    )

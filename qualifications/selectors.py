@@ -1,0 +1,165 @@
+"""Reads of the person register: search, the person page and the qualification state."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from kokumin_nenkin import wareki
+from kokumin_nenkin.identifiers import MY_NUMBER_LIKE
+
+from .models import Memo, PensionNumberNoticeReissue, Person, QualificationRecord
+from .normalise import is_kana, kana_key, name_key
+
+# --- qualification state ------------------------------------------------------------------
+
+
+def latest_record(person) -> QualificationRecord | None:
+    return QualificationRecord.objects.filter(person=person, is_latest=True).first()
+
+
+def qualification_state(person, supersedes=None):
+    """The state a new entry is checked against: the latest row, or, for a correction of an
+    approved entry, the row before the one that entry wrote (which must still be the latest)."""
+    if supersedes is None:
+        return latest_record(person)
+    replaced = QualificationRecord.objects.filter(
+        person=person, entry_id=supersedes.pk, corrected=False
+    ).first()
+    if replaced is None or not replaced.is_latest:
+        raise ValidationError("訂正できるのは最新の資格履歴だけです。")
+    return (
+        QualificationRecord.objects.filter(person=person, id__lt=replaced.id, corrected=False)
+        .order_by("-id")
+        .first()
+    )
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    kind: str  # what the box understood: kana / name / basic_pension_number / number / birth_date
+    label: str
+    condition: Q
+
+    @property
+    def audit_text(self) -> str:
+        """The query as the audit log keeps it: a 12-digit run is never written down."""
+        return MY_NUMBER_LIKE.sub("＊" * 12, self.text)
+
+
+_BPN = re.compile(r"^\d{4}-\d{6}$")
+
+
+def understand(text: str) -> SearchQuery | None:
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    if not raw:
+        return None
+    compact = re.sub(r"[\s\-‐－―ー]", "", raw) if re.fullmatch(r"[\d\s\-‐－―ー]+", raw) else ""
+    if compact:
+        hyphenated = re.sub(r"[‐－―ー]", "-", raw.replace(" ", ""))
+        if _BPN.match(hyphenated) or (len(compact) == 10 and "-" in hyphenated):
+            bpn = f"{compact[:4]}-{compact[4:]}"
+            return SearchQuery(
+                text, "basic_pension_number", "基礎年金番号", Q(basic_pension_number=bpn)
+            )
+        if len(compact) == 8:
+            try:
+                born = wareki.parse(compact)
+            except wareki.WarekiError:
+                born = None
+            if born is not None:
+                return SearchQuery(
+                    text, "birth_date", "生年月日", Q(birth_date=born) | Q(addressee_number=compact)
+                )
+        condition = Q(addressee_number=compact)
+        if len(compact) == 10:
+            condition |= Q(basic_pension_number=f"{compact[:4]}-{compact[4:]}")
+            return SearchQuery(text, "number", "宛名番号・基礎年金番号", condition)
+        return SearchQuery(text, "number", "宛名番号", condition)
+    try:
+        born: date | None = wareki.parse(raw)
+    except wareki.WarekiError:
+        born = None
+    if born is not None:
+        return SearchQuery(text, "birth_date", "生年月日", Q(birth_date=born))
+    if is_kana(raw):
+        return SearchQuery(text, "kana", "フリガナ", Q(kana_key__contains=kana_key(raw)))
+    key = name_key(raw)
+    return SearchQuery(
+        text, "name", "氏名・住所", Q(name_key__contains=key) | Q(address__contains=key)
+    )
+
+
+def search_persons(query: SearchQuery) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(query.condition)
+        .only(
+            "id",
+            "addressee_number",
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "sex",
+            "birth_date",
+            "address",
+            "basic_pension_number",
+            "residence_status",
+            "kana_key",
+        )
+        .order_by("kana_key", "id")
+    )
+
+
+# --- the person page -----------------------------------------------------------------------
+
+
+def person_page(person_pk: int) -> dict:
+    """Everything the person page shows, in a fixed number of queries whatever the history."""
+    from kokumin_nenkin.verification.selectors import open_entries_for
+
+    person = Person.objects.select_related("household", "spouse").get(pk=person_pk)
+    history = list(
+        QualificationRecord.objects.filter(person=person)
+        .select_related("operator", "entry")
+        .order_by("id")
+    )
+    latest = next((r for r in history if r.is_latest), None)
+    household = (
+        list(
+            Person.objects.filter(household_id=person.household_id)
+            .exclude(pk=person.pk)
+            .only("id", "family_name", "given_name", "birth_date", "relationship", "is_householder")
+            .order_by("-is_householder", "birth_date")
+        )
+        if person.household_id
+        else []
+    )
+    return {
+        "person": person,
+        "history": history,
+        "latest": latest,
+        "open_entries": list(open_entries_for(person)),
+        "memos": list(Memo.objects.filter(person=person).select_related("operator")[:50]),
+        "reissues": list(
+            PensionNumberNoticeReissue.objects.filter(person=person).select_related("operator")
+        ),
+        "household_members": household,
+    }
+
+
+def age_on(birth: date, on: date) -> int:
+    """Age in whole years on a date, as 年齢計算ニ関スル法律 counts it (reached the day before)."""
+    from .rules import age_reached_on
+
+    years = on.year - birth.year
+    while years > 0 and age_reached_on(birth, years) > on:
+        years -= 1
+    return years

@@ -1,0 +1,84 @@
+"""Search, the person page, the 個人番号 reveal and memos. Thin: forms check, services act."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.models import Action
+from audit.services import record
+from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.accounts.roles import perm
+from kokumin_nenkin.verification.permissions import can_enter
+
+from . import selectors, services
+from .forms import MemoForm, SearchForm
+from .kinds import ACQUISITION, CATEGORY_CHANGE, LOSS, REISSUE
+from .models import Person
+
+PAGE_SIZE = 20
+
+
+@requires("search_person")
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    query = None
+    if form.is_valid() and (query := selectors.understand(form.cleaned_data["q"])):
+        paginator = Paginator(selectors.search_persons(query), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        record(
+            Action.SEARCH,
+            details={
+                "query": query.audit_text,
+                "understood_as": query.kind,
+                "hits": paginator.count,
+                "page": page.number,
+            },
+        )
+    return render(
+        request, "qualifications/search.html", {"form": form, "page": page, "query": query}
+    )
+
+
+@requires("search_person")
+@require_GET
+def person(request, pk: int):
+    data = selectors.person_page(pk)
+    p = data["person"]
+    record(Action.VIEW, person=p, target=p)
+    today = timezone.localdate()
+    data.update(
+        {
+            "age": selectors.age_on(p.birth_date, today),
+            "kinds": [ACQUISITION, LOSS, CATEGORY_CHANGE, REISSUE],
+            "may_enter": can_enter(request.user),
+            "may_reveal": request.user.has_perm(perm("reveal_my_number")),
+            "may_write_memo": request.user.has_perm(perm("write_memo")),
+        }
+    )
+    return render(request, "qualifications/person.html", data)
+
+
+@requires("reveal_my_number")
+@require_POST
+def reveal_my_number(request, pk: int):
+    """The one screen that shows a 個人番号 in full; every use is an audit event."""
+    p = get_object_or_404(Person, pk=pk)
+    number = services.person_reveal_my_number(person=p, actor=request.user)
+    response = render(request, "qualifications/reveal.html", {"person": p, "my_number": number})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("write_memo")
+def memo_new(request, pk: int):
+    p = get_object_or_404(Person, pk=pk)
+    form = MemoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.memo_create(person=p, actor=request.user, **form.cleaned_data)
+        messages.success(request, "メモを記録しました。")
+        return redirect("qualifications:person", pk=p.pk)
+    return render(request, "qualifications/memo_form.html", {"form": form, "person": p})
