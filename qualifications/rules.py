@@ -86,7 +86,7 @@ def _expect(rules, cause, event_on, birth, field, typed, errors, label):
 
 
 def check_acquisition(person, state, data: dict[str, Any]) -> dict[str, str]:
-    """資格取得: no overlap with a held period, cause-specific start date, 任意加入 not retroactive."""
+    """資格取得: no overlap with a held period, cause-specific start, 任意加入 not retroactive."""
     errors: dict[str, str] = {}
     acquired = data.get("acquired_on")
     notified = data.get("notified_on")
