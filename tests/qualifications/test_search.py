@@ -1,0 +1,115 @@
+"""The one search box: フリガナ in any width and spacing, 氏名 partial, 基礎年金番号, 宛名番号,
+生年月日 in 和暦 or 西暦, address; paginated; every search audited with query and hit count."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from qualifications.selectors import search_persons, understand
+from tests.qualifications.factories import make_person
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "yamada": make_person(
+            family_name="山田",
+            given_name="太郎",
+            family_name_kana="ヤマダ",
+            given_name_kana="タロウ",
+            birth_date=date(1980, 4, 1),
+            basic_pension_number="1234-567890",
+            addressee_number="0000001234",
+            address="熊谷市本町一丁目2番3号",
+        ),
+        "yamaguchi": make_person(
+            family_name="山口",
+            given_name="花子",
+            family_name_kana="ヤマグチ",
+            given_name_kana="ハナコ",
+            birth_date=date(1995, 12, 24),
+            address="熊谷市妻沼五丁目1番1号",
+        ),
+        "tanaka": make_person(
+            family_name="田中",
+            given_name="一郎",
+            family_name_kana="タナカ",
+            given_name_kana="イチロウ",
+            birth_date=date(1989, 1, 8),
+        ),
+    }
+
+
+def found(text):
+    return {p.family_name for p in search_persons(understand(text))}
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("ヤマダ タロウ", {"山田"}),
+        ("ヤマダ　タロウ", {"山田"}),
+        ("ﾔﾏﾀﾞﾀﾛｳ", {"山田"}),
+        ("ﾔﾏﾀﾞ ﾀﾛｳ", {"山田"}),
+        ("やまだ", {"山田"}),
+        ("ヤマ", {"山田", "山口"}),
+        ("ハナコ", {"山口"}),
+        ("山", {"山田", "山口"}),
+        ("山田 太郎", {"山田"}),
+        ("田太", {"山田"}),
+        ("1234-567890", {"山田"}),
+        ("１２３４５６７８９０", {"山田"}),
+        ("0000001234", {"山田"}),
+        ("S55.4.1", {"山田"}),
+        ("昭和55年4月1日", {"山田"}),
+        ("1980-04-01", {"山田"}),
+        ("19800401", {"山田"}),
+        ("H1.1.8", {"田中"}),
+        ("平成元年1月8日", {"田中"}),
+        ("R7.12.24", set()),
+        ("妻沼", {"山口"}),
+        ("本町一丁目", {"山田"}),
+        ("スズキ", set()),
+    ],
+)
+def test_search_understands_the_query(people, query, expected):
+    assert found(query) == expected
+
+
+def test_search_page_is_paginated_and_audited(client_for, cast, db):
+    for i in range(25):
+        make_person(
+            family_name="鈴木",
+            given_name=f"次郎{i}",
+            family_name_kana="スズキ",
+            given_name_kana="ジロウ",
+        )
+    client = client_for("madoguchi")
+    first = client.get(reverse("qualifications:search"), {"q": "ｽｽﾞｷ"})
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert "25件" in html and "1 / 2" in html
+    second = client.get(reverse("qualifications:search"), {"q": "ｽｽﾞｷ", "page": 2})
+    assert second.content.decode().count("次郎") == 5
+    events = AuditEvent.objects.filter(action="search", actor=cast["madoguchi"]).order_by("id")
+    assert [e.details["hits"] for e in events] == [25, 25]
+    assert events[0].details["query"] == "ｽｽﾞｷ"
+    assert events[0].details["understood_as"] == "kana"
+
+
+def test_a_my_number_typed_in_the_box_never_reaches_the_audit_log(client_for, db):
+    client = client_for("madoguchi")
+    response = client.get(reverse("qualifications:search"), {"q": "9876 5432 1093"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="search")
+    assert "9876" not in str(event.details)
+
+
+def test_search_refused_without_the_permission(client_for, db):
+    for who in ("kanri", "kansa", "shintatsu"):
+        assert (
+            client_for(who).get(reverse("qualifications:search"), {"q": "ヤマ"}).status_code == 403
+        )
+    assert not AuditEvent.objects.filter(action="search").exists()
