@@ -161,7 +161,7 @@ class QualificationRecord(models.Model):
     """
 
     person = models.ForeignKey(
-        Person, verbose_name="被保険者", on_delete=models.PROTECT, related_name="qualifications"
+        Person, verbose_name="被保険者", on_delete=models.CASCADE, related_name="qualifications"
     )
     event = models.CharField("異動の種類", max_length=20, choices=Event.choices)
     is_latest = models.BooleanField("最新フラグ", default=True)
@@ -197,7 +197,7 @@ class QualificationRecord(models.Model):
     entry = models.ForeignKey(
         "verification.Entry",
         verbose_name="受付",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -239,7 +239,7 @@ class Memo(models.Model):
     """A memo or consultation note about a person (メモ情報, items 61–64). No verification."""
 
     person = models.ForeignKey(
-        Person, verbose_name="被保険者", on_delete=models.PROTECT, related_name="memos"
+        Person, verbose_name="被保険者", on_delete=models.CASCADE, related_name="memos"
     )
     registered_on = models.DateField("登録年月日（メモ情報）")
     special_notes = models.TextField("特記事項", blank=True)
@@ -266,7 +266,7 @@ class PensionNumberNoticeReissue(models.Model):
     """An application to reissue the 基礎年金番号通知書 (items 65–66), written on approval."""
 
     person = models.ForeignKey(
-        Person, verbose_name="被保険者", on_delete=models.PROTECT, related_name="reissues"
+        Person, verbose_name="被保険者", on_delete=models.CASCADE, related_name="reissues"
     )
     applied_on = models.DateField("基礎年金番号通知書再交付申請年月日")
     reason = models.CharField("基礎年金番号通知書再交付申請理由", max_length=200)
@@ -277,7 +277,12 @@ class PensionNumberNoticeReissue(models.Model):
         related_name="+",
     )
     entry = models.ForeignKey(
-        "verification.Entry", verbose_name="受付", on_delete=models.PROTECT, related_name="+"
+        "verification.Entry",
+        verbose_name="受付",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
 

@@ -55,7 +55,7 @@ class Entry(models.Model):
     person = models.ForeignKey(
         "qualifications.Person",
         verbose_name="対象者",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # only a retention purge deletes a person, with its file
         related_name="entries",
     )
     payload = models.JSONField("入力内容", default=dict)
@@ -88,7 +88,7 @@ class Entry(models.Model):
     supersedes = models.ForeignKey(
         "self",
         verbose_name="訂正元の受付",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="amendments",
@@ -143,7 +143,7 @@ class EntryHistory(models.Model):
     """One status change of an entry: who moved it, when, from what to what, and why."""
 
     entry = models.ForeignKey(
-        Entry, verbose_name="受付", on_delete=models.PROTECT, related_name="history"
+        Entry, verbose_name="受付", on_delete=models.CASCADE, related_name="history"
     )
     from_status = models.CharField("変更前", max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField("変更後", max_length=12, choices=Status.choices)

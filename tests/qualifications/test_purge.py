@@ -1,0 +1,24 @@
+"""Deleting a person (only a retention purge ever does) takes their file with them:
+history rows, entries and their status history, memos, reissues."""
+
+from qualifications.models import Person, QualificationRecord
+from kokumin_nenkin.verification.models import Entry
+from kokumin_nenkin.verification import services
+from tests.qualifications.factories import acquisition_payload, approve, make_person
+
+
+def test_deleting_a_person_removes_their_file(cast, db):
+    person = make_person()
+    entry = services.entry_submit(
+        kind="qualifications.acquisition",
+        person=person,
+        payload=acquisition_payload("2010-06-14"),
+        actor=cast["madoguchi"],
+    )
+    approve(entry, cast["kakunin"])
+    services.entry_amend(entry_id=entry.pk, payload=entry.payload, actor=cast["madoguchi"])
+    from audit.models import AuditEvent
+
+    AuditEvent.objects.filter(person=person).update(person=None)  # audit rows are kept apart
+    Person.objects.filter(pk=person.pk).delete()
+    assert not QualificationRecord.objects.exists() and not Entry.objects.exists()
