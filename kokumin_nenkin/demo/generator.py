@@ -16,8 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kokumin_nenkin.accounts.models import Office, Role, Staff
 from kokumin_nenkin.accounts.totp import demo_key_for
-from qualifications.models import Household, Person, ResidenceStatus, Sex
+from qualifications.models import Household, Person, QualificationRecord, ResidenceStatus, Sex
 
+from . import qualifications as demo_qualifications
 from .names import FAMILY_NAMES, FEMALE_GIVEN, KANJI_NUMBERS, MALE_GIVEN, TOWNS
 
 DEMO_PASSWORD = "Nenkin-Demo-2026!"  # noqa: S105 — the documented demo password
@@ -79,6 +80,7 @@ class PersonGenerator:
         self.today = today - timedelta(days=1) if (today.month, today.day) == (2, 29) else today
         self.next_person = Person.objects.count() + 1
         self.next_household = Household.objects.count() + 1
+        self.operator = Staff.objects.filter(username="madoguchi").first()
 
     # --- pieces -------------------------------------------------------------------------
     def birth_date(self, age_min: int, age_max: int) -> date:
@@ -118,7 +120,7 @@ class PersonGenerator:
             status = ResidenceStatus.DECEASED
         elif roll < 0.04:
             status = ResidenceStatus.MOVED_OUT
-        return Person(
+        person = Person(
             addressee_number=f"{number:010d}",
             family_name=family[0],
             family_name_kana=family[1],
@@ -136,6 +138,8 @@ class PersonGenerator:
             is_householder=head,
             residence_status=status,
         )
+        demo_qualifications.fill_identifiers(self.rng, person, self.today)
+        return person
 
     # --- households ---------------------------------------------------------------------
     def home(self, remaining: int) -> _Home:
@@ -218,6 +222,16 @@ class PersonGenerator:
                     m.person.spouse = h.members[m.spouse_of].person
                     seconds.append(m.person)
         Person.objects.bulk_create(seconds, batch_size=BATCH)
+        if self.operator is not None:
+            rows = []
+            for h in homes:
+                for m in h.members:
+                    rows.extend(
+                        demo_qualifications.history_for(
+                            self.rng, m.person, self.today, self.operator
+                        )
+                    )
+            QualificationRecord.objects.bulk_create(rows, batch_size=BATCH)
         # Point each first spouse back at the second, in one statement per batch.
         first_ids = [p.spouse_id for p in seconds]
         for i in range(0, len(first_ids), 500):

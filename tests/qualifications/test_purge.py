@@ -1,9 +1,9 @@
 """Deleting a person (only a retention purge ever does) takes their file with them:
 history rows, entries and their status history, memos, reissues."""
 
-from qualifications.models import Person, QualificationRecord
-from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.verification import services
+from kokumin_nenkin.verification.models import Entry
+from qualifications.models import Person, QualificationRecord
 from tests.qualifications.factories import acquisition_payload, approve, make_person
 
 

@@ -4,8 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from kokumin_nenkin.demo.generator import PersonGenerator, create_demo_staff
+from kokumin_nenkin.accounts.models import Staff
+from kokumin_nenkin.demo.generator import DEMO_STAFF, PersonGenerator, create_demo_staff
+from kokumin_nenkin.demo.qualifications import pending_work
 from qualifications.models import Person
+
+DEMO_USERNAMES = [username for username, *_ in DEMO_STAFF]
 
 
 class Command(BaseCommand):
@@ -30,5 +34,10 @@ class Command(BaseCommand):
             return
         today = timezone.localdate()
         created = PersonGenerator(seed=seed, today=today).generate(persons)
+        staff = {s.username: s for s in Staff.objects.filter(username__in=DEMO_USERNAMES)}
+        pending = pending_work(today, staff) if created else 0
         elapsed = time.perf_counter() - started
-        self.stdout.write(f"デモデータを作成しました: 住民 {created:,} 人（{elapsed:.1f} 秒）")
+        self.stdout.write(
+            f"デモデータを作成しました: 住民 {created:,} 人、確認待ちなどの受付 {pending} 件"
+            f"（{elapsed:.1f} 秒）"
+        )
