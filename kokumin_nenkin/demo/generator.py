@@ -138,7 +138,7 @@ class PersonGenerator:
             is_householder=head,
             residence_status=status,
         )
-        demo_qualifications.fill_identifiers(self.rng, person, self.today)
+        demo_qualifications.fill_identifiers(self.rng, person, self.today, number)
         return person
 
     # --- households ---------------------------------------------------------------------

@@ -28,15 +28,17 @@ from qualifications.rules import age_reached_on
 RECENT_DAYS = 60  # reached 20 / 60 within this many days: work still to do
 
 
-def synthetic_my_number(rng: random.Random) -> str:
-    first11 = f"{rng.randrange(10**10, 10**11):011d}"
+def synthetic_my_number(sequence: int) -> str:
+    """A made-up 個人番号 with a correct check digit. The first 11 digits are the person's
+    sequence number scrambled by a multiplier coprime to 10, so no two persons share one."""
+    first11 = f"{(sequence * 73_939_133 + 12_345_678_901) % 10**11:011d}"
     return first11 + str(my_number_check_digit(first11))
 
 
-def fill_identifiers(rng: random.Random, person: Person, today: date) -> None:
+def fill_identifiers(rng: random.Random, person: Person, today: date, sequence: int) -> None:
     """Before insert: 個人番号 (most people), 基礎年金番号 (adults), search keys."""
     if rng.random() < 0.95:
-        number = synthetic_my_number(rng)
+        number = synthetic_my_number(sequence)
         person.my_number_encrypted = my_number.encrypt(number)
         person.my_number_hash = my_number.lookup_hash(number)
     adult_since = age_reached_on(person.birth_date, 20)

@@ -13,15 +13,9 @@ from qualifications import my_number
 from qualifications.models import Person, QualificationRecord
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("seed_demo", persons=3000, seed=3)
-        yield
-        Entry.objects.all().delete()
-        QualificationRecord.objects.all().delete()
-        Person.objects.update(spouse=None)
-        Person.objects.all().delete()
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", persons=3000, seed=3)
 
 
 @pytest.mark.django_db
