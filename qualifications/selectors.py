@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from kokumin_nenkin import wareki
-from kokumin_nenkin.identifiers import MY_NUMBER_LIKE
+from kokumin_nenkin.identifiers import MY_NUMBER_LIKE, is_valid_my_number
 
 from .models import Memo, PensionNumberNoticeReissue, Person, QualificationRecord
+from .my_number import lookup_hash
 from .normalise import is_kana, kana_key, name_key
 
 # --- qualification state ------------------------------------------------------------------
@@ -79,6 +80,11 @@ def understand(text: str) -> SearchQuery | None:
                     text, "birth_date", "生年月日", Q(birth_date=born) | Q(addressee_number=compact)
                 )
         condition = Q(addressee_number=compact)
+        if len(compact) == 12 and is_valid_my_number(compact):
+            # exact match through the keyed hash; the number itself is never stored or logged
+            return SearchQuery(
+                text, "my_number", "個人番号", condition | Q(my_number_hash=lookup_hash(compact))
+            )
         if len(compact) == 10:
             condition |= Q(basic_pension_number=f"{compact[:4]}-{compact[4:]}")
             return SearchQuery(text, "number", "宛名番号・基礎年金番号", condition)

@@ -38,6 +38,8 @@ def search(request):
                 "page": page.number,
             },
         )
+    if query is not None and query.kind == "my_number":
+        form = SearchForm()  # the number typed is not echoed back into the page
     return render(
         request, "qualifications/search.html", {"form": form, "page": page, "query": query}
     )

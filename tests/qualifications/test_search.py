@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from kokumin_nenkin.identifiers import contains_my_number_like
 from qualifications.selectors import search_persons, understand
 from tests.qualifications.factories import make_person
 
@@ -99,12 +100,16 @@ def test_search_page_is_paginated_and_audited(client_for, cast, db):
     assert events[0].details["understood_as"] == "kana"
 
 
-def test_a_my_number_typed_in_the_box_never_reaches_the_audit_log(client_for, db):
+def test_a_my_number_finds_the_person_but_never_reaches_the_audit_log(client_for, db):
+    person = make_person(my_number_value="987654321093", family_name="番号")
     client = client_for("madoguchi")
     response = client.get(reverse("qualifications:search"), {"q": "9876 5432 1093"})
     assert response.status_code == 200
+    html = response.content.decode()
+    assert person.full_name in html and "個人番号として検索・1件" in html
+    assert not contains_my_number_like(html)
     event = AuditEvent.objects.get(action="search")
-    assert "9876" not in str(event.details)
+    assert "9876" not in str(event.details) and event.details["hits"] == 1
 
 
 def test_search_refused_without_the_permission(client_for, db):
