@@ -26,6 +26,10 @@ from qualifications.models import Person, QualificationRecord
 
 ROUNDS = 40
 SEARCH_INDEXES = [
+    "person_kana_prefix",
+    "person_given_kana_prefix",
+    "person_name_prefix",
+    "person_given_name_prefix",
     "person_kana_trgm",
     "person_name_trgm",
     "person_address_trgm",

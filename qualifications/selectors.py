@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 
 from kokumin_nenkin import wareki
 from kokumin_nenkin.identifiers import MY_NUMBER_LIKE, is_valid_my_number
@@ -56,6 +58,10 @@ class SearchQuery:
 
 
 _BPN = re.compile(r"^\d{4}-\d{6}$")
+# Shorter name queries match from the start of 姓 or 名 (a trigram index needs 3 characters).
+PARTIAL_MIN = 3
+# Searches stop counting here: "1,000件以上" is enough to ask for a narrower query.
+COUNT_CAP = 1000
 
 
 def understand(text: str) -> SearchQuery | None:
@@ -96,11 +102,33 @@ def understand(text: str) -> SearchQuery | None:
     if born is not None:
         return SearchQuery(text, "birth_date", "生年月日", Q(birth_date=born))
     if is_kana(raw):
-        return SearchQuery(text, "kana", "フリガナ", Q(kana_key__contains=kana_key(raw)))
+        key = kana_key(raw)
+        if len(key) < PARTIAL_MIN:
+            # 前方一致 of 姓 or 名: a btree range scan instead of reading every row
+            condition = Q(kana_key__startswith=key) | Q(given_name_kana__startswith=key)
+            return SearchQuery(text, "kana", "フリガナ（前方一致）", condition)
+        return SearchQuery(text, "kana", "フリガナ", Q(kana_key__contains=key))
     key = name_key(raw)
+    if len(key) < PARTIAL_MIN:
+        condition = (
+            Q(name_key__startswith=key) | Q(given_name__startswith=key) | Q(address__contains=key)
+        )
+        return SearchQuery(text, "name", "氏名（前方一致）・住所", condition)
     return SearchQuery(
         text, "name", "氏名・住所", Q(name_key__contains=key) | Q(address__contains=key)
     )
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows, so a broad query costs no more than a narrow one."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 def search_persons(query: SearchQuery) -> QuerySet[Person]:

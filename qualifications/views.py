@@ -1,7 +1,6 @@
 """Search, the person page, the 個人番号 reveal and memos. Thin: forms check, services act."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -27,14 +26,15 @@ def search(request):
     page = None
     query = None
     if form.is_valid() and (query := selectors.understand(form.cleaned_data["q"])):
-        paginator = Paginator(selectors.search_persons(query), PAGE_SIZE)
+        paginator = selectors.CappedPaginator(selectors.search_persons(query), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         record(
             Action.SEARCH,
             details={
                 "query": query.audit_text,
                 "understood_as": query.kind,
-                "hits": paginator.count,
+                "hits": min(paginator.count, selectors.COUNT_CAP),
+                "hits_capped": paginator.capped,
                 "page": page.number,
             },
         )

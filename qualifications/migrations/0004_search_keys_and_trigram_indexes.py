@@ -1,5 +1,6 @@
 """Fill the search keys of persons already registered, and on PostgreSQL add pg_trgm GIN
-indexes so partial フリガナ / 氏名 / 住所 searches stay fast (SQLite has no pg_trgm: skipped)."""
+indexes so partial フリガナ / 氏名 / 住所 searches stay fast, and btree pattern indexes for the
+前方一致 of short queries (SQLite has neither: skipped)."""
 
 from django.db import migrations
 
@@ -9,6 +10,13 @@ TRIGRAM_INDEXES = [
     ("person_kana_trgm", "kana_key"),
     ("person_name_trgm", "name_key"),
     ("person_address_trgm", "address"),
+]
+# 前方一致 (LIKE 'x%') for queries shorter than three characters, whatever the collation.
+PREFIX_INDEXES = [
+    ("person_kana_prefix", "kana_key"),
+    ("person_given_kana_prefix", "given_name_kana"),
+    ("person_name_prefix", "name_key"),
+    ("person_given_name_prefix", "given_name"),
 ]
 
 
@@ -43,12 +51,17 @@ def create_trigram_indexes(apps, schema_editor):
             f"CREATE INDEX IF NOT EXISTS {name} ON qualifications_person "
             f"USING gin ({column} gin_trgm_ops)"
         )
+    for name, column in PREFIX_INDEXES:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON qualifications_person "
+            f"({column} varchar_pattern_ops)"
+        )
 
 
 def drop_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, _ in TRIGRAM_INDEXES:
+    for name, _ in TRIGRAM_INDEXES + PREFIX_INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 

@@ -59,7 +59,10 @@ def found(text):
         ("ハナコ", {"山口"}),
         ("山", {"山田", "山口"}),
         ("山田 太郎", {"山田"}),
-        ("田太", {"山田"}),
+        ("田太郎", {"山田"}),  # three characters or more: anywhere in the name
+        ("田", {"田中"}),  # shorter: from the start of 姓 or 名 (前方一致)
+        ("タロ", {"山田"}),  # 名 from its start
+        ("マダ", set()),
         ("1234-567890", {"山田"}),
         ("１２３４５６７８９０", {"山田"}),
         ("0000001234", {"山田"}),
@@ -77,6 +80,17 @@ def found(text):
 )
 def test_search_understands_the_query(people, query, expected):
     assert found(query) == expected
+
+
+def test_a_broad_search_stops_counting_at_the_cap(client_for, db, monkeypatch):
+    from qualifications import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 10)
+    for i in range(12):
+        make_person(family_name="広範", given_name=f"花{i}")
+    html = client_for("madoguchi").get(reverse("qualifications:search"), {"q": "広範"})
+    assert "1,000件以上" in html.content.decode()
+    assert AuditEvent.objects.get(action="search").details["hits_capped"] is True
 
 
 def test_search_page_is_paginated_and_audited(client_for, cast, db):
