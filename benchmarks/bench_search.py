@@ -35,7 +35,6 @@ SEARCH_INDEXES = [
     "person_address_trgm",
     "person_bpn",
     "person_birth",
-    "person_kana_order",
 ]
 
 

@@ -117,7 +117,6 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["basic_pension_number"], name="person_bpn"),
             models.Index(fields=["birth_date"], name="person_birth"),
-            models.Index(fields=["kana_key", "id"], name="person_kana_order"),
         ]
 
     def __str__(self) -> str:

@@ -50,6 +50,7 @@ class SearchQuery:
     kind: str  # what the box understood: kana / name / basic_pension_number / number / birth_date
     label: str
     condition: Q
+    fallback: Q | None = None  # tried only when `condition` finds nobody
 
     @property
     def audit_text(self) -> str:
@@ -110,10 +111,11 @@ def understand(text: str) -> SearchQuery | None:
         return SearchQuery(text, "kana", "フリガナ", Q(kana_key__contains=key))
     key = name_key(raw)
     if len(key) < PARTIAL_MIN:
-        condition = (
-            Q(name_key__startswith=key) | Q(given_name__startswith=key) | Q(address__contains=key)
+        # 姓 or 名 from the start; a town name (no one is called 本町) falls back to the address
+        condition = Q(name_key__startswith=key) | Q(given_name__startswith=key)
+        return SearchQuery(
+            text, "name", "氏名（前方一致）・住所", condition, fallback=Q(address__contains=key)
         )
-        return SearchQuery(text, "name", "氏名（前方一致）・住所", condition)
     return SearchQuery(
         text, "name", "氏名・住所", Q(name_key__contains=key) | Q(address__contains=key)
     )
@@ -124,7 +126,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:
@@ -132,8 +134,11 @@ class CappedPaginator(Paginator):
 
 
 def search_persons(query: SearchQuery) -> QuerySet[Person]:
+    condition = query.condition
+    if query.fallback is not None and not Person.objects.filter(condition).exists():
+        condition = query.fallback
     return (
-        Person.objects.filter(query.condition)
+        Person.objects.filter(condition)
         .only(
             "id",
             "addressee_number",

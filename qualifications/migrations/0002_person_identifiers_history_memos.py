@@ -110,10 +110,6 @@ class Migration(migrations.Migration):
             model_name='person',
             index=models.Index(fields=['birth_date'], name='person_birth'),
         ),
-        migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['kana_key', 'id'], name='person_kana_order'),
-        ),
         migrations.AddField(
             model_name='memo',
             name='operator',
