@@ -220,3 +220,21 @@ def _entry(kind, person, payload, maker) -> Entry:
     )
     EntryHistory.objects.create(entry=entry, from_status="", to_status=Status.PENDING, actor=maker)
     return entry
+
+
+def tidy_search_indexes() -> None:
+    """After a bulk load on PostgreSQL: merge the GIN pending lists of the trigram indexes and
+    refresh the planner statistics (autovacuum does the same in time; a demo should not wait).
+    Without it every search scans the pending list: 100 ms instead of 2 ms."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(c.oid::regclass) FROM pg_class c "
+            "JOIN pg_index i ON i.indexrelid = c.oid JOIN pg_am a ON a.oid = c.relam "
+            "WHERE i.indrelid = 'qualifications_person'::regclass AND a.amname = 'gin'"
+        )
+        cursor.execute("ANALYZE qualifications_person")
+        cursor.execute("ANALYZE qualifications_qualificationrecord")

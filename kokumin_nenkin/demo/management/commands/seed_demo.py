@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from kokumin_nenkin.accounts.models import Staff
 from kokumin_nenkin.demo.generator import DEMO_STAFF, PersonGenerator, create_demo_staff
-from kokumin_nenkin.demo.qualifications import pending_work
+from kokumin_nenkin.demo.qualifications import pending_work, tidy_search_indexes
 from qualifications.models import Person
 
 DEMO_USERNAMES = [username for username, *_ in DEMO_STAFF]
@@ -36,6 +36,7 @@ class Command(BaseCommand):
         created = PersonGenerator(seed=seed, today=today).generate(persons)
         staff = {s.username: s for s in Staff.objects.filter(username__in=DEMO_USERNAMES)}
         pending = pending_work(today, staff) if created else 0
+        tidy_search_indexes()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"デモデータを作成しました: 住民 {created:,} 人、確認待ちなどの受付 {pending} 件"
