@@ -59,7 +59,10 @@ class Person(models.Model):
     """
 
     addressee_number = models.CharField("団体内統合宛名番号", max_length=15, unique=True)
-    my_number_encrypted = models.TextField("個人番号（暗号化）", blank=True, editable=False)
+    # db_default: rows written by plain SQL (bulk loads, benchmarks) get the same blanks.
+    my_number_encrypted = models.TextField(
+        "個人番号（暗号化）", blank=True, editable=False, db_default=""
+    )
     my_number_hash = models.CharField(
         "個人番号（照合用ハッシュ）",
         max_length=64,
@@ -68,9 +71,11 @@ class Person(models.Model):
         unique=True,
         editable=False,
     )
-    basic_pension_number = models.CharField("基礎年金番号", max_length=11, blank=True)
+    basic_pension_number = models.CharField(
+        "基礎年金番号", max_length=11, blank=True, db_default=""
+    )
     municipality_code = models.CharField(
-        "市区町村コード", max_length=6, default=default_municipality_code
+        "市区町村コード", max_length=6, default=default_municipality_code, db_default=""
     )
     family_name = models.CharField("氏", max_length=40)
     given_name = models.CharField("名", max_length=40)
@@ -105,8 +110,12 @@ class Person(models.Model):
         choices=ResidenceStatus.choices,
         default=ResidenceStatus.RESIDENT,
     )
-    name_key = models.CharField("検索用氏名", max_length=80, blank=True, editable=False)
-    kana_key = models.CharField("検索用フリガナ", max_length=120, blank=True, editable=False)
+    name_key = models.CharField(
+        "検索用氏名", max_length=80, blank=True, editable=False, db_default=""
+    )
+    kana_key = models.CharField(
+        "検索用フリガナ", max_length=120, blank=True, editable=False, db_default=""
+    )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 

@@ -75,22 +75,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='basic_pension_number',
-            field=models.CharField(blank=True, max_length=11, verbose_name='基礎年金番号'),
+            field=models.CharField(blank=True, max_length=11, verbose_name='基礎年金番号', db_default=''),
         ),
         migrations.AddField(
             model_name='person',
             name='kana_key',
-            field=models.CharField(blank=True, editable=False, max_length=120, verbose_name='検索用フリガナ'),
+            field=models.CharField(blank=True, editable=False, max_length=120, verbose_name='検索用フリガナ', db_default=''),
         ),
         migrations.AddField(
             model_name='person',
             name='municipality_code',
-            field=models.CharField(default=qualifications.models.default_municipality_code, max_length=6, verbose_name='市区町村コード'),
+            field=models.CharField(default=qualifications.models.default_municipality_code, max_length=6, verbose_name='市区町村コード', db_default=''),
         ),
         migrations.AddField(
             model_name='person',
             name='my_number_encrypted',
-            field=models.TextField(blank=True, editable=False, verbose_name='個人番号（暗号化）'),
+            field=models.TextField(blank=True, editable=False, verbose_name='個人番号（暗号化）', db_default=''),
         ),
         migrations.AddField(
             model_name='person',
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='name_key',
-            field=models.CharField(blank=True, editable=False, max_length=80, verbose_name='検索用氏名'),
+            field=models.CharField(blank=True, editable=False, max_length=80, verbose_name='検索用氏名', db_default=''),
         ),
         migrations.AddIndex(
             model_name='person',
