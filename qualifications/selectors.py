@@ -162,6 +162,7 @@ def search_persons(query: SearchQuery) -> QuerySet[Person]:
 
 def person_page(person_pk: int) -> dict:
     """Everything the person page shows, in a fixed number of queries whatever the history."""
+    from exemptions.selectors import exemption_history
     from kokumin_nenkin.verification.selectors import open_entries_for
 
     person = Person.objects.select_related("household", "spouse").get(pk=person_pk)
@@ -191,6 +192,7 @@ def person_page(person_pk: int) -> dict:
             PensionNumberNoticeReissue.objects.filter(person=person).select_related("operator")
         ),
         "household_members": household,
+        "exemption_history": exemption_history(person),
     }
 
 

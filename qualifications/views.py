@@ -1,6 +1,7 @@
 """Search, the person page, the 個人番号 reveal and memos. Thin: forms check, services act."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -48,7 +49,10 @@ def search(request):
 @requires("search_person")
 @require_GET
 def person(request, pk: int):
-    data = selectors.person_page(pk)
+    try:
+        data = selectors.person_page(pk)
+    except Person.DoesNotExist:
+        raise Http404("該当する方はいません。") from None
     p = data["person"]
     record(Action.VIEW, person=p, target=p)
     today = timezone.localdate()
