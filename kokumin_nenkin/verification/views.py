@@ -124,16 +124,25 @@ def detail(request, pk: int):
     return render(request, "verification/detail.html", _detail_context(request, entry, handler))
 
 
+BLIND = "（届書から入力して照合）"
+
+
 def _detail_context(request, entry, handler, rekey_form=None, return_form=None, error=None):
+    rows = handler.compare(entry.person, entry.payload)
+    may_verify = permissions.can_verify(request.user, entry)
+    if may_verify:
+        # Blind re-key: the checker does not see the proposed key fields before typing them.
+        hidden = {handler.field_label(n) for n in handler.key_fields}
+        rows = [(label, cur, BLIND if label in hidden else new) for label, cur, new in rows]
     return {
         "entry": entry,
         "kind": handler,
         "person": entry.person,
-        "rows": handler.compare(entry.person, entry.payload),
+        "rows": rows,
         "history": entry.history.select_related("actor"),
         "rekey_form": rekey_form or handler.rekey_form(),
         "return_form": return_form or ReturnForm(),
-        "can_verify": permissions.can_verify(request.user, entry),
+        "can_verify": may_verify,
         "can_withdraw": permissions.can_withdraw(request.user, entry),
         "can_resubmit": permissions.can_resubmit(request.user, entry),
         "can_amend": permissions.can_amend(request.user, entry),

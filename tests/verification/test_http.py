@@ -40,9 +40,14 @@ def test_counter_takes_a_form_in_and_a_supervisor_approves_after_blind_rekey(cli
     checker = client_for("kakunin")
     page = checker.get(reverse("verification:detail", args=[entry.pk])).content.decode()
     assert "現在の記録" in page and "受付内容" in page and "届書から確認項目を入力" in page
-    # the re-key inputs are empty: nothing of the proposal is pre-filled
+    # blind: the re-key inputs are empty and the proposed key fields are not shown
     assert 'name="rekey-acquired_on"' in page
     assert 'name="rekey-acquired_on" value=' not in page
+    assert "令和7年4月1日" not in page
+    assert page.count("（届書から入力して照合）") == 3  # 取得年月日, 事由, 種別 hidden
+    assert "令和7年4月10日" in page  # a field that is not re-keyed is shown
+    maker_view = client_for("madoguchi").get(reverse("verification:detail", args=[entry.pk]))
+    assert "令和7年4月1日" in maker_view.content.decode()
 
     wrong = checker.post(
         reverse("verification:approve", args=[entry.pk]),
