@@ -32,7 +32,8 @@ def intake(client, person, **fields):
 
 
 def test_counter_takes_a_form_in_and_a_supervisor_approves_after_blind_rekey(client_for, person):
-    response = intake(client_for("madoguchi"), person)
+    maker = client_for("madoguchi")
+    response = intake(maker, person)
     assert response.status_code == 302
     entry = Entry.objects.get(person=person)
     assert entry.payload["acquired_on"] == "2025-04-01"
@@ -46,7 +47,7 @@ def test_counter_takes_a_form_in_and_a_supervisor_approves_after_blind_rekey(cli
     assert "令和7年4月1日" not in page
     assert page.count("（届書から入力して照合）") == 3  # 取得年月日, 事由, 種別 hidden
     assert "令和7年4月10日" in page  # a field that is not re-keyed is shown
-    maker_view = client_for("madoguchi").get(reverse("verification:detail", args=[entry.pk]))
+    maker_view = maker.get(reverse("verification:detail", args=[entry.pk]))
     assert "令和7年4月1日" in maker_view.content.decode()
 
     wrong = checker.post(
