@@ -206,6 +206,7 @@ def withdraw(request, pk: int):
 @require_GET
 def queue(request):
     entries = list(selectors.waiting_for_verification(request.user)[:200])
+    record(Action.VIEW, details={"screen": "確認待ち一覧", "rows": len(entries)})
     return render(request, "verification/queue.html", {"entries": _with_kinds(entries)})
 
 
@@ -213,6 +214,7 @@ def queue(request):
 @require_GET
 def mine(request):
     entries = list(selectors.my_entries(request.user)[:200])
+    record(Action.VIEW, details={"screen": "自分の受付一覧", "rows": len(entries)})
     return render(request, "verification/mine.html", {"entries": _with_kinds(entries)})
 
 

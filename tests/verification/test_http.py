@@ -157,6 +157,8 @@ def test_queue_and_home_show_counts_oldest_first(client_for, cast, db):
     assert queue.index(a) < queue.index(b)
     home = kakunin.get(reverse("home")).content.decode()
     assert "確認待ち 2件" in home
+    listed = AuditEvent.objects.get(action="view", actor=cast["kakunin"])
+    assert listed.details == {"screen": "確認待ち一覧", "rows": 2}
 
 
 def test_withdraw_over_http(client_for, person):
