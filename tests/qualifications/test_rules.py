@@ -214,3 +214,21 @@ def test_full_history_acquisition_change_loss(cast, db):
         date(2026, 1, 1),
     )
     assert last.category_changed_on == date(2025, 10, 1)
+
+
+@pytest.mark.parametrize(
+    "typed,iso,shown",
+    [  # DOMAIN_RULES.md test vector 7, through the intake form and the verification screen
+        ("2019-04-30", "2019-04-30", "平成31年4月30日"),
+        ("R1.5.1", "2019-05-01", "令和元年5月1日"),
+        ("平成元年1月8日", "1989-01-08", "平成元年1月8日"),
+    ],
+)
+def test_vector_7_wareki_through_the_intake_form(typed, iso, shown):
+    from qualifications.kinds import REISSUE
+
+    form = REISSUE.make_form(None, data={"applied_on": typed, "reason": "紛失"})
+    assert form.is_valid(), form.errors
+    payload = REISSUE.encode(form.cleaned_data)
+    assert payload["applied_on"] == iso
+    assert REISSUE.display("applied_on", payload["applied_on"]) == shown
