@@ -65,6 +65,7 @@ class AcquisitionKind(QualificationKind):
     form_code = "01"
     form_class = AcquisitionForm
     key_fields = ("acquired_on", "cause", "category")
+    effective_field = "acquired_on"
     event = Event.ACQUISITION
     check = staticmethod(rules.check_acquisition)
     row_fields = {
@@ -82,6 +83,7 @@ class LossKind(QualificationKind):
     form_code = "02"
     form_class = LossForm
     key_fields = ("lost_on", "cause")
+    effective_field = "lost_on"
     event = Event.LOSS
     check = staticmethod(rules.check_loss)
     row_fields = {
@@ -98,6 +100,7 @@ class CategoryChangeKind(QualificationKind):
     form_code = "03"
     form_class = CategoryChangeForm
     key_fields = ("changed_on", "category")
+    effective_field = "changed_on"
     event = Event.CATEGORY_CHANGE
     check = staticmethod(rules.check_category_change)
     row_fields = {
@@ -114,6 +117,7 @@ class ReissueKind(EntryKind):
     form_code = "41"
     form_class = ReissueForm
     key_fields = ("applied_on",)
+    effective_field = "applied_on"
 
     def current_version(self, person) -> str:
         return f"reissue:{person.basic_pension_number}"

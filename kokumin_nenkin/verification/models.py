@@ -14,15 +14,18 @@ class Status(models.TextChoices):
     RETURNED = "returned", "差戻し"
     APPROVED = "approved", "承認済"
     WITHDRAWN = "withdrawn", "取下げ"
+    REPORTED = "reported", "進達済"
 
 
 # The only moves an entry can make. PENDING → PENDING is not a move: a returned entry goes
-# back to PENDING when its maker re-enters it.
+# back to PENDING when its maker re-enters it. APPROVED → REPORTED when a 進達 batch that
+# holds the entry is confirmed (jps_reporting).
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.PENDING: frozenset({Status.APPROVED, Status.RETURNED, Status.WITHDRAWN}),
     Status.RETURNED: frozenset({Status.PENDING, Status.WITHDRAWN}),
-    Status.APPROVED: frozenset(),
+    Status.APPROVED: frozenset({Status.REPORTED}),
     Status.WITHDRAWN: frozenset(),
+    Status.REPORTED: frozenset(),
 }
 
 OPEN_STATUSES = (Status.PENDING, Status.RETURNED)
@@ -57,6 +60,8 @@ class Entry(models.Model):
         verbose_name="対象者",
         on_delete=models.CASCADE,  # only a retention purge deletes a person, with its file
         related_name="entries",
+        null=True,  # an entry about no one person (a JPS results file to apply)
+        blank=True,
     )
     payload = models.JSONField("入力内容", default=dict)
     base_version = models.CharField("受付時の記録の版", max_length=64)

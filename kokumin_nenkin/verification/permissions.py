@@ -9,8 +9,11 @@ def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def can_enter(user) -> bool:
-    return _active(user) and user.has_perm(perm("enter_entry"))
+def can_enter(user, kind=None) -> bool:
+    """May take in an entry (of `kind`: a kind may name its own permission, e.g. the report
+    clerk's `import_jps_results` for a results file to apply)."""
+    codename = getattr(kind, "enter_permission", "enter_entry") if kind else "enter_entry"
+    return _active(user) and user.has_perm(perm(codename))
 
 
 def can_verify(user, entry) -> bool:
@@ -29,9 +32,19 @@ def can_withdraw(user, entry) -> bool:
 
 def can_resubmit(user, entry) -> bool:
     """A returned entry goes back to its maker, who re-enters it."""
-    return can_enter(user) and entry.maker_id == user.pk and entry.status == Status.RETURNED
+    from .registry import get_kind
+
+    try:
+        kind = get_kind(entry.kind)
+    except KeyError:
+        kind = None
+    return can_enter(user, kind) and entry.maker_id == user.pk and entry.status == Status.RETURNED
 
 
 def can_amend(user, entry) -> bool:
     """An approved entry is never edited: a correction is a new entry, verified again."""
-    return can_enter(user) and entry.status == Status.APPROVED
+    return (
+        can_enter(user)
+        and entry.person_id is not None
+        and entry.status in (Status.APPROVED, Status.REPORTED)
+    )

@@ -26,6 +26,9 @@ class EntryKind:
     form_code: str = ""  # 届書種類 (FORMATS.md)
     form_class: type[forms.Form]
     key_fields: tuple[str, ...] = ()  # re-keyed blind by the checker
+    enter_permission: str = "enter_entry"  # who may take this kind in
+    # The payload field holding the 異動年月日 reported to JPS (F1 field 11); see report_fields.
+    effective_field: str = ""
 
     # --- the form <-> JSON payload ---------------------------------------------------------
     def make_form(self, person, data=None, initial=None, prefix=None) -> forms.Form:
@@ -99,6 +102,33 @@ class EntryKind:
     def compare(self, person, payload: dict[str, Any]) -> list[tuple[str, str, str]]:
         """Rows of (label, current record, proposal) for the side-by-side screen."""
         return [(self.field_label(n), "", self.display(n, payload.get(n))) for n in payload]
+
+    # --- reporting to JPS (jps_reporting reads these; defaults suit a plain 届書) -----------
+    reported: bool = True  # False: approved entries of this kind are never reported to JPS
+
+    def report_fields(self, entry) -> dict[str, Any]:
+        """The F1 fields of this entry beyond the person's own (ReportItem keyword arguments:
+        effective_date, reason_code, insured_category, exemption_class, period_start,
+        period_end). The default reads `effective_field`, `cause` and `category` from the
+        payload; a kind whose record carries codes or periods (exemptions, 付加) overrides it."""
+        payload = entry.payload
+        value = payload.get(self.effective_field) if self.effective_field else None
+        if value:
+            effective = date.fromisoformat(value)
+        else:
+            decided = entry.decided_at or entry.created_at
+            effective = decided.date()
+        fields: dict[str, Any] = {"effective_date": effective}
+        cause = str(payload.get("cause", ""))
+        if len(cause) == 2 and cause.isdigit():
+            fields["reason_code"] = cause
+        if payload.get("category"):
+            fields["insured_category"] = str(payload["category"])
+        return fields
+
+    def mark_reported(self, entry, *, actor) -> None:
+        """Called when the entry goes to JPS in a confirmed batch (承認済 → 進達済), inside that
+        transaction: move the record the approval wrote if it has its own 進達済 state."""
 
     def summary(self, payload: dict[str, Any]) -> str:
         """One line for the work queues."""

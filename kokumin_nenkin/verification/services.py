@@ -57,6 +57,7 @@ _AUDIT_ACTION = {
     Status.APPROVED: Action.VERIFY,
     Status.RETURNED: Action.RETURN,
     Status.WITHDRAWN: Action.WITHDRAW,
+    Status.REPORTED: Action.EXPORT,
 }
 
 
@@ -118,9 +119,9 @@ def entry_submit(
 ) -> Entry:
     """Take in a form: check it, give it its 受付番号, and leave it waiting for verification.
     Raises ValidationError (field → message) when a rule is broken."""
-    if not permissions.can_enter(actor):
-        raise NotPermitted("受付入力の権限がありません。")
     handler = get_kind(kind)
+    if not permissions.can_enter(actor, handler):
+        raise NotPermitted("受付入力の権限がありません。")
     _validate(handler, person, payload, supersedes)
     if Entry.objects.filter(person=person, kind=kind, status__in=OPEN_STATUSES).exists():
         raise DuplicateOpenEntry(
@@ -211,7 +212,11 @@ def entry_approve(*, entry_id: int, rekeyed: dict[str, Any], actor) -> Entry:
             raise NotPermitted("この受付を確認する権限がありません。")
         handler = get_kind(entry.kind)
         _compare_rekey(handler, entry, rekeyed)
-        person = Person.objects.select_for_update().get(pk=entry.person_id)
+        person = (
+            Person.objects.select_for_update().get(pk=entry.person_id)
+            if entry.person_id is not None
+            else None
+        )
         if handler.current_version(person) != entry.base_version:
             raise StaleEntry(
                 "受付の後に記録が変更されています。差し戻して、入力者が最新の記録で"
@@ -227,6 +232,18 @@ def entry_approve(*, entry_id: int, rekeyed: dict[str, Any], actor) -> Entry:
         entry.applied_object_id = str(getattr(applied, "pk", "") or "")
 
     return transition(entry_id, Status.APPROVED, actor=actor, before=check_and_apply)
+
+
+@transaction.atomic
+def entry_mark_reported(*, entry_id: int, actor) -> Entry:
+    """An approved entry went to JPS in a confirmed 進達 batch (承認済 → 進達済). The kind's
+    `mark_reported` hook moves whatever record the approval wrote (e.g. an exemption record's
+    確認済 → 進達済) in the same transaction."""
+
+    def hook(entry: Entry) -> None:
+        get_kind(entry.kind).mark_reported(entry, actor=actor)
+
+    return transition(entry_id, Status.REPORTED, actor=actor, before=hook)
 
 
 @transaction.atomic
