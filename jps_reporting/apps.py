@@ -6,3 +6,8 @@ class JpsReportingConfig(AppConfig):
 
     name = "jps_reporting"
     verbose_name = "進達"
+
+    def ready(self) -> None:
+        from .results import register_kinds
+
+        register_kinds()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/passkey/", include("kokumin_nenkin.accounts.webauthn_urls")),
     path("exemptions/", include("exemptions.urls")),
     path("jobs/", include("kokumin_nenkin.jobs.urls")),
+    path("jps/", include("jps_reporting.urls")),
     path("persons/", include("qualifications.urls")),
     path("entries/", include("kokumin_nenkin.verification.urls")),
 ]

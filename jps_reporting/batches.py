@@ -1,0 +1,146 @@
+"""From verified entries to report lines: the pure parts of a 進達 batch.
+
+An entry's report line (`ReportItem`) is the person's data plus what the entry's kind gives
+through its `report_fields(entry)` hook (verification registry), so every registered kind —
+qualifications, exemptions, 付加, later benefits — joins a batch without code here.
+"""
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from kokumin_nenkin.verification.models import Entry
+from kokumin_nenkin.verification.registry import get_kind
+
+from .codes import FORM_KINDS
+from .formats.f1 import write_f1
+from .items import ReportItem
+
+MESSAGE_MAX = 30
+
+
+def entry_report_item(entry: Entry, *, message: str = "") -> ReportItem:
+    """The report line of one approved entry, as the record stands now."""
+    person = entry.person
+    fields = get_kind(entry.kind).report_fields(entry)
+    return ReportItem(
+        reception_number=entry.receipt_number,
+        form_code=entry.form_code,
+        family_name=person.family_name,
+        given_name=person.given_name,
+        family_name_kana=person.family_name_kana,
+        given_name_kana=person.given_name_kana,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        address=person.address,
+        postal_code=person.postal_code,
+        basic_pension_number=person.basic_pension_number,
+        message=message,
+        **fields,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def item_snapshot(item: ReportItem) -> dict[str, Any]:
+    return {f.name: _jsonable(getattr(item, f.name)) for f in dataclasses.fields(item)}
+
+
+def item_from_snapshot(data: Mapping[str, Any]) -> ReportItem:
+    values = dict(data)
+    for name in ("birth_date", "effective_date"):
+        values[name] = date.fromisoformat(values[name])
+    for name in ("period_start", "period_end"):
+        if values.get(name) is not None:
+            values[name] = tuple(values[name])
+    return ReportItem(**values)
+
+
+def fingerprint(item: ReportItem) -> str:
+    """What identifies the reported data (not the 連絡欄): a change of the person or the entry
+    after confirmation changes it."""
+    data = item_snapshot(item)
+    data.pop("message", None)
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+
+
+def audit_digest(sha256_hex: str) -> str:
+    """A SHA-256 as the audit log keeps it: 8 groups of 8 hex digits joined by ':', so no run of
+    12 digits (what the audit writer refuses as a possible 個人番号) can appear in it."""
+    return ":".join(sha256_hex[i : i + 8] for i in range(0, 64, 8))
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    entry: Entry
+    item: ReportItem
+    paper_reasons: tuple[str, ...]
+    my_number_like: tuple[str, ...]  # fields holding a 12-digit run: confirmation is refused
+
+    @property
+    def recorded(self) -> bool:
+        return not self.paper_reasons
+
+
+@dataclass(frozen=True)
+class FormCount:
+    form_code: str
+    form_name: str
+    total: int
+    paper_only: int
+
+
+@dataclass(frozen=True)
+class Preview:
+    rows: list[PreviewRow]
+    counts: list[FormCount]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def paper_only(self) -> int:
+        return sum(not r.recorded for r in self.rows)
+
+    @property
+    def blocked(self) -> list[PreviewRow]:
+        return [r for r in self.rows if r.my_number_like]
+
+
+def preview(
+    entries: Iterable[Entry], *, messages: Mapping[int, str], municipality_code: str
+) -> Preview:
+    """The report lines of the entries, which of them the F1 file cannot hold and why (the
+    writer's own paper-only result), and the counts per 届書種類."""
+    pairs = [(e, entry_report_item(e, message=messages.get(e.pk, ""))) for e in entries]
+    blocked = {i.reception_number: tuple(i.my_number_like_fields()) for _, i in pairs}
+    writable = [i for _, i in pairs if not blocked[i.reception_number]]
+    f1 = write_f1(writable, municipality_code=municipality_code, batch_number=0, created_on=date.today())
+    paper = {p.item.reception_number: p.reasons for p in f1.paper_only}
+    rows = [
+        PreviewRow(e, i, paper.get(i.reception_number, ()), blocked[i.reception_number])
+        for e, i in pairs
+    ]
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        t = totals.setdefault(r.item.form_code, [0, 0])
+        t[0] += 1
+        t[1] += not r.recorded
+    counts = [
+        FormCount(code, FORM_KINDS[code], total, paper_only)
+        for code, (total, paper_only) in sorted(totals.items())
+    ]
+    return Preview(rows=rows, counts=counts)

@@ -1,0 +1,291 @@
+"""処理結果の取込: a JPS results file (F2) validated, reconciled with what was reported, and
+applied as a two-person verified action.
+
+upload (whole file validated, nothing kept on any error, the same file refused twice) →
+reconciliation screen → the clerk requests the apply: a verification Entry of kind
+`jps_reporting.results` (no person) → a 確認担当 other than the clerk approves, re-keying the
+file's line count from JPS's cover → `results_apply` in the approval's transaction: 基礎年金番号
+assigned, exemption / 付加 decisions through the exemptions services, `mark_imported`.
+"""
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import record
+from kokumin_nenkin.identifiers import normalise_basic_pension_number
+from kokumin_nenkin.imports.models import ImportedFile
+from kokumin_nenkin.verification.registry import EntryKind, register
+from kokumin_nenkin.verification.services import StaleEntry, entry_submit
+
+from .formats.f2 import KIND, F2Input, Outcome, Reconciled, ReportedRef, reconcile, summarize
+from .models import BatchItem, ResultsUpload
+
+RESULTS_KIND = "jps_reporting.results"
+
+
+class ResultsRefused(Exception):
+    """The file cannot be taken in; the message is Japanese."""
+
+
+# --- reading ------------------------------------------------------------------------------
+def lookup(numbers) -> dict[str, ReportedRef]:
+    """What was reported under these 受付番号 (the batch items' stored report lines)."""
+    found = {}
+    for item in BatchItem.objects.filter(entry__receipt_number__in=list(numbers)).select_related(
+        "entry"
+    ):
+        s = item.snapshot
+        found[item.entry.receipt_number] = ReportedRef(
+            reception_number=item.entry.receipt_number,
+            form_code=item.form_code,
+            family_name_kana=s["family_name_kana"],
+            given_name_kana=s["given_name_kana"],
+            birth_date=date.fromisoformat(s["birth_date"]),
+        )
+    return found
+
+
+def open_file(upload: ResultsUpload) -> F2Input:
+    return F2Input(bytes(upload.content), filename=upload.filename, encoding=upload.encoding)
+
+
+def reconciled(upload: ResultsUpload):
+    f2 = open_file(upload)
+    return f2, reconcile(f2.lines(), lookup)
+
+
+@transaction.atomic
+def results_upload(*, data: bytes, filename: str, encoding: str, actor) -> tuple[ResultsUpload | None, F2Input]:
+    """Validate the whole file; on any error keep nothing and return the errors. A file whose
+    content was already applied, or is already waiting to be applied, is refused."""
+    f2 = F2Input(data, filename=filename, encoding=encoding)
+    if f2.ok and ResultsUpload.objects.filter(sha256=f2.sha256, applied_at__isnull=True).exists():
+        raise ResultsRefused("同じ内容のファイルが既に取り込まれ、反映を待っています。")
+    summary = summarize(reconcile(f2.lines(), lookup)) if f2.ok else None
+    if not f2.ok or summary is None:
+        record(
+            Action.IMPORT,
+            details={"kind": KIND, "result": "refused", "errors": f2.error_count},
+            actor=actor,
+        )
+        return None, f2
+    upload = ResultsUpload.objects.create(
+        filename=f2.csv.filename,
+        encoding=f2.csv.encoding,
+        sha256=f2.sha256,
+        content=data,
+        line_count=f2.line_count,
+        matched=summary.counts[Outcome.MATCHED],
+        unmatched=summary.counts[Outcome.UNMATCHED],
+        conflicts=summary.counts[Outcome.CONFLICT],
+        uploaded_by=actor,
+    )
+    record(
+        Action.IMPORT,
+        target=upload,
+        details={
+            "kind": KIND,
+            "result": "validated",
+            "lines": upload.line_count,
+            "一致": upload.matched,
+            "該当なし": upload.unmatched,
+            "不一致": upload.conflicts,
+        },
+        actor=actor,
+    )
+    return upload, f2
+
+
+def results_request_apply(*, upload: ResultsUpload, actor):
+    """The clerk asks for the file to be applied: an entry waiting for a 確認担当."""
+    entry = entry_submit(
+        kind=RESULTS_KIND,
+        person=None,
+        payload={"upload_id": str(upload.pk), "line_count": str(upload.line_count)},
+        actor=actor,
+    )
+    ResultsUpload.objects.filter(pk=upload.pk).update(entry=entry)
+    return entry
+
+
+# --- applying -------------------------------------------------------------------------------
+def _month(ym):
+    return date(ym[0], ym[1], 1) if ym else None
+
+
+def _period(start, end):
+    from exemptions.periods import Period
+
+    return Period(_month(start), _month(end)) if start else None
+
+
+def _apply_line(r: Reconciled, actor) -> str:
+    """Apply one matched line; returns what was done (for the counts)."""
+    from exemptions.models import AdditionalPremium, ExemptionApplication, ProcessingResult
+    from exemptions.rules import RuleRefused
+    from exemptions.services import (
+        additional_premium_record_decision,
+        exemption_record_decision,
+    )
+    from kokumin_nenkin.verification.models import Entry
+    from qualifications.models import Person
+
+    line = r.line
+    try:
+        if line.process_kind == "01":
+            entry = Entry.objects.get(receipt_number=line.reception_number)
+            person = Person.objects.select_for_update().get(pk=entry.person_id)
+            number = normalise_basic_pension_number(line.basic_pension_number or "")
+            if person.basic_pension_number and person.basic_pension_number != number:
+                raise StaleEntry(
+                    f"{line.line}行目: この方には別の基礎年金番号が登録されています。"
+                    "反映できません（記録を確認してください）。"
+                )
+            if person.basic_pension_number == number:
+                return "unchanged"
+            Person.objects.filter(pk=person.pk).update(basic_pension_number=number)
+            record(
+                Action.UPDATE,
+                person=person,
+                details={"基礎年金番号": "日本年金機構の処理結果により付番", "行": line.line},
+                actor=actor,
+            )
+            return "pension_number"
+        if line.process_kind == "02":
+            application = ExemptionApplication.objects.filter(
+                receipt_number=line.reception_number
+            ).first()
+            if application is None or line.result not in ("1", "2", "3"):
+                return "not_applicable"
+            exemption_record_decision(
+                application=application,
+                result=ProcessingResult(line.result),
+                actor=actor,
+                approved=_period(line.approved_from, line.approved_to),
+                rejected=_period(line.rejected_from, line.rejected_to),
+                result_type_code=line.result_type_code or "",
+                reason="日本年金機構の処理結果",
+            )
+            return "exemption"
+        if line.process_kind == "03":
+            premium = AdditionalPremium.objects.filter(
+                receipt_number=line.reception_number
+            ).first()
+            if premium is None or line.result not in ("1", "2"):
+                return "not_applicable"
+            additional_premium_record_decision(
+                premium=premium,
+                result=ProcessingResult(line.result),
+                actor=actor,
+                reason="日本年金機構の処理結果",
+            )
+            return "additional"
+    except RuleRefused as exc:
+        raise StaleEntry(f"{line.line}行目: {exc}") from None
+    return "not_applicable"  # 04 返戻: nothing to write, the clerk follows it up
+
+
+@transaction.atomic
+def results_apply(*, upload_id: int, actor) -> ResultsUpload:
+    """Apply every matched line in one transaction (the approval's); unmatched and conflicting
+    lines are not applied. Any refusal undoes everything. The file is marked imported."""
+    upload = ResultsUpload.objects.select_for_update().get(pk=upload_id)
+    if upload.applied_at is not None:
+        raise StaleEntry("この処理結果ファイルは既に反映されています。")
+    f2, results = reconciled(upload)
+    if not f2.ok:  # e.g. imported meanwhile under another upload
+        raise StaleEntry("この処理結果ファイルは反映できません: " + f2.errors[0].message)
+    done: dict[str, int] = {}
+    for r in results:
+        if r.outcome != Outcome.MATCHED:
+            continue
+        what = _apply_line(r, actor)
+        done[what] = done.get(what, 0) + 1
+    if not f2.ok:
+        raise StaleEntry("この処理結果ファイルは反映できません: " + f2.errors[0].message)
+    f2.mark_imported(actor)
+    upload.applied_at = timezone.now()
+    upload.save(update_fields=["applied_at"])
+    record(
+        Action.IMPORT,
+        target=upload,
+        details={"kind": KIND, "result": "applied", **done},
+        actor=actor,
+    )
+    return upload
+
+
+# --- the entry kind ---------------------------------------------------------------------------
+class ResultsApplyForm(forms.Form):
+    upload_id = forms.IntegerField(label="処理結果ファイル", widget=forms.HiddenInput)
+    line_count = forms.IntegerField(
+        label="データ行数",
+        min_value=0,
+        help_text="日本年金機構の送付状に記載の件数",
+        error_messages={"required": "データ行数を入力してください。"},
+    )
+
+
+class ResultsApplyKind(EntryKind):
+    code = RESULTS_KIND
+    label = "処理結果の反映（日本年金機構）"
+    form_code = "F2"  # not a 届書: the results file format of docs/formats.md
+    form_class = ResultsApplyForm
+    key_fields = ("line_count",)  # re-keyed blind from JPS's cover sheet
+    enter_permission = "import_jps_results"
+    reported = False
+
+    def _upload(self, payload) -> ResultsUpload:
+        try:
+            return ResultsUpload.objects.get(pk=int(payload.get("upload_id", 0)))
+        except (ResultsUpload.DoesNotExist, ValueError):
+            raise ValidationError({"upload_id": "処理結果ファイルがありません。"}) from None
+
+    def current_version(self, person) -> str:
+        return "results"
+
+    def validate(self, person, payload, *, supersedes=None) -> None:
+        upload = self._upload(payload)
+        if upload.applied_at is not None or ImportedFile.objects.filter(
+            kind=KIND, sha256=upload.sha256
+        ).exists():
+            raise ValidationError({"upload_id": "この処理結果ファイルは既に反映されています。"})
+        if str(upload.line_count) != str(payload.get("line_count", "")):
+            raise ValidationError({"line_count": "データ行数がファイルと一致しません。"})
+
+    def apply(self, entry, *, actor):
+        return results_apply(upload_id=int(entry.payload["upload_id"]), actor=actor)
+
+    def compare(self, person, payload):
+        try:
+            upload = self._upload(payload)
+        except ValidationError:
+            return [("処理結果ファイル", "", "（ありません）")]
+        return [
+            ("ファイル名", "", upload.filename),
+            ("取込者", "", str(upload.uploaded_by)),
+            ("データ行数", "", str(upload.line_count)),
+            ("一致（反映する行）", "", f"{upload.matched}件"),
+            ("該当なし（反映しない）", "", f"{upload.unmatched}件"),
+            ("不一致（反映しない）", "", f"{upload.conflicts}件"),
+            ("突合結果の画面", "", f"/jps/results/{upload.pk}/"),
+        ]
+
+    def summary(self, payload) -> str:
+        try:
+            upload = self._upload(payload)
+        except ValidationError:
+            return ""
+        return f"{upload.filename}（{upload.line_count}行）"
+
+
+RESULTS_APPLY = ResultsApplyKind()
+
+
+def register_kinds() -> None:
+    register(RESULTS_APPLY)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "jps_reporting"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("batches/new/", views.batch_new, name="batch_new"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch"),
+    path("batches/<int:pk>/rebuild/", views.batch_rebuild, name="batch_rebuild"),
+    path("batches/<int:pk>/<str:kind>/", views.batch_output, name="batch_output"),
+    path("register/", views.reception_register, name="register"),
+    path("results/", views.results_upload, name="results"),
+    path("results/<int:pk>/", views.results_detail, name="results_detail"),
+    path("results/<int:pk>/request/", views.results_request, name="results_request"),
+]

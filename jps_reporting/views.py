@@ -1,0 +1,266 @@
+"""進達 screens, stored outputs, the 受付処理簿, and the results import. Thin: forms check,
+services act, every view declares its access."""
+
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.models import Action
+from audit.services import record
+from kokumin_nenkin.accounts.access import ANY_STAFF, requires
+from kokumin_nenkin.accounts.roles import perm
+from kokumin_nenkin.accounts.models import Office
+from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.verification.services import VerificationError
+from kokumin_nenkin.wareki.forms import WarekiDateField
+
+from . import results, selectors, services
+from .batches import preview
+from .formats.f2 import OUTCOME_LABELS, Outcome, summarize
+from .forms import CutoffForm, ResultsUploadForm, clean_message
+from .models import Batch, BatchOutput, ResultsUpload
+from .terminals import refuse_unless_designated_terminal
+
+F1_PURPOSE = "電子媒体ファイル（F1）の出力"
+
+
+@requires("report_to_jps")
+@require_GET
+def index(request):
+    batches = list(selectors.batches()[:50])
+    record(Action.VIEW, details={"screen": "進達一覧", "rows": len(batches)})
+    return render(
+        request,
+        "jps_reporting/index.html",
+        {"unreported": selectors.unreported_entries().count(), "batches": batches},
+    )
+
+
+def _messages_from(request, entries) -> tuple[dict[int, str], dict[int, str]]:
+    values, errors = {}, {}
+    for e in entries:
+        raw = request.POST.get(f"message-{e.pk}", "")
+        try:
+            values[e.pk] = clean_message(raw)
+        except forms.ValidationError as exc:
+            values[e.pk] = raw
+            errors[e.pk] = " ".join(exc.messages)
+    return values, errors
+
+
+@requires("report_to_jps")
+@require_http_methods(["GET", "POST"])
+def batch_new(request):
+    """Preview a batch up to a cut-off (counts per 届書種類, paper-only items and why), edit the
+    連絡欄 per item, confirm."""
+    data = request.POST if request.method == "POST" else request.GET
+    cutoff_form = CutoffForm(data if "cutoff" in data else None)
+    if not cutoff_form.is_valid():
+        return render(request, "jps_reporting/batch_new.html", {"cutoff_form": cutoff_form})
+    cutoff: date = cutoff_form.cleaned_data["cutoff"]
+    entries = list(selectors.unreported_entries(cutoff))
+    values, errors = _messages_from(request, entries) if request.method == "POST" else ({}, {})
+    error = None
+    if request.method == "POST" and not errors:
+        ids = [int(x) for x in request.POST.getlist("entry") if x.isdigit()]
+        try:
+            with transaction.atomic():
+                batch = services.batch_confirm(
+                    cutoff=cutoff, entry_ids=ids, messages=values, actor=request.user
+                )
+        except services.ReportingRefused as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, f"進達 第{batch.number}号を確定しました。報告書・送付書・電子媒体を作成しています。"
+            )
+            return redirect("jobs:progress", job_id=batch.job_id)
+    shown = preview(
+        entries,
+        messages={k: v for k, v in values.items() if k not in errors},
+        municipality_code=settings.MUNICIPALITY_CODE,
+    )
+    record(Action.VIEW, details={"screen": "進達のプレビュー", "rows": shown.total})
+    rows = [
+        {"row": r, "value": values.get(r.entry.pk, r.item.message), "error": errors.get(r.entry.pk)}
+        for r in shown.rows
+    ]
+    status = 400 if errors or error else 200
+    return render(
+        request,
+        "jps_reporting/batch_new.html",
+        {
+            "cutoff_form": cutoff_form,
+            "cutoff": cutoff,
+            "preview": shown,
+            "rows": rows,
+            "error": error,
+            "has_errors": bool(errors),
+        },
+        status=status,
+    )
+
+
+@requires("report_to_jps")
+@require_GET
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(selectors.batches(), pk=pk)
+    items = list(selectors.batch_items(batch))
+    outputs = {o.kind: o for o in batch.outputs.defer("content")}
+    record(Action.VIEW, target=batch, details={"screen": "進達の詳細", "rows": len(items)})
+    return render(
+        request,
+        "jps_reporting/batch_detail.html",
+        {"batch": batch, "items": items, "outputs": outputs, "kinds": BatchOutput.Kind},
+    )
+
+
+@requires("report_to_jps")
+@require_GET
+def batch_output(request, pk: int, kind: str):
+    """Serve a stored output (reprint): the bytes made at confirmation, never rebuilt."""
+    batch = get_object_or_404(Batch, pk=pk)
+    if kind not in BatchOutput.Kind.values:
+        raise Http404
+    if kind == BatchOutput.Kind.F1:
+        refused = refuse_unless_designated_terminal(request, purpose=F1_PURPOSE)
+        if refused is not None:
+            return refused
+    output = selectors.batch_output(batch, kind)
+    if output is None:
+        raise Http404("この出力はまだ作成されていません。")
+    services.output_served(output=output, actor=request.user)
+    response = HttpResponse(bytes(output.content), content_type=output.content_type)
+    disposition = "attachment" if kind == BatchOutput.Kind.F1 else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{output.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("report_to_jps")
+@require_POST
+def batch_rebuild(request, pk: int):
+    batch = get_object_or_404(Batch, pk=pk)
+    try:
+        job = services.batch_rebuild_outputs(batch=batch, actor=request.user)
+    except services.ReportingRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("jps_reporting:batch", pk=batch.pk)
+    return redirect("jobs:progress", job_id=job.pk)
+
+
+class RegisterForm(forms.Form):
+    day = WarekiDateField(label="受付日")
+    office = forms.ModelChoiceField(
+        label="事務所",
+        queryset=Office.objects.order_by("sort_order"),
+        empty_label="選択してください",
+        error_messages={"required": "事務所を選択してください。"},
+    )
+
+
+@requires("report_to_jps")
+@require_GET
+def reception_register(request):
+    """受付処理簿: the entries taken in on a day at an office, as a PDF."""
+    form = RegisterForm(request.GET if "day" in request.GET else None)
+    if not form.is_valid():
+        return render(request, "jps_reporting/register_form.html", {"form": form})
+    day, office = form.cleaned_data["day"], form.cleaned_data["office"]
+    entries = list(selectors.reception_register(day, office.pk))
+    pdf = render_pdf(
+        "jps_reporting/pdf/reception_register.html",
+        {"day": day, "office": office, "entries": entries, "city_name": settings.CITY_NAME},
+        stylesheets=["css/pdf-base.css"],
+    )
+    record(Action.PRINT, details={"出力": "受付処理簿", "事務所": office.name, "件数": len(entries)})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="uketsuke-{day:%Y%m%d}-{office.code}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- results ------------------------------------------------------------------------------
+@requires("import_jps_results")
+@require_http_methods(["GET", "POST"])
+def results_upload(request):
+    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    f2 = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            saved, f2 = results.results_upload(
+                data=upload.read(),
+                filename=upload.name,
+                encoding=form.cleaned_data["encoding"],
+                actor=request.user,
+            )
+        except results.ResultsRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            if saved is not None:
+                return redirect("jps_reporting:results_detail", pk=saved.pk)
+    status = 400 if request.method == "POST" else 200
+    pending = list(selectors.results_uploads().filter(applied_at__isnull=True)[:20])
+    return render(
+        request,
+        "jps_reporting/results_upload.html",
+        {"form": form, "result": f2, "pending": pending},
+        status=status,
+    )
+
+
+@requires(ANY_STAFF)
+@require_GET
+def results_detail(request, pk: int):
+    """The reconciliation screen: matched, unmatched and conflicting lines. The clerk who
+    imported and the 確認担当 who approves the apply both read it."""
+    if not (
+        request.user.has_perm(perm("import_jps_results")) or request.user.has_perm(perm("verify_entry"))
+    ):
+        raise PermissionDenied
+    upload = get_object_or_404(selectors.results_uploads(), pk=pk)
+    _, lines = results.reconciled(upload)
+    summary = summarize(lines)
+    record(Action.VIEW, target=upload, details={"screen": "処理結果の突合", "rows": summary.total})
+    sections = [
+        {"outcome": o, "label": OUTCOME_LABELS[o], "count": summary.counts[o], "rows": summary.examples[o]}
+        for o in (Outcome.CONFLICT, Outcome.UNMATCHED, Outcome.MATCHED)
+    ]
+    return render(
+        request,
+        "jps_reporting/results_detail.html",
+        {
+            "upload": upload,
+            "sections": sections,
+            "may_request": request.user.has_perm(perm("import_jps_results"))
+            and upload.entry_id is None
+            and upload.applied_at is None,
+        },
+    )
+
+
+@requires("import_jps_results")
+@require_POST
+def results_request(request, pk: int):
+    upload = get_object_or_404(ResultsUpload, pk=pk)
+    try:
+        with transaction.atomic():
+            entry = results.results_request_apply(upload=upload, actor=request.user)
+    except VerificationError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:  # the kind's rules (already applied, count differs)
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"反映を依頼しました（受付番号 {entry.receipt_number}）。確認担当の承認で反映されます。",
+        )
+    return redirect("jps_reporting:results_detail", pk=upload.pk)
