@@ -5,14 +5,17 @@ sheet, no 個人番号 anywhere. Rendered only through `kokumin_nenkin.pdf` (sta
 Phase 2 stores the bytes with their SHA-256 when a batch is confirmed; reprints serve those.
 """
 
+import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+
+from django.contrib.staticfiles import finders
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from kokumin_nenkin.pdf import html_to_pdf
+from kokumin_nenkin.pdf import FONT_URL, STATIC_BASE, html_to_pdf
 from kokumin_nenkin.wareki import format_month
 
 from .codes import EXEMPTION_CLASSES, FORM_KINDS, INSURED_CATEGORIES, SEXES
@@ -61,13 +64,46 @@ class SheetRow:
         return f"{format_month(*start)}～{format_month(*end) if end else ''}"
 
 
+MISSING_GLYPH = "〓"  # 下駄記号: the printers' mark for a character the typeface lacks
+
+
+@functools.cache
+def _font_characters() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    path = finders.find(FONT_URL.removeprefix(STATIC_BASE))
+    return frozenset(TTFont(path)["cmap"].getBestCmap())
+
+
+def printable(text: str) -> str:
+    """A character the embedded font lacks (IPAex has no 𠮷) is printed as 〓 with its code
+    point: a missing glyph would otherwise also break the text layer of the whole PDF."""
+    chars = _font_characters()
+    return "".join(
+        c if ord(c) in chars or c in "\n\r\t" else f"{MISSING_GLYPH}（U+{ord(c):04X}）"
+        for c in text
+    )
+
+
+def printable_item(item: ReportItem) -> ReportItem:
+    return replace(
+        item,
+        family_name=printable(item.family_name),
+        given_name=printable(item.given_name),
+        family_name_kana=printable(item.family_name_kana),
+        given_name_kana=printable(item.given_name_kana),
+        address=printable(item.address),
+        message=printable(item.message),
+    )
+
+
 def _rows(items: Sequence[ReportItem], paper_only: Mapping[str, Sequence[str]]) -> list[SheetRow]:
     refuse_my_number_like(items)
     return [
         SheetRow(
-            item=i,
+            item=printable_item(i),
             recorded=i.reception_number not in paper_only,
-            reasons=tuple(paper_only.get(i.reception_number, ())),
+            reasons=tuple(printable(r) for r in paper_only.get(i.reception_number, ())),
         )
         for i in sorted(items, key=lambda i: i.reception_number)
     ]

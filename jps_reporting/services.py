@@ -216,10 +216,28 @@ def build_batch_outputs(job: Job, progress: Progress) -> dict:
     }
 
 
-@transaction.atomic
+class BatchChanged(ReportingRefused):
+    pass
+
+
 def batch_rebuild_outputs(*, batch: Batch, actor) -> Job:
     """Make the outputs again only when none were stored (the first job failed) and no entry
-    changed since confirmation; otherwise refuse and say why."""
+    changed since confirmation; otherwise refuse and say why. A refusal for a change is
+    audited outside the refused transaction, so the audit row is kept."""
+    try:
+        return _rebuild(batch, actor)
+    except BatchChanged as exc:
+        record(
+            Action.EXPORT,
+            target=batch,
+            details={"result": "refused", "reason": "進達後の変更", "件数": exc.args[1]},
+            actor=actor,
+        )
+        raise ReportingRefused(exc.args[0]) from None
+
+
+@transaction.atomic
+def _rebuild(batch: Batch, actor) -> Job:
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if batch.outputs.exists():
         raise ReportingRefused(
@@ -227,14 +245,9 @@ def batch_rebuild_outputs(*, batch: Batch, actor) -> Job:
         )
     changed = changed_items(batch)
     if changed:
-        record(
-            Action.EXPORT,
-            target=batch,
-            details={"result": "refused", "reason": "進達後の変更", "件数": len(changed)},
-            actor=actor,
-        )
-        raise ReportingRefused(
-            f"進達後に内容が変わった受付が{len(changed)}件あります。この進達の出力は作り直せません。"
+        raise BatchChanged(
+            f"進達後に内容が変わった受付が{len(changed)}件あります。この進達の出力は作り直せません。",
+            len(changed),
         )
     Batch.objects.filter(pk=batch.pk).update(output_status=Batch.OutputStatus.PENDING)
     job = job_start(

@@ -1,0 +1,276 @@
+"""進達 through real HTTP as the report clerk: preview, 連絡欄, confirm, outputs made once and
+stored with their SHA-256 in the audit event, reprint, designated terminals, 受付処理簿."""
+
+import hashlib
+import io
+import re
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from audit.models import Action, AuditEvent
+from exemptions.models import ExemptionApplication
+from exemptions.models import Status as ExemptionStatus
+from jps_reporting.batches import audit_digest
+from jps_reporting.formats.f1 import parse_f1
+from jps_reporting.models import Batch, BatchItem, BatchOutput
+from kokumin_nenkin.identifiers import find_my_number_like
+from kokumin_nenkin.jobs.models import Job
+from kokumin_nenkin.verification.models import Entry, Status
+from qualifications.models import Person
+from tests.kokumin_nenkin.test_pdf import fonts_of
+
+from .flow import (
+    approved_acquisition,
+    approved_exemption,
+    register_stand_in,
+    unregister_stand_in,
+)
+
+NEW = "/jps/batches/new/"
+DESIGNATED = "192.0.2.10"  # documentation ranges: no traffic leaves the test client
+ELSEWHERE = "198.51.100.7"
+
+
+@pytest.fixture
+def stand_in_exemption_kind():
+    register_stand_in()
+    yield
+    unregister_stand_in()
+
+
+@pytest.fixture
+def terminals(settings):
+    settings.EXPORT_ALLOWED_NETWORKS = ["192.0.2.0/28"]
+    settings.TRUSTED_PROXIES = []
+
+
+@pytest.fixture
+def entries(cast, stand_in_exemption_kind):
+    """Two acquisitions (one with a name the F1 file cannot hold) and one exemption."""
+    m, k = cast["madoguchi"], cast["kakunin"]
+    return [
+        approved_acquisition(m, k),
+        approved_acquisition(m, k, family_name="𠮷田"),  # outside CP932: paper only
+        approved_exemption(m, k),
+    ]
+
+
+def today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def confirm(client, entries, messages=None, **extra):
+    data = {"cutoff": today(), "entry": [e.pk for e in entries]}
+    for e in entries:
+        data[f"message-{e.pk}"] = (messages or {}).get(e.pk, "")
+    return client.post(NEW, data, **extra)
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_preview_counts_per_form_and_says_which_entries_go_on_paper_and_why(client_for, entries):
+    response = client_for("shintatsu").get(NEW, {"cutoff": today()})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "未進達の受付 3件（紙のみ 1件）" in page
+    assert re.search(r"<td>01</td><td>資格取得届</td><td>2件</td><td>1件</td>", page)
+    assert re.search(r"<td>11</td><td>保険料免除・納付猶予申請書</td><td>1件</td><td>0件</td>", page)
+    assert "無（紙のみ）" in page and "U+20BB7" in page  # the writer's reason, code point named
+    assert not Batch.objects.exists()  # a preview changes nothing
+
+
+def test_an_earlier_cutoff_leaves_later_approvals_out(client_for, entries):
+    Entry.objects.filter(pk=entries[0].pk).update(decided_at=timezone.now() - timezone.timedelta(days=3))
+    cutoff = (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
+    page = client_for("shintatsu").get(NEW, {"cutoff": cutoff}).content.decode()
+    assert "未進達の受付 1件（紙のみ 0件）" in page
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        ("あ" * 31, "連絡欄は30文字以内で入力してください。"),
+        ("番号 1234 5678 9012 を確認", "連絡欄に12桁の数字は入力できません"),
+        ("１２３４５６７８９０１２", "連絡欄に12桁の数字は入力できません"),
+    ],
+)
+def test_a_bad_message_is_refused_next_to_its_item_and_nothing_is_confirmed(
+    client_for, entries, message, error
+):
+    response = confirm(client_for("shintatsu"), entries, {entries[0].pk: message})
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not Batch.objects.exists()
+    assert Entry.objects.filter(status=Status.APPROVED).count() == 3
+
+
+def test_confirming_numbers_the_batch_stores_items_56_to_60_and_moves_entries_to_reported(
+    client_for, entries, cast
+):
+    client = client_for("shintatsu")
+    response = confirm(client, entries, {entries[0].pk: "転入による取得"})
+    batch = Batch.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{batch.job_id}/"
+    assert batch.number == 1 and batch.output_status == Batch.OutputStatus.READY
+    items = {i.entry_id: i for i in BatchItem.objects.all()}
+    first, paper, exemption = (items[e.pk] for e in entries)
+    assert (first.recorded_on_media, paper.recorded_on_media, exemption.recorded_on_media) == (
+        True,
+        False,
+        True,
+    )
+    assert "U+20BB7" in paper.paper_reasons
+    assert first.message == "転入による取得" and first.form_code == "01"
+    assert exemption.form_code == "11" and exemption.report_target == "1"
+    assert {i.reported_on for i in items.values()} == {timezone.localdate()}
+    assert set(Entry.objects.values_list("status", flat=True)) == {Status.REPORTED}
+    # The exemption record moved through its own transition (the kind's hook).
+    application = ExemptionApplication.objects.get(receipt_number=entries[2].receipt_number)
+    assert application.status == ExemptionStatus.REPORTED
+    # Nothing left to report; a second confirmation of the same entries is refused.
+    assert "未進達の受付 0件" in client.get(NEW, {"cutoff": today()}).content.decode()
+    again = confirm(client, entries)
+    assert again.status_code == 400 and Batch.objects.count() == 1
+    job = Job.objects.get(pk=batch.job_id)
+    assert job.status == "succeeded" and job.owner == cast["shintatsu"]
+
+
+def test_the_outputs_are_stored_once_with_their_sha256_in_the_audit_event(
+    client_for, entries, terminals
+):
+    client = client_for("shintatsu")
+    confirm(client, entries)
+    batch = Batch.objects.get()
+    outputs = {o.kind: o for o in BatchOutput.objects.filter(batch=batch)}
+    assert set(outputs) == {"sheets", "transmittal", "f1"}
+    event = AuditEvent.objects.get(action=Action.EXPORT, details__result="created")
+    for label, kind in (("報告書", "sheets"), ("送付書", "transmittal"), ("電子媒体", "f1")):
+        content = bytes(outputs[kind].content)
+        assert hashlib.sha256(content).hexdigest() == outputs[kind].sha256
+        assert event.details["SHA-256"][label] == audit_digest(outputs[kind].sha256)
+    # Reprint and download serve exactly the stored bytes, and each is audited.
+    for kind in ("sheets", "transmittal"):
+        response = client.get(f"/jps/batches/{batch.pk}/{kind}/")
+        assert response.status_code == 200 and response.content == bytes(outputs[kind].content)
+    response = client.get(f"/jps/batches/{batch.pk}/f1/", REMOTE_ADDR=DESIGNATED)
+    assert response.status_code == 200 and response.content == bytes(outputs["f1"].content)
+    assert AuditEvent.objects.filter(action=Action.PRINT, details__result="served").count() == 2
+    assert AuditEvent.objects.filter(action=Action.EXPORT, details__result="served").count() == 1
+
+
+def test_the_stored_f1_round_trips_through_cp932_and_holds_only_recordable_entries(
+    client_for, entries
+):
+    confirm(client_for("shintatsu"), entries, {entries[0].pk: "ｶﾅ 連絡"})
+    content = bytes(BatchOutput.objects.get(kind="f1").content)
+    assert content.decode("cp932").encode("cp932") == content
+    lines = content.split(b"\r\n")[:-1]
+    assert all(len(line) == 300 for line in lines)
+    records = parse_f1(content)
+    data = [r for r in records if r["レコード区分"] == "2"]
+    assert [r["受付番号"] for r in data] == sorted([entries[0].receipt_number, entries[2].receipt_number])
+    assert records[0]["進達番号"] == "00000001" and records[-1]["データ件数"] == "000002"
+    by_number = {r["受付番号"]: r for r in data}
+    assert by_number[entries[0].receipt_number]["連絡欄"] == "カナ　連絡"
+    assert by_number[entries[2].receipt_number]["免除区分"] == "01"
+
+
+def test_no_output_holds_a_twelve_digit_run_but_the_reception_numbers(client_for, entries):
+    Person.objects.filter(pk=entries[0].person_id).update(basic_pension_number="1234-567890")
+    confirm(client_for("shintatsu"), entries)
+    allowed = {e.receipt_number for e in entries}
+    for output in BatchOutput.objects.all():
+        content = bytes(output.content)
+        if output.kind == "f1":
+            text = content.decode("cp932")
+            # In the fixed-width record the fields touch: scan field by field.
+            values = [v for r in parse_f1(content) for v in r.values()]
+            assert not [v for v in values if find_my_number_like(v, allow=allowed)]
+        else:
+            reader = PdfReader(io.BytesIO(content))
+            assert all(f["embedded"] for f in fonts_of(reader))
+            text = text_of(content)
+            assert "受付番号" in text or "送付書" in text
+            assert not find_my_number_like(text, allow=allowed), output.kind
+        assert text
+
+
+def test_the_f1_download_is_refused_outside_designated_terminals_and_audited(
+    client_for, entries, terminals
+):
+    client = client_for("shintatsu")
+    confirm(client, entries)
+    batch = Batch.objects.get()
+    response = client.get(f"/jps/batches/{batch.pk}/f1/", REMOTE_ADDR=ELSEWHERE)
+    assert response.status_code == 403
+    assert "この端末からは出力できません" in response.content.decode()
+    assert bytes(batch.outputs.get(kind="f1").content)[:20] not in response.content
+    refusal = AuditEvent.objects.get(action=Action.EXPORT, details__result="refused")
+    assert refusal.client_ip == ELSEWHERE and refusal.actor.username == "shintatsu"
+    assert not AuditEvent.objects.filter(details__result="served").exists()
+
+
+def test_a_batch_whose_entry_changed_is_never_silently_rebuilt(client_for, entries):
+    client = client_for("shintatsu")
+    confirm(client, entries)
+    batch = Batch.objects.get()
+    stored = {o.kind: bytes(o.content) for o in batch.outputs.all()}
+    Person.objects.filter(pk=entries[0].person_id).update(address="熊谷市別町二丁目2番2号")
+    # Reprint still serves what was sent, byte for byte.
+    assert client.get(f"/jps/batches/{batch.pk}/sheets/").content == stored["sheets"]
+    # Asking for a rebuild is refused while outputs exist ...
+    response = client.post(f"/jps/batches/{batch.pk}/rebuild/", follow=True)
+    assert "作り直しはできません" in response.content.decode()
+    # ... and, were they missing (a failed first job), refused because an entry changed.
+    BatchOutput.objects.filter(batch=batch).delete()
+    response = client.post(f"/jps/batches/{batch.pk}/rebuild/", follow=True)
+    assert "進達後に内容が変わった受付が1件あります" in response.content.decode()
+    assert not BatchOutput.objects.exists()
+    assert AuditEvent.objects.filter(
+        action=Action.EXPORT, details__result="refused", details__reason="進達後の変更"
+    ).exists()
+
+
+def test_an_unchanged_batch_whose_outputs_are_missing_is_built_again(client_for, entries):
+    client = client_for("shintatsu")
+    confirm(client, entries)
+    batch = Batch.objects.get()
+    f1 = bytes(batch.outputs.get(kind="f1").content)
+    BatchOutput.objects.filter(batch=batch).delete()
+    response = client.post(f"/jps/batches/{batch.pk}/rebuild/")
+    assert response.status_code == 302
+    assert bytes(batch.outputs.get(kind="f1").content) == f1
+
+
+@pytest.mark.parametrize(("name", "status"), [("madoguchi", 403), ("kakunin", 403), ("kansa", 403)])
+def test_only_the_report_clerk_reaches_the_batch_screens(client_for, entries, name, status):
+    assert client_for(name).get(NEW, {"cutoff": today()}).status_code == status
+
+
+def test_the_reception_register_lists_a_days_entries_of_one_office(client_for, entries, cast):
+    office = cast["madoguchi"].office
+    client = client_for("shintatsu")
+    response = client.get("/jps/register/", {"day": today(), "office": office.pk})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    assert all(f["embedded"] for f in fonts_of(reader))
+    text = re.sub(r"\s+", "", text_of(response.content))
+    assert "受付処理簿" in text and re.sub(r"\s+", "", office.name) in text
+    for e in entries:
+        assert e.receipt_number in text
+    assert not find_my_number_like(text, allow={e.receipt_number for e in entries})
+    other = next(o for o in type(office).objects.exclude(pk=office.pk))
+    text = text_of(
+        client.get("/jps/register/", {"day": today(), "office": other.pk}).content
+    )
+    assert "この日の受付はありません" in text
+    assert AuditEvent.objects.filter(action=Action.PRINT, details__出力="受付処理簿").count() == 2
+
+
+def test_the_home_page_shows_the_report_clerk_the_entries_waiting(client_for, entries):
+    page = client_for("shintatsu").get("/").content.decode()
+    assert "未進達の受付 3件" in page
