@@ -128,7 +128,9 @@ def preview(
     pairs = [(e, entry_report_item(e, message=messages.get(e.pk, ""))) for e in entries]
     blocked = {i.reception_number: tuple(i.my_number_like_fields()) for _, i in pairs}
     writable = [i for _, i in pairs if not blocked[i.reception_number]]
-    f1 = write_f1(writable, municipality_code=municipality_code, batch_number=0, created_on=date.today())
+    f1 = write_f1(
+        writable, municipality_code=municipality_code, batch_number=0, created_on=date.today()
+    )
     paper = {p.item.reception_number: p.reasons for p in f1.paper_only}
     rows = [
         PreviewRow(e, i, paper.get(i.reception_number, ()), blocked[i.reception_number])

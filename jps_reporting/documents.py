@@ -10,9 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.contrib.staticfiles import finders
-
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from kokumin_nenkin.pdf import FONT_URL, STATIC_BASE, html_to_pdf

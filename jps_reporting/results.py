@@ -60,7 +60,9 @@ def reconciled(upload: ResultsUpload):
 
 
 @transaction.atomic
-def results_upload(*, data: bytes, filename: str, encoding: str, actor) -> tuple[ResultsUpload | None, F2Input]:
+def results_upload(
+    *, data: bytes, filename: str, encoding: str, actor
+) -> tuple[ResultsUpload | None, F2Input]:
     """Validate the whole file; on any error keep nothing and return the errors. A file whose
     content was already applied, or is already waiting to be applied, is refused."""
     f2 = F2Input(data, filename=filename, encoding=encoding)
@@ -173,9 +175,7 @@ def _apply_line(r: Reconciled, actor) -> str:
             )
             return "exemption"
         if line.process_kind == "03":
-            premium = AdditionalPremium.objects.filter(
-                receipt_number=line.reception_number
-            ).first()
+            premium = AdditionalPremium.objects.filter(receipt_number=line.reception_number).first()
             if premium is None or line.result not in ("1", "2"):
                 return "not_applicable"
             additional_premium_record_decision(
@@ -251,9 +251,10 @@ class ResultsApplyKind(EntryKind):
 
     def validate(self, person, payload, *, supersedes=None) -> None:
         upload = self._upload(payload)
-        if upload.applied_at is not None or ImportedFile.objects.filter(
-            kind=KIND, sha256=upload.sha256
-        ).exists():
+        if (
+            upload.applied_at is not None
+            or ImportedFile.objects.filter(kind=KIND, sha256=upload.sha256).exists()
+        ):
             raise ValidationError({"upload_id": "この処理結果ファイルは既に反映されています。"})
         if str(upload.line_count) != str(payload.get("line_count", "")):
             raise ValidationError({"line_count": "データ行数がファイルと一致しません。"})

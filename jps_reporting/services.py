@@ -142,7 +142,9 @@ def build_batch_outputs(job: Job, progress: Progress) -> dict:
     entries changed since confirmation is never silently rebuilt: the job fails and says which."""
     batch = Batch.objects.get(pk=job.params["batch_id"])
     if batch.outputs.exists():
-        raise JobFailed(f"進達 第{batch.number}号の出力は作成済みです。再印刷は保存済みの出力を使います。")
+        raise JobFailed(
+            f"進達 第{batch.number}号の出力は作成済みです。再印刷は保存済みの出力を使います。"
+        )
     items_qs = list(selectors.batch_items(batch))
     progress.start(total=len(items_qs) + 3, message="進達時の内容と現在の記録を照合しています")
     changed = changed_items(batch)

@@ -5,8 +5,8 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.models import Action
 from audit.services import record
 from kokumin_nenkin.accounts.access import ANY_STAFF, requires
-from kokumin_nenkin.accounts.roles import perm
 from kokumin_nenkin.accounts.models import Office
+from kokumin_nenkin.accounts.roles import perm
 from kokumin_nenkin.pdf import render_pdf
 from kokumin_nenkin.verification.services import VerificationError
 from kokumin_nenkin.wareki.forms import WarekiDateField
@@ -79,7 +79,9 @@ def batch_new(request):
             error = str(exc)
         else:
             messages.success(
-                request, f"進達 第{batch.number}号を確定しました。報告書・送付書・電子媒体を作成しています。"
+                request,
+                f"進達 第{batch.number}号を確定しました。"
+                "報告書・送付書・電子媒体を作成しています。",
             )
             return redirect("jobs:progress", job_id=batch.job_id)
     shown = preview(
@@ -180,7 +182,9 @@ def reception_register(request):
         {"day": day, "office": office, "entries": entries, "city_name": settings.CITY_NAME},
         stylesheets=["css/pdf-base.css"],
     )
-    record(Action.PRINT, details={"出力": "受付処理簿", "事務所": office.name, "件数": len(entries)})
+    record(
+        Action.PRINT, details={"出力": "受付処理簿", "事務所": office.name, "件数": len(entries)}
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="uketsuke-{day:%Y%m%d}-{office.code}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -223,7 +227,8 @@ def results_detail(request, pk: int):
     """The reconciliation screen: matched, unmatched and conflicting lines. The clerk who
     imported and the 確認担当 who approves the apply both read it."""
     if not (
-        request.user.has_perm(perm("import_jps_results")) or request.user.has_perm(perm("verify_entry"))
+        request.user.has_perm(perm("import_jps_results"))
+        or request.user.has_perm(perm("verify_entry"))
     ):
         raise PermissionDenied
     upload = get_object_or_404(selectors.results_uploads(), pk=pk)
@@ -231,7 +236,12 @@ def results_detail(request, pk: int):
     summary = summarize(lines)
     record(Action.VIEW, target=upload, details={"screen": "処理結果の突合", "rows": summary.total})
     sections = [
-        {"outcome": o, "label": OUTCOME_LABELS[o], "count": summary.counts[o], "rows": summary.examples[o]}
+        {
+            "outcome": o,
+            "label": OUTCOME_LABELS[o],
+            "count": summary.counts[o],
+            "rows": summary.examples[o],
+        }
         for o in (Outcome.CONFLICT, Outcome.UNMATCHED, Outcome.MATCHED)
     ]
     return render(
@@ -261,6 +271,7 @@ def results_request(request, pk: int):
     else:
         messages.success(
             request,
-            f"反映を依頼しました（受付番号 {entry.receipt_number}）。確認担当の承認で反映されます。",
+            f"反映を依頼しました（受付番号 {entry.receipt_number}）。"
+            "確認担当の承認で反映されます。",
         )
     return redirect("jps_reporting:results_detail", pk=upload.pk)

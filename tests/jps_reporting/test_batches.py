@@ -78,13 +78,17 @@ def test_preview_counts_per_form_and_says_which_entries_go_on_paper_and_why(clie
     page = response.content.decode()
     assert "未進達の受付 3件（紙のみ 1件）" in page
     assert re.search(r"<td>01</td><td>資格取得届</td><td>2件</td><td>1件</td>", page)
-    assert re.search(r"<td>11</td><td>保険料免除・納付猶予申請書</td><td>1件</td><td>0件</td>", page)
+    assert re.search(
+        r"<td>11</td><td>保険料免除・納付猶予申請書</td><td>1件</td><td>0件</td>", page
+    )
     assert "無（紙のみ）" in page and "U+20BB7" in page  # the writer's reason, code point named
     assert not Batch.objects.exists()  # a preview changes nothing
 
 
 def test_an_earlier_cutoff_leaves_later_approvals_out(client_for, entries):
-    Entry.objects.filter(pk=entries[0].pk).update(decided_at=timezone.now() - timezone.timedelta(days=3))
+    Entry.objects.filter(pk=entries[0].pk).update(
+        decided_at=timezone.now() - timezone.timedelta(days=3)
+    )
     cutoff = (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
     page = client_for("shintatsu").get(NEW, {"cutoff": cutoff}).content.decode()
     assert "未進達の受付 1件（紙のみ 0件）" in page
@@ -172,7 +176,9 @@ def test_the_stored_f1_round_trips_through_cp932_and_holds_only_recordable_entri
     assert all(len(line) == 300 for line in lines)
     records = parse_f1(content)
     data = [r for r in records if r["レコード区分"] == "2"]
-    assert [r["受付番号"] for r in data] == sorted([entries[0].receipt_number, entries[2].receipt_number])
+    assert [r["受付番号"] for r in data] == sorted(
+        [entries[0].receipt_number, entries[2].receipt_number]
+    )
     assert records[0]["進達番号"] == "00000001" and records[-1]["データ件数"] == "000002"
     by_number = {r["受付番号"]: r for r in data}
     assert by_number[entries[0].receipt_number]["連絡欄"] == "カナ　連絡"
@@ -264,9 +270,7 @@ def test_the_reception_register_lists_a_days_entries_of_one_office(client_for, e
         assert e.receipt_number in text
     assert not find_my_number_like(text, allow={e.receipt_number for e in entries})
     other = next(o for o in type(office).objects.exclude(pk=office.pk))
-    text = text_of(
-        client.get("/jps/register/", {"day": today(), "office": other.pk}).content
-    )
+    text = text_of(client.get("/jps/register/", {"day": today(), "office": other.pk}).content)
     assert "この日の受付はありません" in text
     assert AuditEvent.objects.filter(action=Action.PRINT, details__出力="受付処理簿").count() == 2
 

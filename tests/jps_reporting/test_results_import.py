@@ -90,17 +90,23 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
 
     checker = client_for("kakunin")
     detail = checker.get(f"/entries/{entry.pk}/").content.decode()
-    assert "kekka.csv" in detail and "（届書から入力して照合）" in detail  # line count re-keyed blind
+    assert (
+        "kekka.csv" in detail and "（届書から入力して照合）" in detail
+    )  # line count re-keyed blind
     assert checker.get(f"/jps/results/{saved.pk}/").status_code == 200
     wrong = checker.post(f"/entries/{entry.pk}/approve/", {"rekey-line_count": "5"})
     assert wrong.status_code == 409
     assert Person.objects.get(pk=acq.person_id).basic_pension_number == ""
 
-    assert checker.post(f"/entries/{entry.pk}/approve/", {"rekey-line_count": "4"}).status_code == 302
+    assert (
+        checker.post(f"/entries/{entry.pk}/approve/", {"rekey-line_count": "4"}).status_code == 302
+    )
     entry.refresh_from_db()
     assert entry.status == Status.APPROVED and entry.checker == cast["kakunin"]
     assert Person.objects.get(pk=acq.person_id).basic_pension_number == "1234-567890"
-    assert Person.objects.get(pk=other.person_id).basic_pension_number == ""  # conflict: not applied
+    assert (
+        Person.objects.get(pk=other.person_id).basic_pension_number == ""
+    )  # conflict: not applied
     application = ExemptionApplication.objects.get(receipt_number=exe.receipt_number)
     assert application.status == ExemptionStatus.APPROVED and application.result == "1"
     assert (application.approved_start.isoformat(), application.approved_end.isoformat()) == (
@@ -120,9 +126,12 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
     assert response.status_code == 400
     assert "このファイルは既に取り込まれています" in response.content.decode()
     assert StatusChange.objects.filter(record_id=application.pk, to_status="approved").count() == 1
-    assert AuditEvent.objects.filter(
-        action=Action.UPDATE, person_id=acq.person_id, details__基礎年金番号__isnull=False
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action=Action.UPDATE, person_id=acq.person_id, details__基礎年金番号__isnull=False
+        ).count()
+        == 1
+    )
 
 
 def test_a_file_waiting_to_be_applied_is_not_taken_in_twice(client_for, reported):
