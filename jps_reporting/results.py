@@ -274,7 +274,7 @@ class ResultsApplyKind(EntryKind):
             ("一致（反映する行）", "", f"{upload.matched}件"),
             ("該当なし（反映しない）", "", f"{upload.unmatched}件"),
             ("不一致（反映しない）", "", f"{upload.conflicts}件"),
-            ("突合結果の画面", "", f"/jps/results/{upload.pk}/"),
+            ("突合結果の画面", "", f"/jps/results/{upload.pk}/check/"),
         ]
 
     def summary(self, payload) -> str:

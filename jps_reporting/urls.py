@@ -13,5 +13,6 @@ urlpatterns = [
     path("register/", views.reception_register, name="register"),
     path("results/", views.results_upload, name="results"),
     path("results/<int:pk>/", views.results_detail, name="results_detail"),
+    path("results/<int:pk>/check/", views.results_check, name="results_check"),
     path("results/<int:pk>/request/", views.results_request, name="results_request"),
 ]

@@ -6,7 +6,7 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -221,16 +221,7 @@ def results_upload(request):
     )
 
 
-@requires(ANY_STAFF)
-@require_GET
-def results_detail(request, pk: int):
-    """The reconciliation screen: matched, unmatched and conflicting lines. The clerk who
-    imported and the 確認担当 who approves the apply both read it."""
-    if not (
-        request.user.has_perm(perm("import_jps_results"))
-        or request.user.has_perm(perm("verify_entry"))
-    ):
-        raise PermissionDenied
+def _reconciliation(request, pk: int, *, may_request: bool):
     upload = get_object_or_404(selectors.results_uploads(), pk=pk)
     _, lines = results.reconciled(upload)
     summary = summarize(lines)
@@ -250,11 +241,23 @@ def results_detail(request, pk: int):
         {
             "upload": upload,
             "sections": sections,
-            "may_request": request.user.has_perm(perm("import_jps_results"))
-            and upload.entry_id is None
-            and upload.applied_at is None,
+            "may_request": may_request and upload.entry_id is None and upload.applied_at is None,
         },
     )
+
+
+@requires("import_jps_results")
+@require_GET
+def results_detail(request, pk: int):
+    """The reconciliation screen: matched, unmatched and conflicting lines."""
+    return _reconciliation(request, pk, may_request=True)
+
+
+@requires("verify_entry")
+@require_GET
+def results_check(request, pk: int):
+    """The same screen for the 確認担当 who approves the apply (no request button)."""
+    return _reconciliation(request, pk, may_request=False)
 
 
 @requires("import_jps_results")

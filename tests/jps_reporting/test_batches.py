@@ -278,3 +278,14 @@ def test_the_reception_register_lists_a_days_entries_of_one_office(client_for, e
 def test_the_home_page_shows_the_report_clerk_the_entries_waiting(client_for, entries):
     page = client_for("shintatsu").get("/").content.decode()
     assert "未進達の受付 3件" in page
+
+
+def test_a_character_the_font_lacks_is_printed_as_geta_with_its_code_point(client_for, entries):
+    confirm(client_for("shintatsu"), entries)
+    sheets = bytes(BatchOutput.objects.get(kind="sheets").content)
+    text = re.sub(r"\s+", "", text_of(sheets))  # the text layer stays readable
+    assert "〓（U+20BB7）田" in text and "無（紙のみで報告）" in text
+    transmittal = re.sub(
+        r"\s+", "", text_of(bytes(BatchOutput.objects.get(kind="transmittal").content))
+    )
+    assert "送付書" in transmittal and "U+20BB7" in transmittal

@@ -93,7 +93,8 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
     assert (
         "kekka.csv" in detail and "（届書から入力して照合）" in detail
     )  # line count re-keyed blind
-    assert checker.get(f"/jps/results/{saved.pk}/").status_code == 200
+    assert "不一致 1件" in checker.get(f"/jps/results/{saved.pk}/check/").content.decode()
+    assert checker.get(f"/jps/results/{saved.pk}/").status_code == 403
     wrong = checker.post(f"/entries/{entry.pk}/approve/", {"rekey-line_count": "5"})
     assert wrong.status_code == 409
     assert Person.objects.get(pk=acq.person_id).basic_pension_number == ""
