@@ -14,9 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import Action
 from audit.services import record
-from kokumin_nenkin.accounts.access import ANY_STAFF, requires
+from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
-from kokumin_nenkin.accounts.roles import perm
 from kokumin_nenkin.pdf import render_pdf
 from kokumin_nenkin.verification.services import VerificationError
 from kokumin_nenkin.wareki.forms import WarekiDateField
