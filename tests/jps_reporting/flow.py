@@ -7,7 +7,7 @@ from datetime import date
 
 from django import forms
 
-from exemptions.models import ExemptionApplication, Status
+from exemptions.models import AdditionalPremium, ExemptionApplication, Status
 from exemptions.reporting import report_fields
 from exemptions.services import record_transition
 from kokumin_nenkin.verification import services
@@ -17,6 +17,7 @@ from tests.qualifications.factories import acquisition_payload, approve, make_pe
 
 ACQ = "qualifications.acquisition"
 EXEMPTION_KIND = "tests.exemption_application"
+ADDITIONAL_KIND = "tests.additional_premium"
 
 
 def approved_acquisition(maker, checker, **person_fields):
@@ -54,8 +55,10 @@ class StandInExemptionKind(EntryKind):
             end_month=date(2025, 6, 1),
         )
 
+    model = ExemptionApplication
+
     def _record(self, entry):
-        return ExemptionApplication.objects.get(receipt_number=entry.receipt_number)
+        return self.model.objects.get(receipt_number=entry.receipt_number)
 
     def report_fields(self, entry):
         f = report_fields(self._record(entry))
@@ -70,17 +73,40 @@ class StandInExemptionKind(EntryKind):
         record_transition(self._record(entry), Status.REPORTED, actor=actor, reason="進達")
 
 
+class StandInAdditionalKind(StandInExemptionKind):
+    code = ADDITIONAL_KIND
+    label = "付加保険料納付申出書"
+    form_code = "21"
+    model = AdditionalPremium
+
+    def apply(self, entry, *, actor):
+        return AdditionalPremium.objects.create(
+            person=entry.person,
+            operator=entry.maker,
+            status=Status.VERIFIED,
+            receipt_number=entry.receipt_number,
+            applied_on=date(2024, 8, 1),
+            applies_on=date(2024, 8, 1),
+        )
+
+
 def register_stand_in():
     register(StandInExemptionKind())
+    register(StandInAdditionalKind())
 
 
 def unregister_stand_in():
     _KINDS.pop(EXEMPTION_KIND, None)
+    _KINDS.pop(ADDITIONAL_KIND, None)
 
 
-def approved_exemption(maker, checker, **person_fields):
+def approved_exemption(maker, checker, kind=EXEMPTION_KIND, **person_fields):
     person = make_person(**person_fields)
     entry = services.entry_submit(
-        kind=EXEMPTION_KIND, person=person, payload={"applied_on": "2024-08-01"}, actor=maker
+        kind=kind, person=person, payload={"applied_on": "2024-08-01"}, actor=maker
     )
     return approve(entry, checker)
+
+
+def approved_additional(maker, checker, **person_fields):
+    return approved_exemption(maker, checker, kind=ADDITIONAL_KIND, **person_fields)

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
-from exemptions.models import ExemptionApplication, StatusChange
+from exemptions.models import AdditionalPremium, ExemptionApplication, StatusChange
 from exemptions.models import Status as ExemptionStatus
 from jps_reporting.formats.f2 import HEADER
 from jps_reporting.models import ResultsUpload
@@ -20,6 +20,7 @@ from qualifications.models import Person
 
 from .flow import (
     approved_acquisition,
+    approved_additional,
     approved_exemption,
     register_stand_in,
     unregister_stand_in,
@@ -205,3 +206,27 @@ def test_a_bad_file_is_refused_with_line_numbered_japanese_errors_and_nothing_ke
 @pytest.mark.parametrize("name", ["madoguchi", "kakunin", "kansa"])
 def test_only_the_report_clerk_uploads_results(client_for, reported, name):
     assert upload(client_for(name), good_file(reported)).status_code == 403
+
+
+def test_a_fuka_result_is_applied_through_the_exemptions_service(client_for, cast):
+    register_stand_in()
+    try:
+        entry = approved_additional(cast["madoguchi"], cast["kakunin"])
+        batch_confirm(
+            cutoff=timezone.localdate(), entry_ids=[entry.pk], messages={}, actor=cast["shintatsu"]
+        )
+        premium = AdditionalPremium.objects.get(receipt_number=entry.receipt_number)
+        assert premium.status == ExemptionStatus.REPORTED  # 進達済 through the kind's hook
+        clerk = client_for("shintatsu")
+        text = f2(f"{entry.receipt_number},03,,ｼｹﾝ ﾀﾛｳ,1990-06-15,,2,,,,,,2026-11-20,期限経過")
+        assert upload(clerk, text).status_code == 302
+        clerk.post(f"/jps/results/{ResultsUpload.objects.get().pk}/request/")
+        request = Entry.objects.get(kind=RESULTS_KIND)
+        response = client_for("kakunin").post(
+            f"/entries/{request.pk}/approve/", {"rekey-line_count": "1"}
+        )
+        assert response.status_code == 302
+        premium.refresh_from_db()
+        assert premium.status == ExemptionStatus.REJECTED and premium.result == "2"
+    finally:
+        unregister_stand_in()
