@@ -80,7 +80,7 @@ def next_receipt_number() -> str:
 def transition(entry_id: int, to: str, *, actor, reason: str = "", before=None) -> Entry:
     """Move an entry to `to`: lock it, refuse an illegal move, run `before(entry)` (which may
     refuse by raising), save, and write the history row and the audit event."""
-    entry = Entry.objects.select_for_update().select_related("person").get(pk=entry_id)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("person").get(pk=entry_id)
     if to not in TRANSITIONS[entry.status]:
         raise IllegalTransition(
             f"「{Status(entry.status).label}」の受付を「{Status(to).label}」にはできません。"
@@ -162,7 +162,7 @@ def entry_submit(
 @transaction.atomic
 def entry_resubmit(*, entry_id: int, payload: dict[str, Any], actor) -> Entry:
     """The maker re-enters a returned entry against the record as it is now."""
-    entry = Entry.objects.select_for_update().select_related("person").get(pk=entry_id)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("person").get(pk=entry_id)
     if not permissions.can_resubmit(actor, entry):
         raise NotPermitted("差し戻された受付を再入力できるのは入力者だけです。")
     handler = get_kind(entry.kind)
