@@ -14,5 +14,6 @@ urlpatterns = [
     path("results/", views.results_upload, name="results"),
     path("results/<int:pk>/", views.results_detail, name="results_detail"),
     path("results/<int:pk>/check/", views.results_check, name="results_check"),
+    path("results/<int:pk>/withdraw/", views.results_withdraw, name="results_withdraw"),
     path("results/<int:pk>/request/", views.results_request, name="results_request"),
 ]

@@ -17,7 +17,9 @@ from audit.services import record
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
 from kokumin_nenkin.pdf import render_pdf
-from kokumin_nenkin.verification.services import VerificationError
+from kokumin_nenkin.verification import permissions
+from kokumin_nenkin.verification.models import Status
+from kokumin_nenkin.verification.services import VerificationError, entry_withdraw
 from kokumin_nenkin.wareki.forms import WarekiDateField
 
 from . import results, selectors, services
@@ -240,7 +242,12 @@ def _reconciliation(request, pk: int, *, may_request: bool):
         {
             "upload": upload,
             "sections": sections,
-            "may_request": may_request and upload.entry_id is None and upload.applied_at is None,
+            "may_request": may_request
+            and upload.applied_at is None
+            and (upload.entry is None or upload.entry.status == Status.WITHDRAWN),
+            "may_withdraw": may_request
+            and upload.entry is not None
+            and permissions.can_withdraw(request.user, upload.entry),
         },
     )
 
@@ -276,4 +283,21 @@ def results_request(request, pk: int):
             f"反映を依頼しました（受付番号 {entry.receipt_number}）。"
             "確認担当の承認で反映されます。",
         )
+    return redirect("jps_reporting:results_detail", pk=upload.pk)
+
+
+@requires("import_jps_results")
+@require_POST
+def results_withdraw(request, pk: int):
+    """The clerk takes back a request to apply (pending, or returned by the 確認担当)."""
+    upload = get_object_or_404(ResultsUpload, pk=pk)
+    if upload.entry_id is None:
+        raise Http404
+    try:
+        with transaction.atomic():
+            entry_withdraw(entry_id=upload.entry_id, actor=request.user)
+    except VerificationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "反映の依頼を取り下げました。")
     return redirect("jps_reporting:results_detail", pk=upload.pk)

@@ -230,3 +230,26 @@ def test_a_fuka_result_is_applied_through_the_exemptions_service(client_for, cas
         assert premium.status == ExemptionStatus.REJECTED and premium.result == "2"
     finally:
         unregister_stand_in()
+
+
+def test_the_clerk_withdraws_a_returned_request_and_asks_again(client_for, reported, cast):
+    clerk = client_for("shintatsu")
+    upload(clerk, good_file(reported))
+    saved = ResultsUpload.objects.get()
+    clerk.post(f"/jps/results/{saved.pk}/request/")
+    first = Entry.objects.get(kind=RESULTS_KIND)
+    checker = client_for("kakunin")
+    checker.post(f"/entries/{first.pk}/return/", {"reason": "件数を確認してください"})
+    page = clerk.get(f"/jps/results/{saved.pk}/").content.decode()
+    assert "差戻し理由: 件数を確認してください" in page
+    assert clerk.post(f"/jps/results/{saved.pk}/withdraw/").status_code == 302
+    first.refresh_from_db()
+    assert first.status == Status.WITHDRAWN
+    clerk.post(f"/jps/results/{saved.pk}/request/")
+    second = Entry.objects.get(kind=RESULTS_KIND, status=Status.PENDING)
+    saved.refresh_from_db()
+    assert saved.entry == second and second != first
+    assert (
+        checker.post(f"/entries/{second.pk}/approve/", {"rekey-line_count": "4"}).status_code == 302
+    )
+    assert Person.objects.get(pk=reported[0].person_id).basic_pension_number == "1234-567890"
