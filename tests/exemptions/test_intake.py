@@ -501,10 +501,10 @@ def test_an_approved_exemption_entry_cannot_be_corrected_silently(client_for, ca
 
 # --- the person page -----------------------------------------------------------------------
 def test_person_page_shows_history_and_new_entry_links_for_the_counter(client_for, cast, insured):
-    maker = client_for("madoguchi")
+    maker, checker = client_for("madoguchi"), client_for("kakunin")
     intake(maker, "application", insured, **APP)
     entry = Entry.objects.get(person=insured)
-    approve(client_for("kakunin"), entry, exemption_class="01", start="R7.7")
+    approve(checker, entry, exemption_class="01", start="R7.7")
     page = maker.get(reverse("qualifications:person", args=[insured.pk])).content.decode()
     assert "免除・付加の履歴" in page
     assert "令和7年7月〜令和8年6月" in page and "確認済" in page and entry.receipt_number in page
@@ -524,7 +524,7 @@ def test_person_page_shows_history_and_new_entry_links_for_the_counter(client_fo
     pdf = maker.get(reverse("exemptions:application_pdf", args=[insured.pk]))
     text = pdf_text(pdf.content)
     assert insured.family_name in text and not contains_my_number_like(text)
-    queue = client_for("kakunin").get(reverse("verification:queue")).content.decode()
+    queue = checker.get(reverse("verification:queue")).content.decode()
     assert not contains_my_number_like(queue)
 
 
