@@ -152,7 +152,10 @@ def seed_demo_exemption_entries(today: date, staff: dict) -> int:
             try:
                 with transaction.atomic():
                     entry_submit(
-                        kind=kind.code, person=person, payload=payload, actor=makers[i % len(makers)]
+                        kind=kind.code,
+                        person=person,
+                        payload=payload,
+                        actor=makers[i % len(makers)],
                     )
             except (ValidationError, VerificationError):
                 continue

@@ -215,9 +215,7 @@ class RevocationForm(IntakeForm):
     """国民年金保険料免除等取消申請書 (届書種類 16): choices filled from the person."""
 
     applied_on = _date("申請年月日")
-    application = forms.ChoiceField(
-        label="取り消す免除等", choices=[], error_messages=CHOOSE
-    )
+    application = forms.ChoiceField(label="取り消す免除等", choices=[], error_messages=CHOOSE)
     start = WarekiMonthField(label="取消期間（始期）")
     end = WarekiMonthField(label="取消期間（終期）")
     reason = forms.CharField(label="取消理由", max_length=200, error_messages=REQUIRED)
@@ -229,7 +227,9 @@ class RevocationForm(IntakeForm):
 class AdditionalPremiumForm(IntakeForm):
     """国民年金付加保険料納付申出書 (届書種類 21)."""
 
-    applied_on = _date("申出年月日", help_text="申出の月分から納付します（さかのぼりはできません）。")
+    applied_on = _date(
+        "申出年月日", help_text="申出の月分から納付します（さかのぼりはできません）。"
+    )
     join_reason = forms.CharField(label="付加加入理由", max_length=80, required=False)
     national_pension_fund = _choice(
         "国民年金基金",

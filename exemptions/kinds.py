@@ -116,7 +116,9 @@ class ExemptionKind(EntryKind):
             latest = latest_record(person)
             parts.append(f"q{latest.pk if latest else 0}")
         for model in self.watched:
-            agg = model.objects.filter(person=person).aggregate(n=Count("id"), last=Max("updated_at"))
+            agg = model.objects.filter(person=person).aggregate(
+                n=Count("id"), last=Max("updated_at")
+            )
             last = agg["last"].isoformat() if agg["last"] else ""
             parts.append(f"{model._meta.model_name}:{agg['n']}:{last}")
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
@@ -172,7 +174,9 @@ class ExemptionKind(EntryKind):
 
     @staticmethod
     def verified(record, actor):
-        return services.record_transition(record, Status.VERIFIED, actor=actor, reason=VERIFIED_REASON)
+        return services.record_transition(
+            record, Status.VERIFIED, actor=actor, reason=VERIFIED_REASON
+        )
 
 
 def _show(obj, attr: str) -> str:
@@ -550,7 +554,8 @@ class AdditionalPremiumWithdrawalKind(ExemptionKind):
                 0,
                 (
                     "辞退する付加保険料",
-                    f"{wareki.format_date(current.applied_on)} 申出（{current.get_status_display()}）",
+                    f"{wareki.format_date(current.applied_on)} 申出"
+                    f"（{current.get_status_display()}）",
                     "",
                 ),
             )

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from exemptions.demo import seed_demo_exemption_entries, seed_demo_incomes
 from kokumin_nenkin.accounts.models import Staff
 from kokumin_nenkin.demo.generator import DEMO_STAFF, PersonGenerator, create_demo_staff
 from kokumin_nenkin.demo.qualifications import pending_work, tidy_search_indexes
-from exemptions.demo import seed_demo_exemption_entries, seed_demo_incomes
 from qualifications.models import Person
 
 DEMO_USERNAMES = [username for username, *_ in DEMO_STAFF]
