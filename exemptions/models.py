@@ -65,7 +65,7 @@ class Income(models.Model):
     person = models.ForeignKey(
         "qualifications.Person",
         verbose_name="被保険者",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # a copy of 市民税課 data: goes with the person's file
         related_name="incomes",
     )
     year = models.PositiveSmallIntegerField("所得年")

@@ -54,5 +54,5 @@ def test_seed_demo_gives_incomes_and_exemption_forms_waiting_for_verification(se
         "exemptions.maternity",
     }
     assert waiting.count() == 5
-    # each was taken in through the real intake: its rules hold and it has a 受付番号
+    # each passed its kind's rules (as at intake) and has a 受付番号
     assert all(len(e.receipt_number) == 12 for e in waiting)
