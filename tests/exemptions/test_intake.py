@@ -671,3 +671,71 @@ def test_person_page_has_no_entry_links_without_enter_entry(client_for, cast, in
     assert new_url("application", insured) not in html
     assert reverse("exemptions:household_panel", args=[insured.pk]) not in html
     assert client_for("kansa").get(new_url("application", insured)).status_code == 403
+
+
+EXEMPTION_FORMS = {
+    "application": APP,
+    "student": {
+        "applied_on": "R7.4.10",
+        "school_name": "熊谷テスト大学",
+        "start": "R7.4",
+        "end": "R8.3",
+        "continuing": "0",
+        "special_reason": "",
+    },
+    "statutory": {"notified_on": "R7.9.1", "reason": "disability", "applies_on": "R7.8.20"},
+    "maternity": {"notified_on": "R7.6.1", "due_date": "R7.10.15", "pregnancy": "1"},
+}
+NOT_FIRST = [
+    ("4", "任意加入被保険者の期間は"),
+    ("5", "特例任意加入被保険者の期間は"),
+    ("2", "第2号の方は国民年金保険料の"),
+    ("3", "第3号の方は国民年金保険料の"),
+]
+
+
+@pytest.mark.parametrize("kind", sorted(EXEMPTION_FORMS))
+@pytest.mark.parametrize(("category", "message"), NOT_FIRST)
+def test_exemptions_are_refused_above_the_form_unless_first_category(
+    client_for, cast, insured, kind, category, message
+):
+    qualify(insured, cast["madoguchi"], category=category)
+    response = intake(client_for("madoguchi"), kind, insured, **EXEMPTION_FORMS[kind])
+    html = response.content.decode()
+    assert response.status_code == 200 and message in html
+    assert html.index(message) < html.index('for="id_')  # above the fields
+    assert not Entry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "message"),
+    [
+        ("application", APP, "資格の記録がない（または喪失している）ため、全額免除の対象外です"),
+        ("additional", ADD, "資格の記録がない（または喪失している）ため、付加保険料を納付でき"),
+    ],
+)
+def test_no_qualification_means_no_exemption_nor_additional(
+    client_for, family, kind, data, message
+):
+    html = intake(client_for("madoguchi"), kind, family["spouse"], **data).content.decode()
+    assert message in html
+    assert not Entry.objects.exists()
+
+
+def test_additional_premium_is_allowed_during_a_maternity_exemption(client_for, cast, insured):
+    services.maternity_exemption_create(
+        person=insured,
+        due_date=date(2025, 9, 20),
+        multiple=False,
+        notified_on=date(2025, 6, 1),
+        category="1",
+        actor=cast["kakunin2"],
+    )
+    assert intake(client_for("madoguchi"), "additional", insured, **ADD).status_code == 302
+
+
+def test_voluntary_member_over_65_cannot_apply_for_additional_premium(client_for, cast, family):
+    older = make_person(given="和子", birth=date(1960, 1, 5))
+    qualify(older, cast["madoguchi"], category="4")
+    html = intake(client_for("madoguchi"), "additional", older, **ADD).content.decode()
+    assert "任意加入の方が付加保険料を納付できるのは65歳未満の間です" in html
