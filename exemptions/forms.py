@@ -169,7 +169,7 @@ class ApplicationForm(IntakeForm):
     def clean(self):
         data = self._period_order(super().clean())
         if data.get("exemption_class") != ExemptionClass.FULL:
-            data["accept_lower_class"] = "0"  # the wish only exists for a 全額免除 application
+            data["accept_lower_class"] = ""  # the wish only exists for a 全額免除 application
         return data
 
 

@@ -739,3 +739,14 @@ def test_voluntary_member_over_65_cannot_apply_for_additional_premium(client_for
     qualify(older, cast["madoguchi"], category="4")
     html = intake(client_for("madoguchi"), "additional", older, **ADD).content.decode()
     assert "任意加入の方が付加保険料を納付できるのは65歳未満の間です" in html
+
+
+def test_lower_class_wish_is_kept_only_for_a_full_exemption(client_for, cast, insured):
+    maker = client_for("madoguchi")
+    intake(maker, "application", insured, **{**APP, "exemption_class": "03"})
+    entry = Entry.objects.get(person=insured)
+    assert entry.payload["accept_lower_class"] == ""
+    assert (
+        approve(client_for("kakunin"), entry, exemption_class="03", start="R7.7").status_code == 302
+    )
+    assert ExemptionApplication.objects.get(person=insured).accept_lower_class is False
