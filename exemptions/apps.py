@@ -6,3 +6,8 @@ class ExemptionsConfig(AppConfig):
 
     name = "exemptions"
     verbose_name = "免除・付加"
+
+    def ready(self) -> None:
+        from .kinds import register_all
+
+        register_all()

@@ -2,15 +2,20 @@
 
 `seed_demo_incomes(years=..., seed=...)` is the hook for `seed_demo`; the management command
 `seed_demo_incomes` runs it on its own. Deterministic for a seed; existing rows are kept.
+`seed_demo_exemption_entries(today, staff)` then puts a few 届書 in the verification queue.
 """
 
 import random
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from qualifications.models import Person, ResidenceStatus
+from qualifications.codes import Held, InsuredCategory
+from qualifications.models import Person, ResidenceStatus, Sex
 
 from .models import Income, PublicAssistance, WidowSingleParent
+from .rules import ExemptionClass
 
 BATCH = 2000
 DEPENDENT_DEDUCTION = 380_000  # a plausible figure per dependant for synthetic data only
@@ -68,3 +73,89 @@ def seed_demo_incomes(*, years: list[int], seed: int = 1) -> int:
         Income.objects.bulk_create(batch)
         created += len(batch)
     return created
+
+
+def seed_demo_exemption_entries(today: date, staff: dict) -> int:
+    """A few exemption and 付加 届書 waiting for verification, for the demo queue.
+
+    Each is checked by its kind's rules (`kind.validate`, as at intake; a candidate the rules
+    refuse is skipped) and saved the way seed_demo saves its other waiting entries (no audit
+    event: demo data is not somebody's work). Returns the number of entries made."""
+    from kokumin_nenkin.demo.qualifications import _entry
+
+    from . import kinds, periods
+
+    makers = [s for name, s in sorted(staff.items()) if name in ("madoguchi", "oosato")]
+    if not makers:
+        return 0
+    year = periods.exemption_year_period(periods.exemption_year_of(today))
+    student_year = periods.student_year_period(periods.student_year_of(today))
+    income_year = periods.income_year_for(ExemptionClass.FULL, year.start.year)
+    insured = (
+        Person.objects.filter(
+            residence_status=ResidenceStatus.RESIDENT,
+            qualifications__is_latest=True,
+            qualifications__held=Held.HELD,
+            qualifications__category=InsuredCategory.FIRST,
+            incomes__year=income_year,
+        )
+        .order_by("addressee_number")
+        .distinct()
+    )
+    wanted = [
+        (
+            kinds.APPLICATION,
+            insured.filter(incomes__total_income__lte=670_000),
+            {"exemption_class": ExemptionClass.FULL, "accept_lower_class": "1"},
+        ),
+        (
+            kinds.APPLICATION,
+            insured.filter(incomes__total_income__gt=1_000_000),
+            {"exemption_class": ExemptionClass.HALF, "accept_lower_class": "0"},
+        ),
+        (
+            kinds.STUDENT,
+            insured.filter(birth_date__gt=date(today.year - 23, 4, 1)),
+            {"school_name": "熊谷デモ大学"},
+        ),
+        (kinds.ADDITIONAL, insured.filter(incomes__total_income__gt=3_000_000), {}),
+        (
+            kinds.MATERNITY,
+            insured.filter(sex=Sex.FEMALE, birth_date__gt=date(today.year - 38, 1, 1)),
+            {"due_date": today + timedelta(days=90), "pregnancy": "1"},
+        ),
+    ]
+    base = {
+        kinds.APPLICATION: {
+            "applied_on": today,
+            "start": year.start,
+            "end": year.end,
+            "continuing": "0",
+            "special_reason": "",
+        },
+        kinds.STUDENT: {
+            "applied_on": today,
+            "start": student_year.start,
+            "end": student_year.end,
+            "continuing": "1",
+            "special_reason": "",
+        },
+        kinds.ADDITIONAL: {"applied_on": today, "join_reason": "", "national_pension_fund": "0"},
+        kinds.MATERNITY: {"notified_on": today},
+    }
+    made = 0
+    used: set[int] = set()
+    for i, (kind, candidates, fields) in enumerate(wanted):
+        payload = kind.encode({**base[kind], **fields})
+        for person in candidates[:20]:
+            if person.pk in used:
+                continue
+            try:
+                kind.validate(person, payload)
+            except ValidationError:
+                continue
+            _entry(kind, person, payload, makers[i % len(makers)])
+            used.add(person.pk)
+            made += 1
+            break
+    return made

@@ -1,12 +1,17 @@
 """Forms of the exemption screens (Japanese messages next to the field)."""
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 
+from kokumin_nenkin import wareki
 from kokumin_nenkin.imports import ENCODINGS
+from kokumin_nenkin.wareki.forms import WarekiDateField
 
+from .models import Pregnancy, StatutoryReason
 from .periods import exemption_year_of, month_of, student_year_of
-from .rules import THRESHOLD_SETS
+from .rules import THRESHOLD_SETS, ExemptionClass
 
 
 class IncomeImportForm(forms.Form):
@@ -63,3 +68,179 @@ class ScreeningForm(forms.Form):
             "year": self.fields["year"].initial,
             "special_reason": "",
         }
+
+
+# --- intake forms of the 届書 (two-person verification, `exemptions/kinds.py`) ---------------
+CHOOSE = {"required": "選択してください。", "invalid_choice": "一覧から選択してください。"}
+REQUIRED = {"required": "入力してください。"}
+MONTH_HELP = "月まで入力（例: R6.7、令和6年7月）。日を入力しても月として扱います。"
+
+
+class WarekiMonthField(WarekiDateField):
+    """A month typed in 和暦 or 西暦 (`令和6年7月`, `R6.7`, `2024-07`); cleaned to the 1st."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", MONTH_HELP)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["placeholder"] = "R6.7"
+        return attrs
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return month_of(value)
+        text = str(value).strip()
+        try:
+            return month_of(wareki.parse(text))
+        except wareki.WarekiError as first_error:
+            for day in ("1日", ".1", "-01"):
+                try:
+                    return month_of(wareki.parse(text + day))
+                except wareki.WarekiError:
+                    continue
+            raise forms.ValidationError(str(first_error), code="invalid_date") from None
+
+
+def _date(label: str, help_text: str | None = None, required: bool = True) -> WarekiDateField:
+    kwargs = {"label": label, "required": required}
+    if help_text:
+        kwargs["help_text"] = help_text
+    return WarekiDateField(**kwargs)
+
+
+def _choice(label: str, choices, required: bool = True, initial=None) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", "選択してください"), *choices] if required else list(choices),
+        required=required,
+        initial=initial,
+        error_messages=CHOOSE,
+    )
+
+
+YES_NO_LOWER = [("1", "希望する"), ("0", "希望しない")]
+INTAKE_CLASS_CHOICES = [
+    (c.value, c.label)
+    for c in (
+        ExemptionClass.FULL,
+        ExemptionClass.THREE_QUARTERS,
+        ExemptionClass.HALF,
+        ExemptionClass.QUARTER,
+        ExemptionClass.POSTPONEMENT,
+    )
+]
+
+
+class IntakeForm(forms.Form):
+    """The first field gets the focus; the clerk tabs through in the order of the paper form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = next(iter(self.fields.values()))
+        first.widget.attrs["autofocus"] = True
+
+    def _period_order(self, data):
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "終期が始期より前になっています。")
+        return data
+
+
+class ApplicationForm(IntakeForm):
+    """国民年金保険料免除・納付猶予申請書 (届書種類 11)."""
+
+    applied_on = _date("申請年月日")
+    exemption_class = _choice("申請する区分", INTAKE_CLASS_CHOICES)
+    accept_lower_class = _choice(
+        "全額免除が認められない場合",
+        [("1", "認められる最も有利な区分を希望する"), ("0", "全額免除のみ希望する")],
+        required=False,
+        initial="1",
+    )
+    start = WarekiMonthField(label="申請期間（始期）")
+    end = WarekiMonthField(label="申請期間（終期）")
+    continuing = _choice("継続申請（翌年度以降）", YES_NO_LOWER, required=False, initial="0")
+    special_reason = _choice("特例", SPECIAL_CHOICES, required=False, initial="")
+
+    def clean(self):
+        data = self._period_order(super().clean())
+        if data.get("exemption_class") != ExemptionClass.FULL:
+            data["accept_lower_class"] = ""  # the wish only exists for a 全額免除 application
+        return data
+
+
+class StudentForm(IntakeForm):
+    """国民年金保険料学生納付特例申請書 (届書種類 12)."""
+
+    applied_on = _date("申請年月日")
+    school_name = forms.CharField(label="学校名", max_length=80, error_messages=REQUIRED)
+    start = WarekiMonthField(label="申請期間（始期）")
+    end = WarekiMonthField(label="申請期間（終期）")
+    continuing = _choice("継続申請（翌年度以降）", YES_NO_LOWER, required=False, initial="0")
+    special_reason = _choice("特例", SPECIAL_CHOICES, required=False, initial="")
+
+    def clean(self):
+        return self._period_order(super().clean())
+
+
+class StatutoryForm(IntakeForm):
+    """国民年金保険料免除事由該当届（法定免除, 届書種類 13)."""
+
+    notified_on = _date("届出年月日")
+    reason = _choice("免除理由", StatutoryReason.choices)
+    applies_on = _date("該当年月日", help_text="免除事由に該当した日。前月分から免除になります。")
+
+
+class StatutoryEndForm(IntakeForm):
+    """国民年金保険料免除事由消滅届（法定免除, 届書種類 14)."""
+
+    notified_on = _date("届出年月日")
+    ended_on = _date("消滅（不該当）年月日", help_text="その月分まで免除になります。")
+    end_reason = forms.CharField(label="免除消滅理由", max_length=80, error_messages=REQUIRED)
+
+
+class MaternityForm(IntakeForm):
+    """国民年金被保険者関係届書（産前産後期間の免除, 届書種類 15)."""
+
+    notified_on = _date("届出年月日")
+    due_date = _date("出産の予定日（出産日）")
+    pregnancy = _choice("単胎妊娠又は多胎妊娠の別", Pregnancy.choices)
+
+
+class RevocationForm(IntakeForm):
+    """国民年金保険料免除等取消申請書 (届書種類 16): choices filled from the person."""
+
+    applied_on = _date("申請年月日")
+    application = forms.ChoiceField(label="取り消す免除等", choices=[], error_messages=CHOOSE)
+    start = WarekiMonthField(label="取消期間（始期）")
+    end = WarekiMonthField(label="取消期間（終期）")
+    reason = forms.CharField(label="取消理由", max_length=200, error_messages=REQUIRED)
+
+    def clean(self):
+        return self._period_order(super().clean())
+
+
+class AdditionalPremiumForm(IntakeForm):
+    """国民年金付加保険料納付申出書 (届書種類 21)."""
+
+    applied_on = _date(
+        "申出年月日", help_text="申出の月分から納付します（さかのぼりはできません）。"
+    )
+    join_reason = forms.CharField(label="付加加入理由", max_length=80, required=False)
+    national_pension_fund = _choice(
+        "国民年金基金",
+        [("0", "加入していない"), ("1", "加入している")],
+        required=False,
+        initial="0",
+    )
+
+
+class AdditionalPremiumWithdrawalForm(IntakeForm):
+    """国民年金付加保険料納付辞退申出書 (届書種類 22)."""
+
+    applied_on = _date("辞退申出年月日")
+    reason = forms.CharField(label="付加辞退理由", max_length=80, error_messages=REQUIRED)

@@ -65,7 +65,7 @@ class Income(models.Model):
     person = models.ForeignKey(
         "qualifications.Person",
         verbose_name="被保険者",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # a copy of 市民税課 data: goes with the person's file
         related_name="incomes",
     )
     year = models.PositiveSmallIntegerField("所得年")
@@ -168,6 +168,8 @@ class ExemptionApplication(LifecycleRecord):
     rejected_end = models.DateField("却下期間（終了）", null=True, blank=True)
     revoked_start = models.DateField("免除取消期間（開始）", null=True, blank=True)
     revoked_end = models.DateField("免除取消期間（終了）", null=True, blank=True)
+    revocation_applied_on = models.DateField("免除等取消申請年月日", null=True, blank=True)
+    revocation_receipt_number = models.CharField("取消申請の受付番号", max_length=12, blank=True)
     # What the form asks besides the items.
     accept_lower_class = models.BooleanField(
         "全額免除が認められない場合は他の区分を希望する", default=True
@@ -221,6 +223,7 @@ class StatutoryExemption(LifecycleRecord):
     start_month = models.DateField("免除始期（法定免除）")
     end_month = models.DateField("免除終期（法定免除）", null=True, blank=True)
     notified_on = models.DateField("届出年月日")
+    end_notified_on = models.DateField("消滅届の届出年月日", null=True, blank=True)
 
     class Meta:
         verbose_name = "法定免除"

@@ -177,8 +177,13 @@ def check_exemption_category(category: str, exemption_class: ExemptionClass) -> 
             f"{CATEGORY_LABELS[category]}被保険者の期間は{exemption_class.label}を"
             "申請できません（任意加入の方は保険料の免除・猶予の対象外です）。"
         )
+    if category not in CATEGORY_LABELS:
+        raise RuleRefused(
+            f"国民年金の資格の記録がない（または喪失している）ため、{exemption_class.label}の"
+            "対象外です。先に資格取得の届出が必要です。"
+        )
     if category != FIRST:
-        label = CATEGORY_LABELS.get(category, "国民年金の被保険者でない")
+        label = CATEGORY_LABELS[category]
         raise RuleRefused(f"{label}の方は国民年金保険料の{exemption_class.label}の対象外です。")
 
 
@@ -263,9 +268,12 @@ def check_additional_premium(
     if category == VOLUNTARY:
         if age_on(birth, applied_on) >= ADDITIONAL_PREMIUM_AGE_LIMIT_VOLUNTARY:
             raise RuleRefused("任意加入の方が付加保険料を納付できるのは65歳未満の間です。")
+    elif category not in CATEGORY_LABELS:
+        raise RuleRefused(
+            "国民年金の資格の記録がない（または喪失している）ため、付加保険料を納付できません。"
+        )
     elif category != FIRST:
-        label = CATEGORY_LABELS.get(category, "国民年金の被保険者でない")
-        raise RuleRefused(f"{label}の方は付加保険料を納付できません。")
+        raise RuleRefused(f"{CATEGORY_LABELS[category]}の方は付加保険料を納付できません。")
     blocking = sorted(set(active_exemptions) & EXCLUDES_ADDITIONAL_PREMIUM)
     if blocking:
         names = "・".join(ExemptionClass(c).label for c in blocking)

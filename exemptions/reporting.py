@@ -43,6 +43,14 @@ class ReportFields:
 def report_fields(record) -> ReportFields:
     """The F1 fields of one record, by its kind and the notice it carries."""
     if isinstance(record, ExemptionApplication):
+        if record.revocation_applied_on is not None:  # 免除等取消申請書: the revoked months
+            return ReportFields(
+                "16",
+                record.revocation_applied_on,
+                record.exemption_class,
+                record.revoked_start,
+                record.revoked_end,
+            )
         kind = "12" if record.exemption_class == ExemptionClass.STUDENT else "11"
         return ReportFields(
             kind, record.applied_on, record.exemption_class, record.start_month, record.end_month

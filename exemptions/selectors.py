@@ -153,3 +153,46 @@ def exemption_history(person: Person) -> dict[str, list]:
         "maternity": list(MaternityExemption.objects.filter(person=person)),
         "additional": list(AdditionalPremium.objects.filter(person=person)),
     }
+
+
+def current_category(person: Person) -> str:
+    """The 被保険者種別 code of the person's current qualification (latest row of the
+    qualification history), or "" when the person holds no qualification now."""
+    from qualifications.codes import Held
+    from qualifications.selectors import latest_record
+
+    latest = latest_record(person)
+    if latest is None or latest.held != Held.HELD:
+        return ""
+    return latest.category
+
+
+def open_statutory_exemption(person: Person) -> StatutoryExemption | None:
+    """The 法定免除 on file without its 消滅 (at most one: a 該当届 is refused while one is)."""
+    return (
+        StatutoryExemption.objects.filter(
+            person=person, status__in=LIVE_STATUSES, ended_on__isnull=True
+        )
+        .order_by("-start_month", "-id")
+        .first()
+    )
+
+
+def current_additional_premium(person: Person) -> AdditionalPremium | None:
+    """The 付加 申出 in force (or asked for) and not yet 辞退."""
+    return (
+        AdditionalPremium.objects.filter(
+            person=person, status__in=LIVE_STATUSES, ceased_on__isnull=True
+        )
+        .order_by("-applies_on", "-id")
+        .first()
+    )
+
+
+def revocable_applications(person: Person) -> list[ExemptionApplication]:
+    """Approved applications a 取消申請 can name, newest first."""
+    return list(
+        ExemptionApplication.objects.filter(
+            person=person, status=Status.APPROVED, approved_start__isnull=False
+        ).order_by("-approved_start", "-id")
+    )

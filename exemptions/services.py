@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from audit.models import Action
 from audit.services import record
+from kokumin_nenkin import wareki
 from kokumin_nenkin.imports import CsvInput, LineError
 from kokumin_nenkin.imports.models import ImportedFile
 from qualifications.models import Person, Sex
@@ -35,7 +36,14 @@ from .models import (
 )
 from .periods import Period, month_of
 from .rules import INCOME_EXCLUDED_REASONS, ExemptionClass, RuleRefused, Screening
-from .selectors import active_exemption_classes, household_for, screening_for
+from .selectors import (
+    LIVE_STATUSES,
+    active_exemption_classes,
+    current_additional_premium,
+    household_for,
+    open_statutory_exemption,
+    screening_for,
+)
 
 
 class TransitionRefused(RuleRefused):
@@ -127,6 +135,22 @@ def exemption_application_check(
         periods.check_postponement_age(person.birth_date, period)
     if exemption_class == ExemptionClass.STUDENT and not school_name.strip():
         raise RuleRefused("学生納付特例には学校名が必要です。")
+    other = (
+        ExemptionApplication.objects.filter(
+            person=person,
+            status__in=LIVE_STATUSES,
+            start_month__lte=period.end,
+            end_month__gte=period.start,
+        )
+        .order_by("start_month")
+        .first()
+    )
+    if other is not None:
+        raise RuleRefused(
+            f"期間が重なる{other.get_exemption_class_display()}の申請"
+            f"（{Period(other.start_month, other.end_month)}、{other.get_status_display()}）"
+            "が既にあります。"
+        )
     year = periods.year_of(exemption_class, period.start)
     household = household_for(person, periods.income_year_for(exemption_class, year))
     screening = screening_for(
@@ -148,13 +172,16 @@ def exemption_application_create(
     applied_on: date,
     category: str,
     actor,
+    operator=None,
     accept_lower_class: bool = True,
     continuing: bool = False,
     special_reason: str = "",
     school_name: str = "",
     receipt_number: str = "",
 ) -> ExemptionApplication:
-    """Register an application (受付) after `exemption_application_check`."""
+    """Register an application (受付) after `exemption_application_check`.
+
+    `operator` (操作者ID, item 5) is the clerk who took the form in; it defaults to `actor`."""
     check = exemption_application_check(
         person=person,
         exemption_class=exemption_class,
@@ -168,7 +195,7 @@ def exemption_application_create(
     _new_latest(ExemptionApplication, person)
     obj = ExemptionApplication.objects.create(
         person=person,
-        operator=actor,
+        operator=operator or actor,
         receipt_number=receipt_number,
         period_year=check.year,
         exemption_class=check.exemption_class,
@@ -246,10 +273,33 @@ def exemption_record_decision(
 
 
 @transaction.atomic
+def exemption_revoke_check(*, application: ExemptionApplication, period: Period) -> None:
+    """The rules of a 取消 (申請 or 職権), without writing."""
+    if application.status != Status.APPROVED:
+        raise RuleRefused(
+            f"「{application.get_status_display()}」の申請は取り消せません（承認済みのものだけです）。"
+        )
+    if application.approved_start is None or application.approved_end is None:
+        raise RuleRefused("承認期間のない申請は取り消せません。")
+    _inside(
+        period, Period(application.approved_start, application.approved_end), "取消期間", "承認期間"
+    )
+
+
+@transaction.atomic
 def exemption_revoke(
-    *, application: ExemptionApplication, period: Period, actor, reason: str
+    *,
+    application: ExemptionApplication,
+    period: Period,
+    actor,
+    reason: str,
+    applied_on: date | None = None,
+    receipt_number: str = "",
+    operator=None,
 ) -> ExemptionApplication:
-    """取消 of an approval (on request or after a corrected income): items 27–28."""
+    """取消 of an approval (on request or after a corrected income): items 27–28.
+
+    `applied_on` is the date of the 免除等取消申請書 (届書種類 16) when there is one."""
     if application.approved_start is None or application.approved_end is None:
         raise RuleRefused("承認期間のない申請は取り消せません。")
     _inside(
@@ -264,14 +314,29 @@ def exemption_revoke(
             "result": ProcessingResult.REVOKED,
             "revoked_start": period.start,
             "revoked_end": period.end,
+            "revocation_applied_on": applied_on,
+            "revocation_receipt_number": receipt_number,
+            **({"operator": operator} if operator is not None else {}),
         },
     )
 
 
 # --- 法定免除 ---
-def statutory_exemption_check(*, applies_on: date, category: str) -> date:
-    """The rules of a 該当届, without writing; returns the first exempt month."""
+def statutory_exemption_check(
+    *, applies_on: date, category: str, person: Person | None = None
+) -> date:
+    """The rules of a 該当届, without writing; returns the first exempt month.
+
+    With `person`: refused while a 法定免除 without its 消滅 is on file."""
     periods.check_exemption_category(category, ExemptionClass.STATUTORY)
+    if person is not None:
+        current = open_statutory_exemption(person)
+        if current is not None:
+            raise RuleRefused(
+                f"既に法定免除（{current.get_reason_display()}、"
+                f"{periods.show(current.start_month)}から）が登録されています。"
+                "先に消滅届を受け付けてください。"
+            )
     return periods.statutory_start(applies_on)
 
 
@@ -284,14 +349,15 @@ def statutory_exemption_create(
     notified_on: date,
     category: str,
     actor,
+    operator=None,
     receipt_number: str = "",
 ) -> StatutoryExemption:
     """免除事由該当届: exempt from the month before the reason arose (items 29, 31, 34)."""
-    start = statutory_exemption_check(applies_on=applies_on, category=category)
+    start = statutory_exemption_check(applies_on=applies_on, category=category, person=person)
     _new_latest(StatutoryExemption, person)
     obj = StatutoryExemption.objects.create(
         person=person,
-        operator=actor,
+        operator=operator or actor,
         receipt_number=receipt_number,
         reason=StatutoryReason(reason),
         applies_on=applies_on,
@@ -302,9 +368,24 @@ def statutory_exemption_create(
     return obj
 
 
+def statutory_exemption_end_check(*, person: Person, ended_on: date) -> StatutoryExemption:
+    """The rules of a 消滅届, without writing; returns the 法定免除 it ends."""
+    current = open_statutory_exemption(person)
+    if current is None:
+        raise RuleRefused("消滅させる法定免除（消滅届の出ていないもの）がありません。")
+    periods.statutory_period(current.applies_on, ended_on)
+    return current
+
+
 @transaction.atomic
 def statutory_exemption_end(
-    *, exemption: StatutoryExemption, ended_on: date, end_reason: str, actor
+    *,
+    exemption: StatutoryExemption,
+    ended_on: date,
+    end_reason: str,
+    actor,
+    operator=None,
+    notified_on: date | None = None,
 ) -> StatutoryExemption:
     """免除事由消滅届: exempt until the month the reason ends (items 30, 32, 35)."""
     locked = StatutoryExemption.objects.select_for_update().get(pk=exemption.pk)
@@ -316,6 +397,8 @@ def statutory_exemption_end(
     locked.ended_on = ended_on
     locked.end_reason = end_reason
     locked.end_month = period.end
+    locked.end_notified_on = notified_on
+    locked.operator = operator or actor
     locked.save()
     record(
         Action.UPDATE,
@@ -336,7 +419,23 @@ def maternity_exemption_check(
     if person.sex != Sex.FEMALE:
         raise RuleRefused("産前産後期間の免除は出産する被保険者本人が届け出るものです。")
     periods.check_maternity_notification(due_date, notified_on)
-    return periods.maternity_period(due_date, multiple)
+    period = periods.maternity_period(due_date, multiple)
+    other = (
+        MaternityExemption.objects.filter(
+            person=person,
+            status__in=LIVE_STATUSES,
+            start_month__lte=period.end,
+            end_month__gte=period.start,
+        )
+        .order_by("start_month")
+        .first()
+    )
+    if other is not None:
+        raise RuleRefused(
+            f"期間が重なる産前産後免除（{Period(other.start_month, other.end_month)}、"
+            f"{other.get_status_display()}）が既にあります。"
+        )
+    return period
 
 
 @transaction.atomic
@@ -348,6 +447,7 @@ def maternity_exemption_create(
     notified_on: date,
     category: str,
     actor,
+    operator=None,
     receipt_number: str = "",
 ) -> MaternityExemption:
     """産前産後期間の免除届: 4 (or 6) months computed from the due date (items 36–39)."""
@@ -361,7 +461,7 @@ def maternity_exemption_create(
     _new_latest(MaternityExemption, person)
     obj = MaternityExemption.objects.create(
         person=person,
-        operator=actor,
+        operator=operator or actor,
         receipt_number=receipt_number,
         due_date=due_date,
         pregnancy=Pregnancy.MULTIPLE if multiple else Pregnancy.SINGLE,
@@ -402,6 +502,7 @@ def additional_premium_apply(
     applied_on: date,
     category: str,
     actor,
+    operator=None,
     join_reason: str = "",
     national_pension_fund: bool = False,
     receipt_number: str = "",
@@ -416,7 +517,7 @@ def additional_premium_apply(
     _new_latest(AdditionalPremium, person)
     obj = AdditionalPremium.objects.create(
         person=person,
-        operator=actor,
+        operator=operator or actor,
         receipt_number=receipt_number,
         applied_on=applied_on,
         join_reason=join_reason,
@@ -447,9 +548,22 @@ def additional_premium_record_decision(
     )
 
 
+def additional_premium_withdraw_check(*, person: Person, applied_on: date) -> AdditionalPremium:
+    """The rules of a 辞退 申出, without writing; returns the 付加 申出 it ends."""
+    current = current_additional_premium(person)
+    if current is None:
+        raise RuleRefused("辞退できる付加保険料の申出がありません。")
+    if applied_on < current.applied_on:
+        raise RuleRefused(
+            "辞退の申出日が付加保険料の申出日"
+            f"（{wareki.format_date(current.applied_on)}）より前になっています。"
+        )
+    return current
+
+
 @transaction.atomic
 def additional_premium_withdraw(
-    *, premium: AdditionalPremium, applied_on: date, reason: str, actor
+    *, premium: AdditionalPremium, applied_on: date, reason: str, actor, operator=None
 ) -> AdditionalPremium:
     """付加保険料納付辞退申出 (items 43–45): it ceases from the day of the 辞退 申出 [GK]."""
     locked = AdditionalPremium.objects.select_for_update().get(pk=premium.pk)
@@ -460,6 +574,7 @@ def additional_premium_withdraw(
     locked.withdrawal_applied_on = applied_on
     locked.withdrawal_reason = reason
     locked.ceased_on = applied_on
+    locked.operator = operator or actor
     locked.save()
     record(
         Action.UPDATE,

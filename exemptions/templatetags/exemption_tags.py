@@ -14,3 +14,19 @@ def wareki_month(value: date | None) -> str:
     if not value:
         return ""
     return wareki.format_month(value.year, value.month)
+
+
+@register.simple_tag
+def exemption_kinds() -> list:
+    """The 届書 of this app, in form-code order, for the person page's new-entry links."""
+    from exemptions.kinds import ALL
+
+    return list(ALL)
+
+
+@register.simple_tag(takes_context=True)
+def may_print_application(context) -> bool:
+    from kokumin_nenkin.accounts.roles import perm
+
+    user = context.get("user")
+    return bool(user and user.has_perm(perm("print_application")))

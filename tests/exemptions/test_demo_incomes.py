@@ -32,3 +32,27 @@ def test_the_command_refuses_outside_demo_mode(settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="デモモード"):
         call_command("seed_demo_incomes")
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_incomes_and_exemption_forms_waiting_for_verification(settings):
+    from django.utils import timezone
+
+    from kokumin_nenkin.verification.models import Entry
+    from kokumin_nenkin.verification.models import Status as EntryStatus
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo", persons=800, seed=5)
+    year = timezone.localdate().year
+    assert Income.objects.filter(year=year - 1).count() > 500
+    waiting = Entry.objects.filter(kind__startswith="exemptions.", status=EntryStatus.PENDING)
+    kinds = set(waiting.values_list("kind", flat=True))
+    assert kinds == {
+        "exemptions.application",
+        "exemptions.student",
+        "exemptions.additional",
+        "exemptions.maternity",
+    }
+    assert waiting.count() == 5
+    # each passed its kind's rules (as at intake) and has a 受付番号
+    assert all(len(e.receipt_number) == 12 for e in waiting)

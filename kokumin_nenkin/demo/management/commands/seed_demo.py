@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from exemptions.demo import seed_demo_exemption_entries, seed_demo_incomes
 from kokumin_nenkin.accounts.models import Staff
 from kokumin_nenkin.demo.generator import DEMO_STAFF, PersonGenerator, create_demo_staff
 from kokumin_nenkin.demo.qualifications import pending_work, tidy_search_indexes
@@ -36,6 +37,9 @@ class Command(BaseCommand):
         created = PersonGenerator(seed=seed, today=today).generate(persons)
         staff = {s.username: s for s in Staff.objects.filter(username__in=DEMO_USERNAMES)}
         pending = pending_work(today, staff) if created else 0
+        if created:  # issue 6: incomes for the household panel, exemption 届書 in the queue
+            seed_demo_incomes(years=[today.year - 1, today.year - 2], seed=seed)
+            pending += seed_demo_exemption_entries(today, staff)
         tidy_search_indexes()
         elapsed = time.perf_counter() - started
         self.stdout.write(
