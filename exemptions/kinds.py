@@ -35,7 +35,7 @@ from kokumin_nenkin import wareki
 from kokumin_nenkin.verification.registry import EntryKind, register
 from kokumin_nenkin.verification.services import StaleEntry
 
-from . import periods, services
+from . import periods, reporting, services
 from .forms import (
     AdditionalPremiumForm,
     AdditionalPremiumWithdrawalForm,
@@ -76,6 +76,8 @@ class ExemptionKind(EntryKind):
 
     #: models whose rows for the person make the record version (a change makes it stale)
     watched: tuple[type, ...] = ()
+    #: the model of the record `write` returns (what JPS reporting reads and moves to 進達済)
+    record_model: type
     #: the 被保険者種別 matters for this kind (the qualification history is watched too)
     uses_category = True
     #: the form field next to which a rule's refusal is shown
@@ -151,6 +153,34 @@ class ExemptionKind(EntryKind):
             rows.append((self.field_label(name), shown, self.display(name, payload.get(name))))
         return rows
 
+    # --- reporting to JPS (read by jps_reporting through the registry) -------------------------
+    def applied_record(self, entry):
+        """The record the approval wrote or changed (`write` returned it)."""
+        return self.record_model.objects.get(pk=entry.applied_object_id)
+
+    def report_fields(self, entry) -> dict[str, Any]:
+        f = reporting.report_fields(self.applied_record(entry))
+        fields: dict[str, Any] = {
+            "effective_date": f.effective_date,
+            "period_start": f.period_start,
+            "period_end": f.period_end,
+        }
+        if f.exemption_class != reporting.NO_EXEMPTION_CLASS:
+            fields["exemption_class"] = f.exemption_class
+        category = current_category(entry.person)
+        if category:
+            fields["insured_category"] = str(category)
+        return fields
+
+    def mark_reported(self, entry, *, actor) -> None:
+        """確認済 → 進達済 for the record this entry wrote. A notice that changed a record
+        already decided by JPS (消滅届, 取消申請, 辞退) leaves that record's state as it is."""
+        record = self.applied_record(entry)
+        if record.status == Status.VERIFIED:
+            services.record_transition(
+                record, Status.REPORTED, actor=actor, reason="日本年金機構へ進達"
+            )
+
     # --- what each kind says -----------------------------------------------------------------
     def check(self, person, data: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -205,6 +235,7 @@ class ApplicationKind(ExemptionKind):
     form_class = ApplicationForm
     key_fields = ("exemption_class", "start")
     watched = (ExemptionApplication,)
+    record_model = ExemptionApplication
     rule_field = "start"
     row_fields = {
         "applied_on": "applied_on",
@@ -313,6 +344,7 @@ class StatutoryKind(ExemptionKind):
     form_class = StatutoryForm
     key_fields = ("reason", "applies_on")
     watched = (StatutoryExemption,)
+    record_model = StatutoryExemption
     rule_field = "applies_on"
     row_fields = {"notified_on": "notified_on", "reason": "reason", "applies_on": "applies_on"}
 
@@ -346,6 +378,7 @@ class StatutoryEndKind(ExemptionKind):
     form_class = StatutoryEndForm
     key_fields = ("ended_on",)
     watched = (StatutoryExemption,)
+    record_model = StatutoryExemption
     uses_category = False
     rule_field = "ended_on"
 
@@ -389,6 +422,7 @@ class MaternityKind(ExemptionKind):
     form_class = MaternityForm
     key_fields = ("due_date", "pregnancy")
     watched = (MaternityExemption,)
+    record_model = MaternityExemption
     rule_field = "due_date"
     row_fields = {"notified_on": "notified_on", "due_date": "due_date", "pregnancy": "pregnancy"}
 
@@ -432,6 +466,7 @@ class RevocationKind(ExemptionKind):
     form_class = RevocationForm
     key_fields = ("start", "end")
     watched = (ExemptionApplication,)
+    record_model = ExemptionApplication
     uses_category = False
     rule_field = "start"
 
@@ -491,6 +526,7 @@ class AdditionalPremiumKind(ExemptionKind):
     key_fields = ("applied_on",)
     # any exemption held or asked for refuses the 付加: all four are watched
     watched = (ExemptionApplication, StatutoryExemption, MaternityExemption, AdditionalPremium)
+    record_model = AdditionalPremium
     rule_field = "applied_on"
     row_fields = {"applied_on": "applied_on", "join_reason": "join_reason"}
 
@@ -528,6 +564,7 @@ class AdditionalPremiumWithdrawalKind(ExemptionKind):
     form_class = AdditionalPremiumWithdrawalForm
     key_fields = ("applied_on",)
     watched = (AdditionalPremium,)
+    record_model = AdditionalPremium
     uses_category = False
     rule_field = "applied_on"
 

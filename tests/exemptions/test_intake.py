@@ -750,3 +750,66 @@ def test_lower_class_wish_is_kept_only_for_a_full_exemption(client_for, cast, in
         approve(client_for("kakunin"), entry, exemption_class="03", start="R7.7").status_code == 302
     )
     assert ExemptionApplication.objects.get(person=insured).accept_lower_class is False
+
+
+# --- every kind joins a JPS report batch with its own codes ---------------------------------------
+@pytest.mark.parametrize("kind,setup,data,rekey,written", KINDS, ids=[k[0] for k in KINDS])
+def test_every_kind_goes_to_jps_with_its_form_exemption_class_and_period(
+    client_for, cast, insured, kind, setup, data, rekey, written
+):
+    from django.utils import timezone
+
+    from exemptions import reporting
+    from jps_reporting.formats.f1 import parse_f1
+    from jps_reporting.models import BatchItem, BatchOutput
+    from kokumin_nenkin import wareki
+
+    if setup is not None:
+        setup(insured, cast["kakunin2"])
+    data = {k: (v(insured) if callable(v) else v) for k, v in data.items()}
+    assert intake(client_for("madoguchi"), kind, insured, **data).status_code == 302
+    entry = Entry.objects.get(person=insured, kind=f"exemptions.{kind}")
+    assert approve(client_for("kakunin"), entry, **rekey).status_code == 302
+    record = written(insured)
+    status_before = record.status
+    expected = reporting.report_fields(record)
+
+    clerk = client_for("shintatsu")
+    response = clerk.post(
+        "/jps/batches/new/",
+        {
+            "cutoff": timezone.localdate().isoformat(),
+            "entry": [entry.pk],
+            f"message-{entry.pk}": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    entry.refresh_from_db()
+    record.refresh_from_db()
+    assert entry.status == EntryStatus.REPORTED
+    # A record the approval created waits in 確認済 and now goes 進達済; a notice that changed a
+    # record JPS had already decided (取消・消滅・辞退) leaves that decision as it was.
+    if status_before == Status.VERIFIED:
+        assert record.status == Status.REPORTED
+    else:
+        assert record.status == status_before
+    item = BatchItem.objects.get(entry=entry)
+    assert item.form_code == expected.form_kind == entry.form_code
+    line = next(
+        r
+        for r in parse_f1(bytes(BatchOutput.objects.get(kind="f1").content))
+        if r["レコード区分"] == "2"
+    )
+    assert line["受付番号"] == entry.receipt_number
+    assert line["届書種類"] == expected.form_kind
+    assert line["免除区分"] == (
+        "00"
+        if expected.exemption_class == reporting.NO_EXEMPTION_CLASS
+        else expected.exemption_class
+    )
+    assert line["異動年月日"] == wareki.to_jps_date(expected.effective_date)
+    if expected.period_start is not None:
+        start = expected.period_start
+        assert line["期間開始"] == wareki.to_jps_month(start.year, start.month)
+    assert line["被保険者種別"] == "1"
