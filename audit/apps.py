@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class AuditConfig(AppConfig):
@@ -6,3 +7,11 @@ class AuditConfig(AppConfig):
 
     name = "audit"
     verbose_name = "監査"
+
+    def ready(self) -> None:
+        from . import diffs, receivers
+        from .triggers import register_sqlite_function
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="audit_sqlite_fn")
+        receivers.connect_all()
+        diffs.connect()

@@ -1,7 +1,10 @@
 """The audit log: one row per access to, or change of, personal data, and per login event.
 
 Seed Ⅲ 2–3: 個人単位の操作ログ…証跡については完全性を担保し、容易に改ざんできない.
-Rows are only ever inserted (see the audit issue for the database triggers and hash chain).
+Rows are only ever inserted: database triggers refuse UPDATE, DELETE and TRUNCATE
+(`audit/triggers.py`), and every row is chained to the one before it by a SHA-256 hash at a
+gap-free position (`audit/chain.py`), so an edit, deletion, insertion or reordering made with the
+triggers off is found by `python manage.py verify_audit_chain`.
 """
 
 from django.conf import settings
@@ -63,14 +66,19 @@ class AuditEvent(models.Model):
     object_type = models.CharField("対象の種類", max_length=60, blank=True)
     object_id = models.CharField("対象のID", max_length=60, blank=True)
     details = models.JSONField("詳細", default=dict, blank=True)
+    chain_position = models.PositiveBigIntegerField("連番", unique=True)
+    prev_hash = models.CharField("直前のハッシュ", max_length=64)
+    row_hash = models.CharField("ハッシュ", max_length=64)
 
     class Meta:
         verbose_name = "監査ログ"
         verbose_name_plural = "監査ログ"
-        ordering = ["id"]
+        ordering = ["chain_position"]
         indexes = [
             models.Index(fields=["person", "created_at"], name="audit_person_time"),
             models.Index(fields=["actor", "created_at"], name="audit_actor_time"),
+            models.Index(fields=["request_id"], name="audit_request"),
+            models.Index(fields=["action", "created_at"], name="audit_action_time"),
         ]
 
     def __str__(self) -> str:

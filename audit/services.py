@@ -1,20 +1,30 @@
 """The one way to write an audit event. Call it inside the transaction of the change it records:
 if the write fails, the change is rolled back with it (fail closed)."""
 
+import ipaddress
 import json
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from kokumin_nenkin.identifiers import contains_my_number_like
 
-from . import context
+from . import chain, context
 from .models import Action, AuditEvent
 
 
 class AuditWriteRefused(ValueError):
     pass
+
+
+def _normal_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def record(
@@ -27,22 +37,38 @@ def record(
 ) -> AuditEvent:
     """Write one audit event with the actor, office, address and request id of this request."""
     ctx = context.current()
-    details = details or {}
-    if contains_my_number_like(json.dumps(details, ensure_ascii=False)):
+    text = json.dumps(details or {}, ensure_ascii=False, allow_nan=False, default=str)
+    if contains_my_number_like(text):
         raise AuditWriteRefused("監査ログの詳細に個人番号らしき数字列は記録できません。")
+    # What the database gives back is what gets hashed: plain JSON, no dates or Decimals.
+    details = json.loads(text)
+    if action not in Action.values:
+        raise AuditWriteRefused(f"未定義の操作です: {action}")
     actor_id = actor.pk if actor is not None else ctx.actor_id
     office_id = ctx.office_id
-    if actor is not None and office_id is None:
+    if actor is not None and (office_id is None or actor.pk != ctx.actor_id):
         office_id = getattr(actor, "office_id", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         created_at=timezone.now(),
         actor_id=actor_id,
         office_id=office_id,
-        client_ip=ctx.client_ip,
+        client_ip=_normal_ip(ctx.client_ip),
         request_id=ctx.request_id or "",
         action=str(action),
-        person=person,
+        person_id=person.pk if person is not None else None,
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         details=details,
     )
+    with transaction.atomic():
+        chain.lock_chain()
+        position, prev_hash = chain.head()
+        event.chain_position = position + 1
+        event.prev_hash = prev_hash
+        event.row_hash = chain.row_hash(prev_hash, _hashed_values(event))
+        event.save(force_insert=True)
+    return event
+
+
+def _hashed_values(event: AuditEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in chain.HASHED_FIELDS}

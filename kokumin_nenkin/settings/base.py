@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp_webauthn",
     "django_tasks_db",
+    "auditlog",
     "kokumin_nenkin.accounts",
     "kokumin_nenkin.demo",
     "kokumin_nenkin.imports",
@@ -162,6 +163,16 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # The city this installation serves (全国地方公共団体コード with its check digit).
 CITY_NAME = env.str("CITY_NAME", default="熊谷市")
 MUNICIPALITY_CODE = env.str("MUNICIPALITY_CODE", default="112020")
+
+# issue 4 — audit log. Business hours and holidays for the abnormal-access report; the
+# distinct-persons-per-hour threshold; AUDIT_REQUIRE_EVENTS / AUDIT_ALLOW_FLUSH are for tests.
+AUDIT_BUSINESS_HOURS = (
+    env.str("AUDIT_BUSINESS_START", default="08:30"),
+    env.str("AUDIT_BUSINESS_END", default="17:15"),
+)
+AUDIT_BULK_LOOKUP_PER_HOUR = env.int("AUDIT_BULK_LOOKUP_PER_HOUR", default=30)
+AUDIT_REQUIRE_EVENTS = False
+AUDIT_ALLOW_FLUSH = False
 
 # Key for encrypting 個人番号 at rest (and for its keyed lookup hash).
 MY_NUMBER_KEY = env.str("MY_NUMBER_KEY")

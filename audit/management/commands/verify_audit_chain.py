@@ -1,0 +1,49 @@
+"""verify_audit_chain: walk the audit hash chain; exit 0 when sound, 1 naming the first bad row.
+
+    python manage.py verify_audit_chain                  # check, print the head hash
+    python manage.py verify_audit_chain --anchor 1200:ab12…  # also match a head kept elsewhere
+
+Keep the printed head (position and hash) outside the database — on paper or in another
+system — and pass it back with --anchor: then a chain cut short or rewritten from some point on
+is found too.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from audit import chain
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    try:
+        position, digest = text.split(":", 1)
+        return int(position), digest.strip().lower()
+    except ValueError:
+        raise CommandError(f"--anchor は 位置:ハッシュ の形で指定してください: {text}") from None
+
+
+class Command(BaseCommand):
+    help = "監査ログのハッシュチェーンを検証し、先頭（最新）のハッシュを表示します。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--anchor",
+            action="append",
+            default=[],
+            type=_anchor,
+            metavar="POSITION:HASH",
+            help="以前に保管した位置とハッシュ（複数可）",
+        )
+
+    def handle(self, *args, **options):
+        result = chain.verify(anchors=dict(options["anchor"]))
+        if not result.ok:
+            raise CommandError(
+                f"監査ログのチェーンが壊れています: 位置 {result.bad_position} ({result.reason})。"
+                f" 正常に検証できたのは位置 {result.head_position} まで"
+                f" (ハッシュ {result.head_hash})。",
+                returncode=1,
+            )
+        self.stdout.write(
+            f"監査ログのチェーンは正常です: {result.checked} 件。"
+            f" 先頭 位置 {result.head_position} ハッシュ {result.head_hash}"
+        )

@@ -1,0 +1,152 @@
+"""Append-only in the database: triggers that refuse UPDATE, DELETE (and TRUNCATE) on audit tables.
+
+PostgreSQL: one plpgsql function raising an exception, a row trigger BEFORE UPDATE OR DELETE and
+a statement trigger BEFORE TRUNCATE on each table. The triggers are ordinary (ENABLE) triggers,
+so they stop firing only when `session_replication_role` is `replica` — a setting only a
+superuser can change. The application's role is never a superuser (docs/audit.md: it has SELECT
+and INSERT on these tables, nothing else), so for it the triggers cannot be switched off.
+
+SQLite: BEFORE UPDATE / BEFORE DELETE triggers `SELECT RAISE(ABORT, …)` unless the connection's
+`audit_maintenance()` function says otherwise. The application registers that function on each
+of its connections, answering 0 except inside `maintenance()`; any other program opening the file
+has no such function, so its UPDATE or DELETE fails as well. SQLite has no TRUNCATE (Django's
+flush issues DELETE).
+
+`maintenance()` exists for two callers only: the test suite's flush between transactional tests
+(`audit/management/commands/flush.py`, allowed only with AUDIT_ALLOW_FLUSH, on in test settings)
+and tests that tamper with rows on purpose to prove `verify_audit_chain` notices.
+"""
+
+import contextlib
+
+from django.conf import settings
+from django.db import connection as default_connection
+
+# Our own table and django-auditlog's.
+AUDIT_TABLES = ("audit_auditevent", "auditlog_logentry")
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit table "%" is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+"""
+
+
+def _pg_sql(table: str) -> list[str]:
+    return [
+        f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"',
+        f'DROP TRIGGER IF EXISTS "{table}_no_truncate" ON "{table}"',
+        f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
+        "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()",
+        f'CREATE TRIGGER "{table}_no_truncate" BEFORE TRUNCATE ON "{table}" '
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()",
+    ]
+
+
+def _sqlite_sql(table: str) -> list[str]:
+    sql = []
+    for op in ("UPDATE", "DELETE"):
+        name = f"{table}_no_{op.lower()}"
+        sql.append(f'DROP TRIGGER IF EXISTS "{name}"')
+        sql.append(
+            f'CREATE TRIGGER "{name}" BEFORE {op} ON "{table}" '
+            "WHEN NOT audit_maintenance() "
+            f"BEGIN SELECT RAISE(ABORT, 'audit table {table} is append-only: {op} refused'); END"
+        )
+    return sql
+
+
+def install(schema_editor, tables=AUDIT_TABLES) -> None:
+    """Create (or re-create) the triggers. Call it again from any later migration that rebuilds
+    an audit table on SQLite: rebuilding a table there drops its triggers."""
+    vendor = schema_editor.connection.vendor
+    with schema_editor.connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(PG_FUNCTION)
+            for table in tables:
+                for statement in _pg_sql(table):
+                    cursor.execute(statement)
+        elif vendor == "sqlite":
+            for table in tables:
+                for statement in _sqlite_sql(table):
+                    cursor.execute(statement)
+        else:  # pragma: no cover - only the two engines are supported
+            raise NotImplementedError(f"audit triggers for {vendor}")
+
+
+def uninstall(schema_editor, tables=AUDIT_TABLES) -> None:
+    vendor = schema_editor.connection.vendor
+    with schema_editor.connection.cursor() as cursor:
+        for table in tables:
+            if vendor == "postgresql":
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{table}_no_truncate" ON "{table}"')
+            else:
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{table}_no_update"')
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{table}_no_delete"')
+
+
+def installed_triggers(connection=default_connection) -> set[tuple[str, str]]:
+    """(table, operation) pairs the database currently refuses: for tests and the system check."""
+    found: set[tuple[str, str]] = set()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, t.tgtype FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_proc p ON p.oid = t.tgfoid "
+                "WHERE p.proname = 'audit_refuse_change' AND t.tgenabled = 'O' "
+                "AND NOT t.tgisinternal"
+            )
+            for table, tgtype in cursor.fetchall():
+                # tgtype bits: 8 DELETE, 16 UPDATE, 32 TRUNCATE (PostgreSQL's trigger.h).
+                for bit, op in ((8, "DELETE"), (16, "UPDATE"), (32, "TRUNCATE")):
+                    if tgtype & bit:
+                        found.add((table, op))
+        else:
+            cursor.execute("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+            for table, sql in cursor.fetchall():
+                for op in ("UPDATE", "DELETE"):
+                    if f"BEFORE {op}" in sql and "RAISE(ABORT" in sql:
+                        found.add((table, op))
+    return found
+
+
+def register_sqlite_function(sender, connection, **kwargs) -> None:
+    """connection_created receiver: give each SQLite connection its `audit_maintenance()`."""
+    if connection.vendor != "sqlite":
+        return
+    connection.audit_maintenance = False
+    connection.connection.create_function(
+        "audit_maintenance", 0, lambda: 1 if getattr(connection, "audit_maintenance", False) else 0
+    )
+
+
+@contextlib.contextmanager
+def maintenance(connection=default_connection):
+    """Let this connection change audit rows for the duration. Superuser-only on PostgreSQL.
+
+    For the test suite's flush and tamper tests only; nothing in the application calls it.
+    """
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            yield
+        finally:
+            if connection.connection is not None and not connection.needs_rollback:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET session_replication_role")
+    else:
+        connection.audit_maintenance = True
+        try:
+            yield
+        finally:
+            connection.audit_maintenance = False
+
+
+def flush_allowed() -> bool:
+    return bool(getattr(settings, "AUDIT_ALLOW_FLUSH", False))

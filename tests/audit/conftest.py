@@ -1,0 +1,48 @@
+"""Helpers for the audit tests: a few events in a chain, a synthetic person, tampering."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from audit.models import Action, AuditEvent
+from audit.services import record
+from audit.triggers import maintenance
+from qualifications.models import Person
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (locks, concurrency)"
+)
+
+
+def make_person(number: str = "900000000000001", **extra) -> Person:
+    fields = {
+        "addressee_number": number,
+        "family_name": "試験",
+        "given_name": "花子",
+        "family_name_kana": "シケン",
+        "given_name_kana": "ハナコ",
+        "sex": "2",
+        "birth_date": dt.date(1990, 4, 1),
+        "address": "埼玉県熊谷市試験町1-1",
+    }
+    fields.update(extra)
+    return Person.objects.create(**fields)
+
+
+@pytest.fixture
+def person(db) -> Person:
+    return make_person()
+
+
+@pytest.fixture
+def chain_of_five(db, person) -> list[AuditEvent]:
+    return [
+        record(Action.VIEW, person=person, details={"screen": "person", "n": i}) for i in range(5)
+    ]
+
+
+def tamper(sql: str, params=()) -> None:
+    """Run SQL on the audit table with the triggers out of the way (as a superuser would)."""
+    with maintenance(), connection.cursor() as cursor:
+        cursor.execute(sql, params)

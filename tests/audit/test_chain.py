@@ -1,0 +1,165 @@
+"""The hash chain: gap-free positions, linked hashes, and verify_audit_chain finding tampering."""
+
+import hashlib
+import itertools
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
+
+from audit import chain
+from audit.models import Action, AuditEvent
+from audit.services import AuditWriteRefused, record
+
+from .conftest import postgres_only, tamper
+
+
+def verify_command(*args) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("verify_audit_chain", *args, stdout=out)
+    return out.getvalue()
+
+
+def verify_fails_at(*args) -> str:
+    with pytest.raises(CommandError) as excinfo:
+        verify_command(*args)
+    assert excinfo.value.returncode == 1
+    return str(excinfo.value)
+
+
+@pytest.mark.django_db
+class TestChainIsBuilt:
+    def test_positions_are_gap_free_and_each_row_links_to_the_one_before(self, chain_of_five):
+        rows = list(AuditEvent.objects.order_by("chain_position"))
+        assert [r.chain_position for r in rows] == [1, 2, 3, 4, 5]
+        assert rows[0].prev_hash == chain.GENESIS
+        for before, after in itertools.pairwise(rows):
+            assert after.prev_hash == before.row_hash
+
+    def test_row_hash_is_sha256_of_prev_hash_and_canonical_json(self, chain_of_five):
+        row = AuditEvent.objects.get(chain_position=3)
+        values = {f: getattr(row, f) for f in chain.HASHED_FIELDS}
+        expected = hashlib.sha256(row.prev_hash.encode() + chain.canonical_row(values)).hexdigest()
+        assert row.row_hash == expected
+        assert b'"action":"view"' in chain.canonical_row(values)
+
+    def test_sound_chain_verifies_and_prints_the_head_hash(self, chain_of_five):
+        out = verify_command()
+        assert "正常" in out and "5 件" in out
+        assert chain_of_five[-1].row_hash in out
+        assert "位置 5" in out
+
+    def test_empty_chain_verifies(self, db):
+        assert "0 件" in verify_command()
+
+    def test_details_with_a_my_number_like_run_are_refused_and_nothing_is_chained(self, person):
+        with pytest.raises(AuditWriteRefused):
+            record(Action.VIEW, person=person, details={"note": "1234 5678 9012"})
+        assert not AuditEvent.objects.exists()
+
+    def test_dates_and_non_ascii_in_details_hash_the_same_after_reading_back(self, person):
+        import datetime as dt
+
+        record(
+            Action.SEARCH,
+            details={"query": "シケン　ハナコ", "since": dt.date(2024, 4, 1), "hits": 3},
+        )
+        assert "正常" in verify_command()
+
+
+@pytest.mark.django_db
+class TestTamperingIsFound:
+    """Each change is made with the triggers out of the way, as a superuser could."""
+
+    def test_edited_details(self, chain_of_five):
+        tamper("UPDATE audit_auditevent SET details = %s WHERE chain_position = 3", ['{"n": 99}'])
+        assert "位置 3" in verify_fails_at()
+
+    def test_edited_actor_with_the_row_hash_recomputed(self, chain_of_five, cast):
+        row = AuditEvent.objects.get(chain_position=3)
+        row.actor_id = cast["kansa"].pk
+        values = {f: getattr(row, f) for f in chain.HASHED_FIELDS}
+        forged = chain.row_hash(row.prev_hash, values)
+        tamper(
+            "UPDATE audit_auditevent SET actor_id = %s, row_hash = %s WHERE chain_position = 3",
+            [cast["kansa"].pk, forged],
+        )
+        # Row 3 now fits, but row 4 points at the hash row 3 used to have.
+        assert "位置 4" in verify_fails_at()
+
+    def test_deleted_row(self, chain_of_five):
+        tamper("DELETE FROM audit_auditevent WHERE chain_position = 2")
+        message = verify_fails_at()
+        assert "位置 2" in message and "欠落" in message
+
+    def test_inserted_row_with_a_well_formed_hash(self, chain_of_five, person):
+        # Make room at 3 by moving rows 3..5 up one, then forge a row at 3 linking to row 2.
+        for position in (5, 4, 3):
+            tamper(
+                "UPDATE audit_auditevent SET chain_position = %s WHERE chain_position = %s",
+                [position + 1, position],
+            )
+        second = AuditEvent.objects.get(chain_position=2)
+        forged = AuditEvent(
+            created_at=second.created_at,
+            action=Action.VIEW,
+            person=person,
+            details={"forged": True},
+            chain_position=3,
+            prev_hash=second.row_hash,
+        )
+        forged.row_hash = chain.row_hash(
+            second.row_hash, {f: getattr(forged, f) for f in chain.HASHED_FIELDS}
+        )
+        forged.save(force_insert=True)
+        assert "位置 4" in verify_fails_at()
+
+    def test_reordered_rows(self, chain_of_five):
+        tamper("UPDATE audit_auditevent SET chain_position = 100 WHERE chain_position = 3")
+        tamper("UPDATE audit_auditevent SET chain_position = 3 WHERE chain_position = 4")
+        tamper("UPDATE audit_auditevent SET chain_position = 4 WHERE chain_position = 100")
+        assert "位置 3" in verify_fails_at()
+
+    def test_cut_off_tail_is_found_against_a_head_kept_outside(self, chain_of_five):
+        head = chain_of_five[-1]
+        anchor = f"{head.chain_position}:{head.row_hash}"
+        assert "正常" in verify_command("--anchor", anchor)
+        tamper("DELETE FROM audit_auditevent WHERE chain_position = 5")
+        assert "正常" in verify_command()  # without the kept head a cut tail looks sound…
+        assert "位置 5" in verify_fails_at("--anchor", anchor)  # …with it, it does not
+
+
+def _write_events(n: int, errors: list, barrier: threading.Barrier) -> None:
+    try:
+        barrier.wait()
+        for i in range(n):
+            with transaction.atomic():
+                record(Action.SEARCH, details={"thread": threading.get_ident() % 1000, "i": i})
+    except Exception as exc:  # pragma: no cover - reported by the test
+        errors.append(exc)
+    finally:
+        connections.close_all()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_or_break_the_chain():
+    threads_n, per_thread = 8, 25
+    errors: list = []
+    barrier = threading.Barrier(threads_n)
+    threads = [
+        threading.Thread(target=_write_events, args=(per_thread, errors, barrier))
+        for _ in range(threads_n)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    positions = list(AuditEvent.objects.values_list("chain_position", flat=True))
+    assert sorted(positions) == list(range(1, threads_n * per_thread + 1))
+    assert "正常" in verify_command()
+    assert connection.vendor == "postgresql"
