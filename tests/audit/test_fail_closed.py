@@ -1,0 +1,83 @@
+"""Fail closed: no audit event, no change. And in tests, a personal-data request that wrote no
+audit event is an error."""
+
+import pytest
+from django.db import DatabaseError
+from django.test import Client, override_settings
+
+from audit.middleware import AuditEventMissing
+from audit.models import Action, AuditEvent
+from audit.policy import unclassified_permissions
+from qualifications.models import Person
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.audit.urls")]
+
+
+def test_every_permission_of_the_matrix_is_classified():
+    assert unclassified_permissions() == set()
+
+
+class TestFailClosed:
+    def test_a_change_and_its_event_are_kept_together(self, client_for, person):
+        response = client_for("madoguchi").post(
+            f"/t/person/{person.pk}/rename", {"family_name": "改姓"}
+        )
+        assert response.status_code == 302
+        person.refresh_from_db()
+        assert person.family_name == "改姓"
+        assert AuditEvent.objects.filter(action=Action.UPDATE, person=person).count() == 1
+
+    @pytest.mark.parametrize("failure", ["database", "refused"])
+    def test_a_failing_audit_write_fails_the_request_and_keeps_no_change(
+        self, client_for, person, monkeypatch, failure
+    ):
+        client = client_for("madoguchi")
+        before = AuditEvent.objects.count()
+        if failure == "database":
+
+            def broken_save(self, *args, **kwargs):
+                raise DatabaseError("audit table unavailable")
+
+            monkeypatch.setattr(AuditEvent, "save", broken_save)
+        else:
+            from audit import services
+
+            def record_with_a_number(*args, **kwargs):
+                # refused: details may never hold a 12-digit run
+                return services.record(*args, **{**kwargs, "details": {"note": "1234 5678 9012"}})
+
+            monkeypatch.setattr("tests.audit.urls.record", record_with_a_number)
+        client.raise_request_exception = False
+        response = client.post(f"/t/person/{person.pk}/rename", {"family_name": "改姓"})
+        assert response.status_code == 500
+        assert Person.objects.get(pk=person.pk).family_name == "試験"
+        monkeypatch.undo()
+        assert AuditEvent.objects.count() == before
+
+
+class TestEveryPersonalDataRequestIsAudited:
+    def test_an_unaudited_read_of_a_person_is_an_error(self, client_for, person):
+        with pytest.raises(AuditEventMissing, match="監査ログを記録していません"):
+            client_for("madoguchi").get(f"/t/person/{person.pk}/unaudited")
+
+    def test_an_audited_read_passes_and_the_event_carries_the_request(self, client_for, person):
+        client = client_for("madoguchi")
+        response = client.get(f"/t/person/{person.pk}", REMOTE_ADDR="192.0.2.8")
+        assert response.status_code == 200
+        event = AuditEvent.objects.get(action=Action.VIEW)
+        assert (event.person, event.client_ip, event.actor.username) == (
+            person,
+            "192.0.2.8",
+            "madoguchi",
+        )
+
+    def test_refused_and_non_personal_requests_need_no_event(self, client_for, person):
+        # 403 (no permission), redirect to login (anonymous), and an ANY_STAFF page.
+        assert client_for("kanri").get(f"/t/person/{person.pk}/unaudited").status_code == 403
+        assert Client().get(f"/t/person/{person.pk}/unaudited").status_code == 302
+        assert client_for("kansa").get("/t/any").status_code == 200
+
+    @override_settings(AUDIT_REQUIRE_EVENTS=False)
+    def test_the_check_is_off_outside_tests(self, client_for, person):
+        response = client_for("madoguchi").get(f"/t/person/{person.pk}/unaudited")
+        assert response.status_code == 200
