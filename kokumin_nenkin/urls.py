@@ -14,6 +14,7 @@ urlpatterns = [
     path("jps/", include("jps_reporting.urls")),
     path("persons/", include("qualifications.urls")),
     path("entries/", include("kokumin_nenkin.verification.urls")),
+    path("audit/", include("audit.urls")),
 ]
 
 handler403 = "kokumin_nenkin.views.error_403"

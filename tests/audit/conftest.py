@@ -46,3 +46,32 @@ def tamper(sql: str, params=()) -> None:
     """Run SQL on the audit table with the triggers out of the way (as a superuser would)."""
     with maintenance(), connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def record_at(when, action, **kwargs):
+    """record() as if it ran at `when` (an aware datetime): for seeding the abnormal report."""
+    from unittest import mock
+
+    with mock.patch("audit.services.timezone.now", return_value=when):
+        return record(action, **kwargs)
+
+
+def as_actor(user):
+    """Bind the audit context as if `user` were making a request."""
+    import contextlib
+
+    from audit import context
+
+    @contextlib.contextmanager
+    def _bound():
+        token = context.bind(
+            context.AuditContext(
+                actor_id=user.pk, office_id=user.office_id, client_ip="192.0.2.1", request_id="t"
+            )
+        )
+        try:
+            yield
+        finally:
+            context.reset(token)
+
+    return _bound()

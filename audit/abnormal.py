@@ -1,0 +1,200 @@
+"""The abnormal-access report (seed Ⅲ 3: 休日・時間外・ログインエラー等の異常なアクセスの定期確認).
+
+Over a period of local (Asia/Tokyo) days it finds:
+- 時間外: staff activity outside business hours on a working day (AUDIT_BUSINESS_HOURS,
+  default 08:30–17:15);
+- 休日: staff activity on a Saturday, Sunday, national holiday (the `holidays` package, Japan)
+  or, with AUDIT_YEAR_END_CLOSURE, the office's 年末年始 closure (12/29–1/3);
+- ログイン失敗: password failures, second-factor failures and lock-outs;
+- 大量照会: one staff member touching more than AUDIT_BULK_LOOKUP_PER_HOUR distinct persons
+  within any 60 minutes (one finding per burst);
+- 個人番号の表示: every reveal of a 個人番号.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
+from functools import cache
+
+import holidays
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Action, AuditEvent
+from .selectors import day_start
+
+
+class Kind:
+    OFF_HOURS = "off_hours"
+    HOLIDAY = "holiday"
+    LOGIN_FAILURE = "login_failure"
+    BULK_LOOKUP = "bulk_lookup"
+    REVEAL = "reveal"
+
+
+KIND_LABELS = {
+    Kind.OFF_HOURS: "時間外",
+    Kind.HOLIDAY: "休日",
+    Kind.LOGIN_FAILURE: "ログイン失敗・ロック",
+    Kind.BULK_LOOKUP: "大量照会",
+    Kind.REVEAL: "個人番号の表示",
+}
+FAILURE_ACTIONS = (Action.LOGIN_FAILURE, Action.SECOND_FACTOR_FAILURE, Action.LOCKOUT)
+
+
+@dataclass
+class Finding:
+    kind: str
+    at: dt.datetime  # local time of the event (or of the burst's first event)
+    actor: str  # username, or "" when nobody was logged in
+    actor_name: str
+    event_position: int | None
+    description: str
+    person_numbers: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass
+class Report:
+    date_from: dt.date
+    date_to: dt.date
+    findings: list[Finding]
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(f.kind for f in self.findings)
+        return {kind: counted.get(kind, 0) for kind in KIND_LABELS}
+
+    def labelled_counts(self) -> list[tuple[str, int]]:
+        counts = self.counts()
+        return [(label, counts[kind]) for kind, label in KIND_LABELS.items()]
+
+    @property
+    def total(self) -> int:
+        return len(self.findings)
+
+
+def _hm(text: str) -> dt.time:
+    hours, minutes = text.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def business_hours() -> tuple[dt.time, dt.time]:
+    start, end = getattr(settings, "AUDIT_BUSINESS_HOURS", ("08:30", "17:15"))
+    return _hm(start), _hm(end)
+
+
+@cache
+def _japan_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("JP", years=year, language="ja")
+
+
+def closed_day_reason(day: dt.date) -> str | None:
+    """Why the office is closed that day (土曜日, 日曜日, a holiday's name, 年末年始), or None."""
+    name = _japan_holidays(day.year).get(day)
+    if name:
+        return f"祝日（{name}）"
+    if day.weekday() == 5:
+        return "土曜日"
+    if day.weekday() == 6:
+        return "日曜日"
+    if getattr(settings, "AUDIT_YEAR_END_CLOSURE", True) and (
+        (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+    ):
+        return "年末年始"
+    return None
+
+
+def report(date_from: dt.date, date_to: dt.date) -> Report:
+    start, end = business_hours()
+    threshold = int(getattr(settings, "AUDIT_BULK_LOOKUP_PER_HOUR", 30))
+    rows = (
+        AuditEvent.objects.filter(
+            created_at__gte=day_start(date_from),
+            created_at__lt=day_start(date_to + dt.timedelta(days=1)),
+        )
+        .order_by("chain_position")
+        .values_list(
+            "chain_position",
+            "created_at",
+            "action",
+            "actor__username",
+            "actor__full_name",
+            "person_id",
+            "person__addressee_number",
+            "details",
+        )
+    )
+    findings: list[Finding] = []
+    by_actor: dict[str, list[tuple[dt.datetime, int, str, int]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for position, created, action, username, full_name, person_id, number, details in rows:
+        local = timezone.localtime(created)
+        username = username or ""
+        names[username] = full_name or ""
+
+        def add(kind: str, text: str, local=local, username=username, position=position):
+            findings.append(Finding(kind, local, username, names[username], position, text))
+
+        action_label = Action(action).label
+        if action in FAILURE_ACTIONS:
+            tried = (details or {}).get("username", "")
+            add(
+                Kind.LOGIN_FAILURE,
+                f"{action_label}" + (f"（ユーザーID: {tried}）" if tried else ""),
+            )
+        if action == Action.REVEAL_MY_NUMBER:
+            add(Kind.REVEAL, f"宛名番号 {number}" if number else action_label)
+        if username:
+            reason = closed_day_reason(local.date())
+            if reason:
+                add(Kind.HOLIDAY, f"{reason} {local:%H:%M} {action_label}")
+            elif not (start <= local.time() < end):
+                add(Kind.OFF_HOURS, f"{local:%H:%M} {action_label}")
+            if person_id is not None:
+                by_actor[username].append((local, person_id, number, position))
+    for username, touches in by_actor.items():
+        findings.extend(_bursts(username, names.get(username, ""), touches, threshold))
+    findings.sort(key=lambda f: (f.at, f.event_position or 0))
+    return Report(date_from, date_to, findings)
+
+
+def _bursts(username, full_name, touches, threshold) -> list[Finding]:
+    """Windows of 60 minutes in which more than `threshold` distinct persons were touched."""
+    found = []
+    window: deque = deque()
+    in_window: Counter = Counter()
+    hour = dt.timedelta(hours=1)
+    for local, person_id, number, position in touches:
+        window.append((local, person_id, number, position))
+        in_window[person_id] += 1
+        while window and local - window[0][0] >= hour:
+            _, old, _, _ = window.popleft()
+            in_window[old] -= 1
+            if not in_window[old]:
+                del in_window[old]
+        if len(in_window) > threshold:
+            first = window[0]
+            numbers = sorted({n for _, _, n, _ in window if n})
+            found.append(
+                Finding(
+                    Kind.BULK_LOOKUP,
+                    first[0],
+                    username,
+                    full_name,
+                    first[3],
+                    f"{first[0]:%H:%M}〜{local:%H:%M} に {len(in_window)} 人を照会"
+                    f"（基準 {threshold} 人/時）",
+                    numbers,
+                )
+            )
+            window.clear()
+            in_window.clear()
+    return found
+
+
+def summary(days: int = 7) -> Report:
+    today = timezone.localdate()
+    return report(today - dt.timedelta(days=days - 1), today)

@@ -1,0 +1,87 @@
+"""Filters of the auditor's screens. Dates accept 和暦 or 西暦 (WarekiDateField)."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from kokumin_nenkin.accounts.models import Staff
+from kokumin_nenkin.wareki.forms import WarekiDateField
+from qualifications.models import Person
+
+from .models import Action
+
+MAX_REPORT_DAYS = 92
+
+
+class PeriodMixin:
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "終了日は開始日以降の日付を入力してください。")
+        return cleaned
+
+
+class EventSearchForm(PeriodMixin, forms.Form):
+    addressee_number = forms.CharField(label="宛名番号", max_length=15, required=False)
+    staff = forms.ModelChoiceField(
+        label="職員",
+        queryset=Staff.objects.order_by("username"),
+        required=False,
+        empty_label="（すべて）",
+    )
+    action = forms.ChoiceField(
+        label="操作", choices=[("", "（すべて）"), *Action.choices], required=False
+    )
+    date_from = WarekiDateField(label="期間（開始）", required=False)
+    date_to = WarekiDateField(label="期間（終了）", required=False)
+
+    def clean_addressee_number(self):
+        number = self.cleaned_data["addressee_number"].strip()
+        if not number:
+            return None
+        person = Person.objects.filter(addressee_number=number).first()
+        if person is None:
+            raise forms.ValidationError("この宛名番号の被保険者は登録されていません。")
+        return person
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "person": data.get("addressee_number"),
+            "actor": data.get("staff"),
+            "action": data.get("action") or None,
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+        }
+
+    def described(self) -> dict:
+        """The filters for the audit event of this search (no personal numbers)."""
+        data = self.cleaned_data
+        return {
+            "staff": data["staff"].username if data.get("staff") else "",
+            "action": data.get("action") or "",
+            "date_from": data["date_from"].isoformat() if data.get("date_from") else "",
+            "date_to": data["date_to"].isoformat() if data.get("date_to") else "",
+            "by_person": bool(data.get("addressee_number")),
+        }
+
+
+class ReportPeriodForm(PeriodMixin, forms.Form):
+    date_from = WarekiDateField(label="期間（開始）", required=False)
+    date_to = WarekiDateField(label="期間（終了）", required=False)
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        today = timezone.localdate()
+        end = self.cleaned_data.get("date_to") or today
+        start = self.cleaned_data.get("date_from") or end - dt.timedelta(days=6)
+        return start, end
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            start, end = self.period()
+            if (end - start).days >= MAX_REPORT_DAYS:
+                self.add_error("date_from", f"期間は{MAX_REPORT_DAYS}日以内で指定してください。")
+        return cleaned

@@ -1,0 +1,36 @@
+"""Reads of the audit log for the auditor's screens."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import AuditEvent
+
+
+def events(
+    *,
+    person=None,
+    actor=None,
+    action: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Events matching every given filter, newest first. Dates are local (Asia/Tokyo) days."""
+    qs = AuditEvent.objects.select_related("actor", "office", "person")
+    if person is not None:
+        qs = qs.filter(person=person)
+    if actor is not None:
+        qs = qs.filter(actor=actor)
+    if action:
+        qs = qs.filter(action=action)
+    if date_from is not None:
+        qs = qs.filter(created_at__gte=day_start(date_from))
+    if date_to is not None:
+        qs = qs.filter(created_at__lt=day_start(date_to + dt.timedelta(days=1)))
+    return qs.order_by("-chain_position")
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Local midnight of a day, aware: range filters stay on the created_at index."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

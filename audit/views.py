@@ -1,0 +1,188 @@
+"""The auditor's screens (監査担当 only: permission `view_audit`). Every use is itself audited."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.accounts.models import Staff
+from kokumin_nenkin.csv_safety import csv_response
+from qualifications.models import Person
+
+from . import abnormal, selectors
+from .forms import EventSearchForm, ReportPeriodForm
+from .models import Action, AuditEvent
+from .services import record
+from .templatetags.audit_tags import audit_time, details_text
+
+PAGE_SIZE = 50
+CSV_HEADER = [
+    "連番",
+    "日時",
+    "操作",
+    "操作者ID",
+    "操作者",
+    "所属",
+    "接続元",
+    "宛名番号",
+    "対象者",
+    "対象",
+    "詳細",
+    "リクエストID",
+]
+
+
+def _page(request, queryset):
+    """One page, read now: the screen shows the log as it was before its own event is added."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    return page
+
+
+def _csv_rows(queryset):
+    for e in queryset.iterator(chunk_size=2000):
+        yield [
+            e.chain_position,
+            audit_time(e.created_at),
+            e.get_action_display(),
+            e.actor.username if e.actor else "",
+            e.actor.full_name if e.actor else "",
+            e.office.name if e.office else "",
+            e.client_ip or "",
+            e.person.addressee_number if e.person else "",
+            e.person.full_name if e.person else "",
+            f"{e.object_type}#{e.object_id}" if e.object_type else "",
+            details_text(e.details),
+            e.request_id,
+        ]
+
+
+def _search(request) -> tuple[EventSearchForm, object]:
+    form = EventSearchForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, AuditEvent.objects.none()
+    if not request.GET:
+        form = EventSearchForm({})
+        form.is_valid()
+    return form, selectors.events(**form.filters())
+
+
+@requires("view_audit")
+@require_GET
+def index(request):
+    """Search events by person (宛名番号), staff, action and period."""
+    form, queryset = _search(request)
+    page = _page(request, queryset)
+    if form.is_bound and not form.errors:
+        record(
+            Action.SEARCH,
+            person=form.cleaned_data.get("addressee_number"),
+            details={
+                "screen": "audit_search",
+                "filters": form.described(),
+                "hits": page.paginator.count,
+                "page": page.number,
+            },
+        )
+    else:
+        record(Action.SEARCH, details={"screen": "audit_search", "invalid": True, "hits": 0})
+    return render(request, "audit/index.html", {"form": form, "page": page})
+
+
+@requires("view_audit")
+@require_GET
+def export_events(request):
+    form, queryset = _search(request)
+    if form.errors:
+        return HttpResponseBadRequest("検索条件に誤りがあります。".encode())
+    record(
+        Action.EXPORT,
+        person=form.cleaned_data.get("addressee_number"),
+        details={"screen": "audit_search", "filters": form.described(), "rows": queryset.count()},
+    )
+    return csv_response("audit_events.csv", CSV_HEADER, _csv_rows(queryset))
+
+
+@requires("view_audit")
+@require_GET
+def person_history(request, pk: int):
+    """Who looked at or changed this person's records, newest first."""
+    person = get_object_or_404(Person, pk=pk)
+    page = _page(request, selectors.events(person=person))
+    record(Action.VIEW, person=person, details={"screen": "audit_person", "page": page.number})
+    return render(request, "audit/person.html", {"person": person, "page": page})
+
+
+@requires("view_audit")
+@require_GET
+def staff_activity(request, pk: int):
+    """Everything one staff member did, newest first."""
+    staff = get_object_or_404(Staff, pk=pk)
+    page = _page(request, selectors.events(actor=staff))
+    record(
+        Action.VIEW,
+        target=staff,
+        details={"screen": "audit_staff", "staff": staff.username, "page": page.number},
+    )
+    return render(request, "audit/staff.html", {"staff": staff, "page": page})
+
+
+def _report(request):
+    form = ReportPeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    if not form.is_bound:
+        form = ReportPeriodForm({})
+        form.is_valid()
+    return form, abnormal.report(*form.period())
+
+
+@requires("view_audit")
+@require_GET
+def abnormal_report(request):
+    form, report = _report(request)
+    details = {"screen": "audit_abnormal"}
+    if report is not None:
+        details.update(
+            date_from=report.date_from.isoformat(),
+            date_to=report.date_to.isoformat(),
+            findings=report.total,
+        )
+    record(Action.VIEW, details=details)
+    return render(
+        request,
+        "audit/abnormal.html",
+        {"form": form, "report": report},
+    )
+
+
+@requires("view_audit")
+@require_GET
+def export_abnormal(request):
+    _form, report = _report(request)
+    if report is None:
+        return HttpResponseBadRequest("期間の指定に誤りがあります。".encode())
+    record(
+        Action.EXPORT,
+        details={
+            "screen": "audit_abnormal",
+            "date_from": report.date_from.isoformat(),
+            "date_to": report.date_to.isoformat(),
+            "rows": report.total,
+        },
+    )
+    header = ["区分", "日時", "操作者ID", "操作者", "内容", "連番", "宛名番号"]
+    rows = (
+        [
+            f.label,
+            f"{audit_time(f.at)}",
+            f.actor,
+            f.actor_name,
+            f.description,
+            f.event_position or "",
+            " ".join(f.person_numbers),
+        ]
+        for f in report.findings
+    )
+    return csv_response("audit_abnormal.csv", header, rows)

@@ -1,0 +1,109 @@
+"""The abnormal-access report finds seeded holiday, late-night, failure, bulk-lookup and reveal
+events — and not ordinary ones."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from audit.abnormal import Kind, closed_day_reason, report
+from audit.models import Action
+
+from .conftest import as_actor, make_person, record_at
+
+JST = ZoneInfo("Asia/Tokyo")
+pytestmark = pytest.mark.django_db
+
+
+def at(day: str, hm: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{hm}:00").replace(tzinfo=JST)
+
+
+# 2026-11-17 is a Tuesday; 11-21 a Saturday; 11-22 a Sunday; 11-23 勤労感謝の日 (a Monday).
+CASES = [
+    # (day, time, action, expected kinds)
+    ("2026-11-17", "10:00", Action.VIEW, set()),
+    ("2026-11-17", "08:30", Action.VIEW, set()),
+    ("2026-11-17", "17:14", Action.SEARCH, set()),
+    ("2026-11-17", "08:29", Action.VIEW, {Kind.OFF_HOURS}),
+    ("2026-11-17", "17:15", Action.VIEW, {Kind.OFF_HOURS}),
+    ("2026-11-17", "22:30", Action.PRINT, {Kind.OFF_HOURS}),
+    ("2026-11-18", "03:05", Action.LOGIN, {Kind.OFF_HOURS}),
+    ("2026-11-21", "11:00", Action.VIEW, {Kind.HOLIDAY}),
+    ("2026-11-22", "09:00", Action.VIEW, {Kind.HOLIDAY}),
+    ("2026-11-23", "10:00", Action.UPDATE, {Kind.HOLIDAY}),
+    ("2026-11-19", "11:00", Action.REVEAL_MY_NUMBER, {Kind.REVEAL}),
+    ("2026-11-19", "23:00", Action.REVEAL_MY_NUMBER, {Kind.REVEAL, Kind.OFF_HOURS}),
+]
+
+
+@pytest.mark.parametrize("day,hm,action,kinds", CASES)
+def test_one_staff_event(cast, day, hm, action, kinds):
+    person = make_person()
+    with as_actor(cast["kakunin"]):
+        record_at(at(day, hm), action, person=person)
+    found = report(dt.date(2026, 11, 16), dt.date(2026, 11, 30)).findings
+    assert {f.kind for f in found} == kinds
+    for finding in found:
+        assert finding.actor == "kakunin"
+
+
+def test_holiday_finding_names_the_holiday(cast):
+    with as_actor(cast["madoguchi"]):
+        record_at(at("2026-11-23", "10:00"), Action.VIEW, person=make_person())
+    (finding,) = report(dt.date(2026, 11, 23), dt.date(2026, 11, 23)).findings
+    assert "勤労感謝の日" in finding.description
+
+
+@pytest.mark.parametrize(
+    "day,reason",
+    [
+        (dt.date(2026, 1, 1), "祝日（元日）"),
+        (dt.date(2026, 12, 29), "年末年始"),
+        (dt.date(2027, 1, 3), "日曜日"),
+        (dt.date(2026, 5, 6), "祝日（振替休日）"),
+        (dt.date(2026, 11, 24), None),
+    ],
+)
+def test_closed_days_come_from_the_holiday_library(day, reason):
+    assert closed_day_reason(day) == reason
+
+
+@pytest.mark.parametrize(
+    "action", [Action.LOGIN_FAILURE, Action.SECOND_FACTOR_FAILURE, Action.LOCKOUT]
+)
+def test_login_failures_and_lockouts_in_office_hours_are_reported(cast, action):
+    if action == Action.SECOND_FACTOR_FAILURE:
+        with as_actor(cast["madoguchi"]):
+            record_at(at("2026-11-17", "10:00"), action)
+    else:
+        record_at(at("2026-11-17", "10:00"), action, details={"username": "madoguchi"})
+    (finding,) = report(dt.date(2026, 11, 17), dt.date(2026, 11, 17)).findings
+    assert finding.kind == Kind.LOGIN_FAILURE
+
+
+def test_one_user_looking_up_more_than_n_distinct_persons_in_an_hour(cast, settings):
+    settings.AUDIT_BULK_LOOKUP_PER_HOUR = 5
+    persons = [make_person(f"9000000000001{i:02d}") for i in range(8)]
+    start = at("2026-11-17", "10:00")
+    with as_actor(cast["kakunin"]):  # 6 distinct persons within 50 minutes → reported
+        for i, p in enumerate(persons[:6]):
+            record_at(start + dt.timedelta(minutes=10 * i), Action.VIEW, person=p)
+    with as_actor(cast["madoguchi"]):  # 8 persons over 3.5 hours → not reported
+        for i, p in enumerate(persons):
+            record_at(start + dt.timedelta(minutes=30 * i), Action.VIEW, person=p)
+    with as_actor(cast["kakunin2"]):  # the same person 20 times → not reported
+        for i in range(20):
+            record_at(start + dt.timedelta(minutes=i), Action.VIEW, person=persons[0])
+    found = report(dt.date(2026, 11, 17), dt.date(2026, 11, 17)).findings
+    bulk = [f for f in found if f.kind == Kind.BULK_LOOKUP]
+    assert [(f.actor, len(f.person_numbers)) for f in bulk] == [("kakunin", 6)]
+    assert "6 人" in bulk[0].description
+    assert {f.kind for f in found} == {Kind.BULK_LOOKUP}
+
+
+def test_events_outside_the_period_are_not_reported(cast):
+    with as_actor(cast["kakunin"]):
+        record_at(at("2026-11-21", "11:00"), Action.VIEW)
+    assert report(dt.date(2026, 11, 16), dt.date(2026, 11, 20)).findings == []
+    assert len(report(dt.date(2026, 11, 21), dt.date(2026, 11, 21)).findings) == 1
