@@ -63,14 +63,15 @@ def lock_chain() -> None:
 
 def head() -> tuple[int, str]:
     """(position, row_hash) of the last row, or (0, GENESIS) for an empty chain."""
-    from .models import AuditEvent
-
-    last = (
-        AuditEvent.objects.order_by("-chain_position")
-        .values_list("chain_position", "row_hash")
-        .first()
-    )
-    return last if last is not None else (0, GENESIS)
+    # Plain SQL: this runs on every audited request, and the ORM's query building costs more
+    # than the indexed read itself.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT chain_position, row_hash FROM audit_auditevent "
+            "ORDER BY chain_position DESC LIMIT 1"
+        )
+        last = cursor.fetchone()
+    return (int(last[0]), last[1]) if last is not None else (0, GENESIS)
 
 
 @dataclass

@@ -60,15 +60,35 @@ def record(
         object_id=str(target.pk) if target is not None else "",
         details=details,
     )
-    with transaction.atomic():
+    # No savepoint of its own: if the insert fails, the whole transaction of the change fails.
+    with transaction.atomic(savepoint=False):
         chain.lock_chain()
         position, prev_hash = chain.head()
         event.chain_position = position + 1
         event.prev_hash = prev_hash
         event.row_hash = chain.row_hash(prev_hash, _hashed_values(event))
-        event.save(force_insert=True)
+        _insert(event)
     return event
 
 
 def _hashed_values(event: AuditEvent) -> dict[str, Any]:
     return {name: getattr(event, name) for name in chain.HASHED_FIELDS}
+
+
+_COLUMNS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+# Column names come from the model; every value is a bound parameter.
+_INSERT_SQL = "INSERT INTO audit_auditevent ({}) VALUES ({}) RETURNING id".format(  # noqa: S608
+    ", ".join(f.column for f in _COLUMNS), ", ".join(["%s"] * len(_COLUMNS))
+)
+
+
+def _insert(event: AuditEvent) -> None:
+    """INSERT one row with the fields' own database adaptation, without the ORM's query
+    building (this runs on every audited request). Triggers and constraints apply as usual."""
+    connection = transaction.get_connection()
+    params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL, params)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias

@@ -2,7 +2,8 @@
 audit event is an error."""
 
 import pytest
-from django.db import DatabaseError
+from auditlog.models import LogEntry
+from django.db import connection
 from django.test import Client, override_settings
 
 from audit.middleware import AuditEventMissing
@@ -15,6 +16,25 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.audit.urls")]
 
 def test_every_permission_of_the_matrix_is_classified():
     assert unclassified_permissions() == set()
+
+
+def refuse_audit_inserts() -> None:
+    """A trigger that fails every audit INSERT, as a full disk or lost grant would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION test_audit_insert_fails() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'audit storage unavailable'; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER test_audit_insert_fails BEFORE INSERT ON audit_auditevent "
+                "FOR EACH ROW EXECUTE FUNCTION test_audit_insert_fails()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER test_audit_insert_fails BEFORE INSERT ON audit_auditevent "
+                "BEGIN SELECT RAISE(ABORT, 'audit storage unavailable'); END"
+            )
 
 
 class TestFailClosed:
@@ -34,11 +54,7 @@ class TestFailClosed:
         client = client_for("madoguchi")
         before = AuditEvent.objects.count()
         if failure == "database":
-
-            def broken_save(self, *args, **kwargs):
-                raise DatabaseError("audit table unavailable")
-
-            monkeypatch.setattr(AuditEvent, "save", broken_save)
+            refuse_audit_inserts()  # the database itself fails the audit write
         else:
             from audit import services
 
@@ -51,6 +67,7 @@ class TestFailClosed:
         response = client.post(f"/t/person/{person.pk}/rename", {"family_name": "改姓"})
         assert response.status_code == 500
         assert Person.objects.get(pk=person.pk).family_name == "試験"
+        assert not LogEntry.objects.filter(action=LogEntry.Action.UPDATE).exists()
         monkeypatch.undo()
         assert AuditEvent.objects.count() == before
 

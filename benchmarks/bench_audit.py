@@ -1,0 +1,206 @@
+"""Audit log costs.
+
+1. Cost of auditing a request. The person page of the qualifications issue does not exist on
+   this branch, so the page measured here is a stand-in with the same shape: a logged-in
+   確認担当 opens a person (full middleware stack, ATOMIC_REQUESTS, session, OTP), the view reads
+   the person and their household and renders a page on base.html, and writes one `record()`
+   event. Baseline: the same page with `record()` switched off, in the same run, interleaved.
+   Target (issue 4): ≤ 1.15×.
+2. Chain appends with 8 concurrent writers (PostgreSQL only): events/s, against 1 writer in the
+   same run, then `verify_audit_chain` over everything written.
+
+BENCH_AUDIT_REQUESTS (default 400 per mode) and BENCH_AUDIT_EVENTS (default 4000 events for
+the concurrent part) set the sizes.
+"""
+
+import os
+import statistics
+import threading
+import time
+
+from django.db import connection, connections, transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template import engines
+from django.test import Client, override_settings
+from django.urls import path
+
+from audit import chain
+from audit.models import Action, AuditEvent
+from audit.services import record
+from audit.triggers import maintenance
+from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.accounts.models import Role
+from qualifications.models import Household, Person
+
+PAGE = engines["django"].from_string(
+    """{% extends "base.html" %}{% block content %}
+<h1>{{ p.full_name }} <small>{{ p.full_name_kana }}</small></h1>
+<table class="data"><tr><th>宛名番号</th><td>{{ p.addressee_number }}</td></tr>
+<tr><th>生年月日</th><td>{{ p.birth_date|wareki }}</td></tr>
+<tr><th>住所</th><td>{{ p.postal_code }} {{ p.address }}</td></tr>
+<tr><th>世帯</th><td>{% for m in members %}{{ m.full_name }}（{{ m.relationship }}）
+{% endfor %}</td></tr>
+</table>{% endblock %}"""
+)
+AUDITING = {"on": True}
+
+
+@requires("search_person")
+def person_page(request, pk):
+    person = get_object_or_404(Person.objects.select_related("household"), pk=pk)
+    members = list(person.household.members.all()) if person.household_id else []
+    if AUDITING["on"]:
+        record(Action.VIEW, person=person, target=person, details={"screen": "bench_person"})
+    return HttpResponse(PAGE.render({"p": person, "members": members}, request))
+
+
+def _urlconf():
+    from kokumin_nenkin.urls import urlpatterns
+
+    module = type(os)("bench_audit_urls")
+    module.urlpatterns = [*urlpatterns, path("bench/person/<int:pk>", person_page)]
+    import sys
+
+    sys.modules["bench_audit_urls"] = module
+    return "bench_audit_urls"
+
+
+def _persons(n: int) -> list[int]:
+    import datetime as dt
+
+    household = Household.objects.create(number="B00000000001")
+    Person.objects.bulk_create(
+        Person(
+            addressee_number=f"B{i:010d}",
+            family_name="試験",
+            given_name=f"太郎{i}",
+            family_name_kana="シケン",
+            given_name_kana="タロウ",
+            sex="1",
+            birth_date=dt.date(1980, 1, 1),
+            address="埼玉県熊谷市試験町1-1",
+            household=household,
+            relationship="世帯員",
+        )
+        for i in range(n)
+    )
+    return list(
+        Person.objects.filter(addressee_number__startswith="B").values_list("pk", flat=True)
+    )
+
+
+def _request_cost(n: int) -> list[str]:
+    from tests.conftest import login, make_staff
+
+    staff = make_staff("bench_kakunin", Role.SUPERVISOR)
+    client = login(Client(), staff)
+    pks = _persons(50)
+    times = {True: [], False: []}
+    rounds = 8
+    per_round = max(1, n // rounds)
+    for r in range(rounds + 1):
+        for mode in (True, False) if r % 2 else (False, True):
+            AUDITING["on"] = mode
+            started = time.perf_counter()
+            for i in range(per_round):
+                response = client.get(f"/bench/person/{pks[i % len(pks)]}")
+                assert response.status_code == 200
+            if r:  # round 0 warms up
+                times[mode].append((time.perf_counter() - started) / per_round)
+    AUDITING["on"] = True
+    on, off = statistics.median(times[True]), statistics.median(times[False])
+    ratio = on / off
+    lines = [
+        f"person page, {per_round * rounds} requests per mode, median of {rounds} rounds:",
+        f"  auditing on (record() per request): {on * 1000:.2f} ms/request",
+        f"  auditing off (same page, no record()): {off * 1000:.2f} ms/request",
+        f"  ratio on / off: {ratio:.2f}x (target ≤ 1.15x: {'met' if ratio <= 1.15 else 'NOT met'})",
+    ]
+    if connection.vendor == "postgresql":
+        # Diagnosis only: how much of the cost is waiting for the WAL flush of the commit (an
+        # audited read is a write transaction; an unaudited one commits nothing).
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
+        started = time.perf_counter()
+        for i in range(per_round * 2):
+            client.get(f"/bench/person/{pks[i % len(pks)]}")
+        nosync = (time.perf_counter() - started) / (per_round * 2)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+        lines.append(
+            f"  diagnosis, auditing on with synchronous_commit=off: {nosync * 1000:.2f} ms/request"
+            f" ({nosync / off:.2f}x): the rest of the cost is the durable commit"
+        )
+    return lines
+
+
+def _append(total: int, writers: int) -> float:
+    per_writer = total // writers
+    barrier = threading.Barrier(writers + 1)
+    errors: list[Exception] = []
+
+    def work():
+        try:
+            barrier.wait()
+            for i in range(per_writer):
+                with transaction.atomic():
+                    record(Action.SEARCH, details={"hits": i})
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(writers)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return per_writer * writers / elapsed
+
+
+def _concurrent(total: int) -> list[str]:
+    if connection.vendor != "postgresql":
+        return ["chain appends with 8 writers: skipped (PostgreSQL only; SQLite has one writer)"]
+    one = _append(total // 4, 1)
+    eight = _append(total, 8)
+    started = time.perf_counter()
+    result = chain.verify()
+    verified = time.perf_counter() - started
+    return [
+        f"chain appends, 1 writer (baseline): {one:,.0f} events/s",
+        f"chain appends, 8 concurrent writers: {eight:,.0f} events/s "
+        f"(ratio to 1 writer {eight / one:.2f}x)",
+        f"verify_audit_chain: {'sound' if result.ok else 'BROKEN at ' + str(result.bad_position)}"
+        f", {result.checked:,} events in {verified:.2f} s "
+        f"({result.checked / verified:,.0f} events/s)",
+    ]
+
+
+def _clean() -> None:
+    """Leave no audit rows behind (they protect persons that later benchmarks delete)."""
+    from auditlog.models import LogEntry
+
+    with transaction.atomic(), maintenance():
+        AuditEvent.objects.all().delete()
+        LogEntry.objects.all().delete()
+        Person.objects.filter(addressee_number__startswith="B").delete()
+        Household.objects.filter(number="B00000000001").delete()
+
+
+def run() -> list[str]:
+    n = int(os.environ.get("BENCH_AUDIT_REQUESTS", "400"))
+    total = int(os.environ.get("BENCH_AUDIT_EVENTS", "4000"))
+    lines = []
+    try:
+        with override_settings(ROOT_URLCONF=_urlconf(), AUDIT_REQUIRE_EVENTS=False):
+            lines += _request_cost(n)
+        lines += _concurrent(total)
+    finally:
+        _clean()
+    return lines
