@@ -129,6 +129,12 @@ class TestProductionRole:
             return str(exc)
         return ""
 
+    def test_it_can_append_to_the_chain_with_select_and_insert_only(self, app_role):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL ROLE kn_audit_test_app")
+            event = record(Action.SEARCH, details={"hits": 1})
+        assert event.chain_position == 2
+
     def test_it_can_read_but_not_change_or_switch_off_the_triggers(self, app_role):
         assert self.as_app("SELECT count(*) FROM audit_auditevent") == ""
         assert "permission denied" in self.as_app("UPDATE audit_auditevent SET details = '{}'")
