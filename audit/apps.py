@@ -9,7 +9,7 @@ class AuditConfig(AppConfig):
     verbose_name = "監査"
 
     def ready(self) -> None:
-        from . import diffs, receivers
+        from . import checks, diffs, receivers  # noqa: F401 - checks registers itself
         from .triggers import register_sqlite_function
 
         connection_created.connect(register_sqlite_function, dispatch_uid="audit_sqlite_fn")

@@ -55,6 +55,19 @@ def test_every_audit_table_has_its_triggers(db):
         assert {(table, op) for op in ops} <= found, table
 
 
+def test_the_database_check_reports_a_missing_trigger(db):
+    from audit.checks import audit_triggers_present
+
+    assert audit_triggers_present(databases=["default"]) == []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute('DROP TRIGGER "audit_auditevent_append_only" ON audit_auditevent')
+        else:
+            cursor.execute('DROP TRIGGER "audit_auditevent_no_update"')
+    (error,) = audit_triggers_present(databases=["default"])
+    assert error.id == "audit.E001" and "audit_auditevent UPDATE" in error.msg
+
+
 @pytest.mark.django_db
 class TestTheAppConnectionCannotChangeAuditRows:
     @pytest.mark.parametrize("sql", [s for statements in STATEMENTS.values() for s in statements])

@@ -72,7 +72,8 @@ class TestChainIsBuilt:
 
 @pytest.mark.django_db
 class TestTamperingIsFound:
-    """Each change is made with the triggers out of the way, as a superuser could."""
+    """SECURITY.md attack 11, second half: each change is made with the triggers out of the
+    way, as a superuser could, and verify_audit_chain names the first bad position."""
 
     def test_edited_details(self, chain_of_five):
         tamper("UPDATE audit_auditevent SET details = %s WHERE chain_position = 3", ['{"n": 99}'])

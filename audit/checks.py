@@ -1,0 +1,34 @@
+"""`manage.py check --database default`: the audit tables still have their append-only triggers.
+
+Rebuilding a table on SQLite drops its triggers; a forgotten `audit.triggers.install()` in a
+later migration shows up here (and in the test suite) instead of silently in production.
+"""
+
+from django.core.checks import Error, Tags, register
+from django.db import connections
+
+
+@register(Tags.database)
+def audit_triggers_present(app_configs=None, databases=None, **kwargs):
+    from .triggers import AUDIT_TABLES, installed_triggers
+
+    errors = []
+    for alias in databases or []:
+        connection = connections[alias]
+        ops = {"UPDATE", "DELETE"} | ({"TRUNCATE"} if connection.vendor == "postgresql" else set())
+        tables = [t for t in AUDIT_TABLES if t in connection.introspection.table_names()]
+        found = installed_triggers(connection) if tables else set()
+        # A table not created yet gets its triggers from the migration that follows it.
+        missing = sorted(
+            f"{table} {op}" for table in tables for op in ops if (table, op) not in found
+        )
+        if missing:
+            errors.append(
+                Error(
+                    f"監査テーブルの追記専用トリガーがありません: {', '.join(missing)}",
+                    hint="audit.triggers.install(schema_editor) を呼ぶマイグレーションを"
+                    "追加してください。",
+                    id="audit.E001",
+                )
+            )
+    return errors
