@@ -3,7 +3,8 @@
 With AUDIT_REQUIRE_EVENTS on (the test settings), it also checks the first layer of the audit
 design: a successful request to a view whose declared access touches personal data
 (`audit.policy`) must have written an audit event with this request's id; if not, the request
-raises `AuditEventMissing`, so the test that made it fails.
+raises `AuditEventMissing`, so the test that made it fails. A view may declare methods on which
+it shows no personal data (`audit.policy.no_personal_data_on`).
 """
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.conf import settings
 from kokumin_nenkin.accounts.access import declared_access, user_may
 
 from . import context
-from .policy import touches_personal_data
+from .policy import exempt_methods, touches_personal_data
 
 
 class AuditEventMissing(AssertionError):
@@ -46,6 +47,8 @@ class AuditContextMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         request.audit_access = declared_access(view_func)
+        if request.method in exempt_methods(view_func):
+            request.audit_access = None
 
     @staticmethod
     def _require_event(request, response) -> None:

@@ -18,6 +18,7 @@ PERSONAL_DATA_PERMISSIONS: frozenset[str] = frozenset(
         "reveal_my_number",
         "report_to_jps",
         "import_jps_results",
+        "import_city_data",  # resident and income data of the city
         "view_audit",  # the audit screens show whose records were looked at
     }
 )
@@ -27,6 +28,30 @@ OTHER_PERMISSIONS: frozenset[str] = frozenset({"manage_staff"})
 
 def touches_personal_data(access: str | None) -> bool:
     return access in PERSONAL_DATA_PERMISSIONS
+
+
+def no_personal_data_on(*methods: str):
+    """Declare that, for these HTTP methods, a personal-data view shows none (e.g. the blank
+    upload form of an import on GET), so it needs no audit event then. Keep it rare and next to
+    the view: every other method still must write one.
+
+        @requires("import_city_data")
+        @no_personal_data_on("GET")
+        def income_import(request): ...
+    """
+
+    def decorator(view):
+        view.audit_exempt_methods = frozenset(m.upper() for m in methods)
+        return view
+
+    return decorator
+
+
+def exempt_methods(view_func) -> frozenset[str]:
+    found = getattr(view_func, "audit_exempt_methods", None)
+    if found is None:
+        found = getattr(getattr(view_func, "view_class", None), "audit_exempt_methods", None)
+    return found or frozenset()
 
 
 def unclassified_permissions() -> set[str]:

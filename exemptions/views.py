@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
+from audit.policy import no_personal_data_on
 from audit.services import record
 from kokumin_nenkin import wareki
 from kokumin_nenkin.accounts.access import requires
@@ -26,6 +27,7 @@ PANEL_SCREEN = "世帯・所得（免除）"
 
 
 @requires("import_city_data")
+@no_personal_data_on("GET")  # the blank upload form; the import itself is audited
 @require_http_methods(["GET", "POST"])
 def income_import(request):
     result = None

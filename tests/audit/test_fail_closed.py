@@ -94,6 +94,12 @@ class TestEveryPersonalDataRequestIsAudited:
         assert Client().get(f"/t/person/{person.pk}/unaudited").status_code == 302
         assert client_for("kansa").get("/t/any").status_code == 200
 
+    def test_a_declared_blank_form_needs_no_event_on_get_only(self, client_for):
+        client = client_for("madoguchi")
+        assert client.get("/t/blank").status_code == 200
+        with pytest.raises(AuditEventMissing):
+            client.post("/t/blank")
+
     @override_settings(AUDIT_REQUIRE_EVENTS=False)
     def test_the_check_is_off_outside_tests(self, client_for, person):
         response = client_for("madoguchi").get(f"/t/person/{person.pk}/unaudited")

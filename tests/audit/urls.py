@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 
 from audit.models import Action
+from audit.policy import no_personal_data_on
 from audit.services import record
 from kokumin_nenkin.accounts.access import ANY_STAFF, requires
 from kokumin_nenkin.urls import urlpatterns as project_urlpatterns
@@ -44,6 +45,14 @@ def unaudited_view(request, pk):
     return HttpResponse(person.full_name)
 
 
+@requires("search_person")
+@no_personal_data_on("GET")
+def blank_form_view(request):
+    if request.method == "POST":
+        return HttpResponse("read a person without auditing")
+    return HttpResponse("blank form")
+
+
 @requires(ANY_STAFF)
 def any_staff_view(request):
     return HttpResponse("ok")
@@ -55,4 +64,5 @@ urlpatterns = [
     path("t/person/<int:pk>", audited_view, name="test_person_audited"),
     path("t/person/<int:pk>/unaudited", unaudited_view, name="test_person_unaudited"),
     path("t/any", any_staff_view, name="test_any_staff"),
+    path("t/blank", blank_form_view, name="test_blank_form"),
 ]
