@@ -3,8 +3,9 @@
     row_hash = sha256(prev_hash || canonical JSON of the row)
 
 `chain_position` is gap-free (1, 2, 3, …) and assigned while holding a lock that lasts until the
-writing transaction ends: on PostgreSQL a transaction-scoped advisory lock, on SQLite the
-database's single writer. The unique constraint on `chain_position` is the backstop: two writers
+writing transaction ends: on PostgreSQL a transaction-scoped advisory lock (taken together with
+reading the head by `audit_chain_lock_head()`, migration 0004), on SQLite the database's single
+writer. The unique constraint on `chain_position` is the backstop: two writers
 that somehow read the same head cannot both commit, so the chain never forks.
 """
 
@@ -54,11 +55,29 @@ def row_hash(prev_hash: str, values: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical_row(values)).hexdigest()
 
 
-def lock_chain() -> None:
-    """Hold the chain until this transaction ends (PostgreSQL). SQLite has one writer at a time."""
+# PostgreSQL: lock, then read the head, in one round trip. Inside a VOLATILE plpgsql function
+# each statement takes a fresh snapshot (READ COMMITTED), so the SELECT, running after the lock
+# is granted, sees the row the previous holder committed.
+PG_LOCK_AND_HEAD_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_chain_lock_head(lock_key bigint, OUT pos bigint, OUT hash text)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    SELECT chain_position, row_hash INTO pos, hash
+      FROM audit_auditevent ORDER BY chain_position DESC LIMIT 1;
+END
+$$;
+"""
+
+
+def lock_and_head() -> tuple[int, str]:
+    """Take the chain for this transaction and return its head (position, row_hash)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            cursor.execute("SELECT pos, hash FROM audit_chain_lock_head(%s)", [CHAIN_LOCK_KEY])
+            position, digest = cursor.fetchone()
+        return (int(position), digest) if position is not None else (0, GENESIS)
+    return head()  # SQLite: one writer at a time
 
 
 def head() -> tuple[int, str]:

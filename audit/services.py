@@ -62,8 +62,7 @@ def record(
     )
     # No savepoint of its own: if the insert fails, the whole transaction of the change fails.
     with transaction.atomic(savepoint=False):
-        chain.lock_chain()
-        position, prev_hash = chain.head()
+        position, prev_hash = chain.lock_and_head()
         event.chain_position = position + 1
         event.prev_hash = prev_hash
         event.row_hash = chain.row_hash(prev_hash, _hashed_values(event))

@@ -148,7 +148,7 @@ def _write_events(n: int, errors: list, barrier: threading.Barrier) -> None:
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_or_break_the_chain():
-    threads_n, per_thread = 8, 25
+    threads_n, per_thread = 8, 50
     errors: list = []
     barrier = threading.Barrier(threads_n)
     threads = [
