@@ -3,10 +3,10 @@
     row_hash = sha256(prev_hash || canonical JSON of the row)
 
 `chain_position` is gap-free (1, 2, 3, …) and assigned while holding a lock that lasts until the
-writing transaction ends: on PostgreSQL a transaction-scoped advisory lock (taken together with
-reading the head by `audit_chain_lock_head()`, migration 0004), on SQLite the database's single
-writer. The unique constraint on `chain_position` is the backstop: two writers
-that somehow read the same head cannot both commit, so the chain never forks.
+writing transaction ends. On PostgreSQL that is a transaction-scoped advisory lock, taken in the
+same call of `audit_chain_append()` (migration 0004) that reads the head, hashes and inserts; on
+SQLite it is the database's single writer. The unique constraint on `chain_position` is the
+backstop: two writers that somehow read the same head cannot both commit, so the chain never forks.
 """
 
 import hashlib
@@ -55,29 +55,62 @@ def row_hash(prev_hash: str, values: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical_row(values)).hexdigest()
 
 
-# PostgreSQL: lock, then read the head, in one round trip. Inside a VOLATILE plpgsql function
-# each statement takes a fresh snapshot (READ COMMITTED), so the SELECT, running after the lock
-# is granted, sees the row the previous holder committed.
-PG_LOCK_AND_HEAD_FUNCTION = """
-CREATE OR REPLACE FUNCTION audit_chain_lock_head(lock_key bigint, OUT pos bigint, OUT hash text)
+# PostgreSQL: one round trip per event. The function takes the chain lock, reads the head,
+# hashes and inserts. Inside a VOLATILE plpgsql function each statement takes a fresh snapshot
+# (READ COMMITTED), so the SELECT, running after the lock is granted, sees the row the previous
+# holder committed. The canonical JSON is built in Python (`canonical_row`) and sent in two
+# parts around the value of "chain_position", which only the function knows; the caller
+# recomputes the hash in Python and refuses the write if the two differ.
+PG_APPEND_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_chain_append(
+    lock_key bigint,
+    p_created_at timestamptz, p_actor_id bigint, p_office_id bigint, p_client_ip inet,
+    p_request_id varchar, p_action varchar, p_person_id bigint,
+    p_object_type varchar, p_object_id varchar, p_details jsonb,
+    p_canonical_head text, p_canonical_tail text,
+    OUT new_id bigint, OUT pos bigint, OUT prev text, OUT hash text)
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(lock_key);
-    SELECT chain_position, row_hash INTO pos, hash
+    SELECT chain_position, row_hash INTO pos, prev
       FROM audit_auditevent ORDER BY chain_position DESC LIMIT 1;
+    IF pos IS NULL THEN
+        pos := 0;
+        prev := repeat('0', 64);
+    END IF;
+    pos := pos + 1;
+    hash := encode(sha256(convert_to(
+        prev || p_canonical_head || pos::text || p_canonical_tail, 'UTF8')), 'hex');
+    INSERT INTO audit_auditevent (
+        created_at, actor_id, office_id, client_ip, request_id, action, person_id,
+        object_type, object_id, details, chain_position, prev_hash, row_hash)
+    VALUES (
+        p_created_at, p_actor_id, p_office_id, p_client_ip, p_request_id, p_action,
+        p_person_id, p_object_type, p_object_id, p_details, pos, prev, hash)
+    RETURNING id INTO new_id;
 END
 $$;
 """
+PG_APPEND_SQL = (
+    "SELECT new_id, pos, prev, hash FROM audit_chain_append(%s, %s::timestamptz, %s::bigint, "
+    "%s::bigint, %s::inet, %s::varchar, %s::varchar, %s::bigint, %s::varchar, %s::varchar, "
+    "%s::jsonb, %s::text, %s::text)"
+)
+_POSITION_MARK = '"chain_position":0,'
+
+
+def split_canonical(values: dict[str, Any]) -> tuple[str, str]:
+    """The canonical JSON of a row without its position: (text up to and including
+    `"chain_position":`, text from the comma after it). Keys are sorted, and only "action" and
+    "actor_id" come before "chain_position", so the first match is the top-level key."""
+    text = canonical_row({**values, "chain_position": 0}).decode("utf-8")
+    at = text.index(_POSITION_MARK)
+    return text[: at + len('"chain_position":')], text[at + len(_POSITION_MARK) - 1 :]
 
 
 def lock_and_head() -> tuple[int, str]:
-    """Take the chain for this transaction and return its head (position, row_hash)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pos, hash FROM audit_chain_lock_head(%s)", [CHAIN_LOCK_KEY])
-            position, digest = cursor.fetchone()
-        return (int(position), digest) if position is not None else (0, GENESIS)
-    return head()  # SQLite: one writer at a time
+    """SQLite: the head (position, row_hash); the database has one writer at a time."""
+    return head()
 
 
 def head() -> tuple[int, str]:

@@ -62,12 +62,51 @@ def record(
     )
     # No savepoint of its own: if the insert fails, the whole transaction of the change fails.
     with transaction.atomic(savepoint=False):
-        position, prev_hash = chain.lock_and_head()
-        event.chain_position = position + 1
-        event.prev_hash = prev_hash
-        event.row_hash = chain.row_hash(prev_hash, _hashed_values(event))
-        _insert(event)
+        if transaction.get_connection().vendor == "postgresql":
+            _append_postgresql(event)
+        else:
+            position, prev_hash = chain.lock_and_head()
+            event.chain_position = position + 1
+            event.prev_hash = prev_hash
+            event.row_hash = chain.row_hash(prev_hash, _hashed_values(event))
+            _insert(event)
     return event
+
+
+_PG_ARGS = [
+    "created_at",
+    "actor_id",
+    "office_id",
+    "client_ip",
+    "request_id",
+    "action",
+    "person_id",
+    "object_type",
+    "object_id",
+    "details",
+]
+
+
+def _append_postgresql(event: AuditEvent) -> None:
+    """Lock, read the head, hash and insert in one round trip (`audit_chain_append`)."""
+    connection = transaction.get_connection()
+    values = _hashed_values(event)
+    head_text, tail_text = chain.split_canonical(values)
+    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
+    params = [
+        chain.CHAIN_LOCK_KEY,
+        *(fields[name].get_db_prep_save(getattr(event, name), connection) for name in _PG_ARGS),
+        head_text,
+        tail_text,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(chain.PG_APPEND_SQL, params)
+        event.pk, event.chain_position, event.prev_hash, event.row_hash = cursor.fetchone()
+    event._state.adding = False
+    event._state.db = connection.alias
+    # The database hashed what Python serialised; check it hashed it the same way.
+    if chain.row_hash(event.prev_hash, _hashed_values(event)) != event.row_hash:
+        raise AuditWriteRefused("監査ログのハッシュ計算が一致しません。")
 
 
 def _hashed_values(event: AuditEvent) -> dict[str, Any]:

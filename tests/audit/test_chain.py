@@ -60,6 +60,14 @@ class TestChainIsBuilt:
             record(Action.VIEW, person=person, details={"note": "1234 5678 9012"})
         assert not AuditEvent.objects.exists()
 
+    def test_details_that_mimic_the_position_key_hash_the_same_on_both_paths(self, person):
+        record(Action.VIEW, details={"chain_position": 0, "note": '"chain_position":0,'})
+        row = AuditEvent.objects.get()
+        values = {f: getattr(row, f) for f in chain.HASHED_FIELDS}
+        head, tail = chain.split_canonical(values)
+        assert f"{head}1{tail}".encode() == chain.canonical_row(values)
+        assert "正常" in verify_command()
+
     def test_dates_and_non_ascii_in_details_hash_the_same_after_reading_back(self, person):
         import datetime as dt
 
