@@ -1,15 +1,22 @@
-"""Binds the audit context (actor, office, trusted client address, request id) per request.
+"""Per request: bind the audit context, and (in tests) require an event from personal-data views.
 
-With AUDIT_REQUIRE_EVENTS on (the test settings), it also checks the first layer of the audit
-design: a successful request to a view whose declared access touches personal data
-(`audit.policy`) must have written an audit event with this request's id; if not, the request
+`AuditContextMiddleware` binds actor, office, trusted client address and request id for
+`audit.services.record()`.
+
+`AuditRequirementMiddleware` is the last middleware, so its `process_view` is called only when
+every middleware before it let the view run (access refused, login or password-change redirects
+and lock-outs never reach it). With AUDIT_REQUIRE_EVENTS on (the test settings), a successful
+(status < 400) response from a view whose declared access touches personal data
+(`audit.policy`) must come with an audit event carrying this request's id; if not, the request
 raises `AuditEventMissing`, so the test that made it fails. A view may declare methods on which
-it shows no personal data (`audit.policy.no_personal_data_on`).
+it shows no personal data (`audit.policy.no_personal_data_on`). With the setting off the
+middleware removes itself at start-up.
 """
 
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 
-from kokumin_nenkin.accounts.access import declared_access, user_may
+from kokumin_nenkin.accounts.access import declared_access
 
 from . import context
 from .policy import exempt_methods, touches_personal_data
@@ -28,7 +35,6 @@ class AuditContextMiddleware:
         authenticated = bool(user is not None and user.is_authenticated)
         request.audit_request_id = context.new_request_id()
         request.client_ip = context.client_ip(request)
-        request.audit_access = None
         token = context.bind(
             context.AuditContext(
                 actor_id=user.pk if authenticated else None,
@@ -38,31 +44,38 @@ class AuditContextMiddleware:
             )
         )
         try:
-            response = self.get_response(request)
+            return self.get_response(request)
         finally:
             context.reset(token)
+
+
+class AuditRequirementMiddleware:
+    def __init__(self, get_response):
+        if not getattr(settings, "AUDIT_REQUIRE_EVENTS", False):
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.audit_access = None
+        response = self.get_response(request)
         if getattr(settings, "AUDIT_REQUIRE_EVENTS", False):
             self._require_event(request, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        request.audit_access = declared_access(view_func)
-        if request.method in exempt_methods(view_func):
-            request.audit_access = None
+        access = declared_access(view_func)
+        if request.method not in exempt_methods(view_func):
+            request.audit_access = access
 
     @staticmethod
     def _require_event(request, response) -> None:
-        access = request.audit_access
-        if not touches_personal_data(access) or response.status_code >= 400:
-            return
-        user = request.user
-        # Only when the access middleware let the view run (otherwise it answered a redirect).
-        if not (user.is_authenticated and user.is_verified() and user_may(user, access)):
+        if not touches_personal_data(request.audit_access) or response.status_code >= 400:
             return
         from .models import AuditEvent
 
-        if not AuditEvent.objects.filter(request_id=request.audit_request_id).exists():
+        request_id = getattr(request, "audit_request_id", None)
+        if not AuditEvent.objects.filter(request_id=request_id).exists():
             raise AuditEventMissing(
-                f"{request.method} {request.path} ({access}) は個人情報を扱う画面ですが、"
-                "監査ログを記録していません。audit.services.record を呼んでください。"
+                f"{request.method} {request.path} ({request.audit_access}) は個人情報を扱う画面"
+                "ですが、監査ログを記録していません。audit.services.record を呼んでください。"
             )

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "audit.middleware.AuditRequirementMiddleware",  # tests only (AUDIT_REQUIRE_EVENTS)
 ]
 
 ROOT_URLCONF = "kokumin_nenkin.urls"

@@ -137,3 +137,23 @@ class TestForgedForwardedFor:
     def test_behind_the_trusted_proxy_the_right_most_untrusted_hop_is_kept(self, cast):
         # The client prepended a fake hop; the proxy appended the address it actually saw.
         assert self.failed_login_from("10.0.0.1", "203.0.113.7, 198.51.100.20") == ("198.51.100.20")
+
+
+def test_real_lockout_through_axes_is_recorded_with_the_trusted_address(cast, settings):
+    """SECURITY.md attack 3 (audit side) and 12: five wrong passwords from one address, with a
+    forged X-Forwarded-For, leave five failures and a lock-out at the real address."""
+    settings.TRUSTED_PROXIES = []
+    client = Client(REMOTE_ADDR="192.0.2.77", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    responses = [
+        client.post(
+            reverse("accounts:login"), {"username": "madoguchi", "password": "Wrong-Pass-1234"}
+        )
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert responses[-1].status_code == 429
+    events = list(AuditEvent.objects.all())
+    assert [e.action for e in events].count(Action.LOGIN_FAILURE) == settings.AXES_FAILURE_LIMIT
+    (lockout,) = [e for e in events if e.action == Action.LOCKOUT]
+    assert lockout.details == {"username": "madoguchi"}
+    assert {e.client_ip for e in events} == {"192.0.2.77"}
+    assert "Wrong-Pass-1234" not in all_audit_text()

@@ -3,6 +3,8 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from audit.models import Action
+from audit.services import record
 from jps_reporting.terminals import designated_terminal_only
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.urls import urlpatterns as site_patterns
@@ -11,6 +13,7 @@ from kokumin_nenkin.urls import urlpatterns as site_patterns
 @requires("report_to_jps")
 @designated_terminal_only("電子媒体ファイル（F1）の作成")
 def export_view(request):
+    record(Action.EXPORT, details={"result": "served", "purpose": "F1"})  # as a real export does
     return HttpResponse(b"F1", content_type="application/octet-stream")
 
 
