@@ -41,17 +41,34 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     record(Action.LOGIN_FAILURE, details={"username": _safe_username(credentials.get("username"))})
 
 
+def _factor_details(kwargs) -> dict:
+    details = {"method": str(kwargs.get("method") or "totp")}
+    if kwargs.get("throttled"):
+        details["throttled"] = True
+    return details
+
+
 def on_second_factor_failed(sender, request, user, **kwargs):
-    record(Action.SECOND_FACTOR_FAILURE, actor=user)
+    record(Action.SECOND_FACTOR_FAILURE, actor=user, details=_factor_details(kwargs))
 
 
 def on_second_factor_passed(sender, request, user, **kwargs):
-    record(Action.LOGIN, actor=user, details={"step": "second_factor"})
+    record(Action.LOGIN, actor=user, details={"step": "second_factor", **_factor_details(kwargs)})
+
+
+SECRET_KEY_HINTS = ("password", "token", "secret", "key", "code")
+
+
+def _without_secrets(details: dict) -> dict:
+    """Account-change details minus anything that could be a credential."""
+    return {
+        k: v for k, v in details.items() if not any(h in str(k).lower() for h in SECRET_KEY_HINTS)
+    }
 
 
 def on_staff_account_changed(sender, request=None, actor=None, staff=None, change="", **kwargs):
     details = {"change": str(change), "staff": getattr(staff, "username", "")}
-    extra = kwargs.get("details") or {}
+    extra = _without_secrets(kwargs.get("details") or {})
     if extra:
         details["details"] = extra
     record(Action.ACCOUNT_CHANGE, actor=actor, target=staff, details=details)

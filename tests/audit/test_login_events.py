@@ -35,6 +35,7 @@ def test_a_full_login_records_both_steps_with_actor_office_and_address(cast):
         (Action.LOGIN, "password"),
         (Action.LOGIN, "second_factor"),
     ]
+    assert events[1].details["method"] == "totp"
     for event in events:
         assert event.actor == cast["kakunin"]
         assert event.office == cast["kakunin"].office
@@ -64,7 +65,7 @@ def test_a_my_number_typed_as_user_id_is_recorded_without_the_digits(client, cas
 def test_a_wrong_second_factor_is_recorded(client, cast):
     client.post(reverse("accounts:login"), {"username": "kakunin", "password": PASSWORD})
     client.post(reverse("accounts:otp"), {"token": "000000"})
-    assert actions()[-1] == (Action.SECOND_FACTOR_FAILURE, "kakunin", {})
+    assert actions()[-1] == (Action.SECOND_FACTOR_FAILURE, "kakunin", {"method": "totp"})
 
 
 def test_logout_is_recorded(cast):
@@ -80,7 +81,7 @@ def test_staff_account_change_is_recorded_against_the_changed_account(cast):
         actor=cast["kanri"],
         staff=cast["madoguchi"],
         change="role",
-        details={"from": "窓口担当", "to": "確認担当"},
+        details={"from": "窓口担当", "to": "確認担当", "temporary_password": "Tmp-Secret-99"},
     )
     event = AuditEvent.objects.get()
     assert event.action == Action.ACCOUNT_CHANGE
@@ -88,6 +89,8 @@ def test_staff_account_change_is_recorded_against_the_changed_account(cast):
     assert event.object_type == "accounts.Staff"
     assert event.object_id == str(cast["madoguchi"].pk)
     assert event.details["change"] == "role"
+    assert event.details["details"] == {"from": "窓口担当", "to": "確認担当"}
+    assert "Tmp-Secret-99" not in all_audit_text()
 
 
 def test_lockout_is_recorded_with_our_address_not_the_one_axes_computed(db):
