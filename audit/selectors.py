@@ -34,3 +34,12 @@ def events(
 def day_start(day: dt.date) -> dt.datetime:
     """Local midnight of a day, aware: range filters stay on the created_at index."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def field_changes(instance, limit: int = 100):
+    """django-auditlog's field diffs of one object, newest first (個人番号 is never in them)."""
+    from auditlog.models import LogEntry
+
+    return list(
+        LogEntry.objects.get_for_object(instance).select_related("actor").order_by("-pk")[:limit]
+    )

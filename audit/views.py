@@ -110,8 +110,11 @@ def person_history(request, pk: int):
     """Who looked at or changed this person's records, newest first."""
     person = get_object_or_404(Person, pk=pk)
     page = _page(request, selectors.events(person=person))
+    changes = selectors.field_changes(person)
     record(Action.VIEW, person=person, details={"screen": "audit_person", "page": page.number})
-    return render(request, "audit/person.html", {"person": person, "page": page})
+    return render(
+        request, "audit/person.html", {"person": person, "page": page, "changes": changes}
+    )
 
 
 @requires("view_audit")

@@ -135,6 +135,18 @@ def test_a_persons_access_history_and_a_staff_members_activity(kansa, history, c
     assert own.object_id == str(cast["madoguchi"].pk)
 
 
+@pytest.mark.urls("tests.audit.urls")
+def test_the_persons_page_shows_field_changes_with_actor_and_address(kansa, client_for):
+    person = make_person()
+    client_for("madoguchi").post(
+        f"/t/person/{person.pk}/rename", {"family_name": "改姓"}, REMOTE_ADDR="192.0.2.44"
+    )
+    html = kansa.get(reverse("audit:person", args=[person.pk])).content.decode()
+    changes = html[html.index("項目の変更履歴") :]
+    assert "氏：試験 → 改姓" in changes
+    assert "madoguchi テスト" in changes and "192.0.2.44" in changes
+
+
 def test_abnormal_report_screen_lists_the_saturday_update(kansa, history):
     html = kansa.get(
         reverse("audit:abnormal"), {"date_from": "R8.11.16", "date_to": "R8.11.22"}
