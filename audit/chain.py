@@ -108,9 +108,23 @@ def split_canonical(values: dict[str, Any]) -> tuple[str, str]:
     return text[: at + len('"chain_position":')], text[at + len(_POSITION_MARK) - 1 :]
 
 
-def lock_and_head() -> tuple[int, str]:
-    """SQLite: the head (position, row_hash); the database has one writer at a time."""
-    return head()
+# SQLite: the same in one statement. An INSERT takes the database's write lock before it reads,
+# so the head it reads cannot change under it; `audit_sha256()` is registered on each of the
+# application's connections (audit/triggers.py).
+SQLITE_APPEND_SQL = """
+INSERT INTO audit_auditevent (
+    created_at, actor_id, office_id, client_ip, request_id, action, person_id,
+    object_type, object_id, details, chain_position, prev_hash, row_hash)
+SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, h.pos + 1, h.prev,
+       audit_sha256(h.prev || %s || (h.pos + 1) || %s)
+FROM (
+    SELECT COALESCE(MAX(chain_position), 0) AS pos,
+           COALESCE((SELECT row_hash FROM audit_auditevent
+                     ORDER BY chain_position DESC LIMIT 1), %s) AS prev
+    FROM audit_auditevent
+) AS h
+RETURNING id, chain_position, prev_hash, row_hash
+"""
 
 
 def head() -> tuple[int, str]:

@@ -62,18 +62,11 @@ def record(
     )
     # No savepoint of its own: if the insert fails, the whole transaction of the change fails.
     with transaction.atomic(savepoint=False):
-        if transaction.get_connection().vendor == "postgresql":
-            _append_postgresql(event)
-        else:
-            position, prev_hash = chain.lock_and_head()
-            event.chain_position = position + 1
-            event.prev_hash = prev_hash
-            event.row_hash = chain.row_hash(prev_hash, _hashed_values(event))
-            _insert(event)
+        _append(event)
     return event
 
 
-_PG_ARGS = [
+_ARGS = [
     "created_at",
     "actor_id",
     "office_id",
@@ -87,20 +80,20 @@ _PG_ARGS = [
 ]
 
 
-def _append_postgresql(event: AuditEvent) -> None:
-    """Lock, read the head, hash and insert in one round trip (`audit_chain_append`)."""
+def _append(event: AuditEvent) -> None:
+    """Lock, read the head, hash and insert in one statement (PostgreSQL: the function
+    `audit_chain_append`; SQLite: one INSERT … SELECT, under the database's write lock)."""
     connection = transaction.get_connection()
     values = _hashed_values(event)
     head_text, tail_text = chain.split_canonical(values)
     fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
-    params = [
-        chain.CHAIN_LOCK_KEY,
-        *(fields[name].get_db_prep_save(getattr(event, name), connection) for name in _PG_ARGS),
-        head_text,
-        tail_text,
-    ]
+    row = [fields[name].get_db_prep_save(getattr(event, name), connection) for name in _ARGS]
+    if connection.vendor == "postgresql":
+        sql, params = chain.PG_APPEND_SQL, [chain.CHAIN_LOCK_KEY, *row, head_text, tail_text]
+    else:
+        sql, params = chain.SQLITE_APPEND_SQL, [*row, head_text, tail_text, chain.GENESIS]
     with connection.cursor() as cursor:
-        cursor.execute(chain.PG_APPEND_SQL, params)
+        cursor.execute(sql, params)
         event.pk, event.chain_position, event.prev_hash, event.row_hash = cursor.fetchone()
     event._state.adding = False
     event._state.db = connection.alias
@@ -111,22 +104,3 @@ def _append_postgresql(event: AuditEvent) -> None:
 
 def _hashed_values(event: AuditEvent) -> dict[str, Any]:
     return {name: getattr(event, name) for name in chain.HASHED_FIELDS}
-
-
-_COLUMNS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-# Column names come from the model; every value is a bound parameter.
-_INSERT_SQL = "INSERT INTO audit_auditevent ({}) VALUES ({}) RETURNING id".format(  # noqa: S608
-    ", ".join(f.column for f in _COLUMNS), ", ".join(["%s"] * len(_COLUMNS))
-)
-
-
-def _insert(event: AuditEvent) -> None:
-    """INSERT one row with the fields' own database adaptation, without the ORM's query
-    building (this runs on every audited request). Triggers and constraints apply as usual."""
-    connection = transaction.get_connection()
-    params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _COLUMNS]
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, params)
-        event.pk = cursor.fetchone()[0]
-    event._state.adding = False
-    event._state.db = connection.alias

@@ -122,6 +122,14 @@ def register_sqlite_function(sender, connection, **kwargs) -> None:
     connection.connection.create_function(
         "audit_maintenance", 0, lambda: 1 if getattr(connection, "audit_maintenance", False) else 0
     )
+    # The chain's append statement hashes inside SQLite (audit/chain.py, SQLITE_APPEND_SQL).
+    connection.connection.create_function("audit_sha256", 1, _sha256_hex, deterministic=True)
+
+
+def _sha256_hex(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @contextlib.contextmanager
