@@ -55,10 +55,13 @@ class AuditEvent(models.Model):
     client_ip = models.GenericIPAddressField("接続元", null=True, blank=True)
     request_id = models.CharField("リクエストID", max_length=32, blank=True)
     action = models.CharField("操作", max_length=32, choices=Action.choices)
+    # No database constraint: the log outlives the person. A retention purge deletes the
+    # person and their file; their audit rows stay, unchanged, still naming the person's id.
     person = models.ForeignKey(
         "qualifications.Person",
         verbose_name="対象者",
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",

@@ -11,6 +11,7 @@ from django.test import override_settings
 from audit.models import Action, AuditEvent
 from audit.services import record
 from audit.triggers import AUDIT_TABLES, installed_triggers
+from qualifications.models import Person
 
 from .conftest import make_person, postgres_only
 
@@ -98,11 +99,15 @@ class TestTheAppConnectionCannotChangeAuditRows:
             event.save()
         assert AuditEvent.objects.get().details == {}
 
-    def test_a_person_with_audit_rows_cannot_be_deleted(self, rows_in_both_tables):
-        from django.db.models import ProtectedError
+    def test_a_purged_person_leaves_their_audit_rows_as_they_were(self, rows_in_both_tables):
+        from audit import chain
 
-        with pytest.raises(ProtectedError), transaction.atomic():
-            rows_in_both_tables.delete()
+        person = rows_in_both_tables
+        before = list(AuditEvent.objects.values())
+        Person.objects.filter(pk=person.pk).delete()
+        assert list(AuditEvent.objects.values()) == before  # same person_id, same hashes
+        assert chain.verify().ok
+        assert LogEntry.objects.filter(action=LogEntry.Action.DELETE).exists()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite file access")

@@ -147,6 +147,15 @@ def test_the_persons_page_shows_field_changes_with_actor_and_address(kansa, clie
     assert "madoguchi テスト" in changes and "192.0.2.44" in changes
 
 
+def test_events_of_a_purged_person_are_still_listed(kansa, history, cast):
+    from qualifications.models import Person
+
+    ko, _ = history
+    Person.objects.filter(pk=ko.pk).delete()
+    html = kansa.get(reverse("audit:staff", args=[cast["madoguchi"].pk])).content.decode()
+    assert f"削除済みの宛名（ID {ko.pk}）" in html
+
+
 def test_abnormal_report_screen_lists_the_saturday_update(kansa, history):
     html = kansa.get(
         reverse("audit:abnormal"), {"date_from": "R8.11.16", "date_to": "R8.11.22"}
