@@ -19,7 +19,7 @@ from django.core.exceptions import MiddlewareNotUsed
 from kokumin_nenkin.accounts.access import declared_access
 
 from . import context
-from .policy import exempt_methods, touches_personal_data
+from .policy import exempt_methods, is_known_gap, touches_personal_data
 
 
 class AuditEventMissing(AssertionError):
@@ -71,11 +71,16 @@ class AuditRequirementMiddleware:
     def _require_event(request, response) -> None:
         if not touches_personal_data(request.audit_access) or response.status_code >= 400:
             return
+        if getattr(request, "audit_no_personal_data", False) or is_known_gap(request):
+            return
         from .models import AuditEvent
 
         request_id = getattr(request, "audit_request_id", None)
         if not AuditEvent.objects.filter(request_id=request_id).exists():
+            name = request.resolver_match.view_name if request.resolver_match else ""
             raise AuditEventMissing(
-                f"{request.method} {request.path} ({request.audit_access}) は個人情報を扱う画面"
-                "ですが、監査ログを記録していません。audit.services.record を呼んでください。"
+                f"{request.method} {request.path} [{name}] ({request.audit_access}) は個人情報を"
+                "扱う画面ですが、監査ログを記録していません。audit.services.record を呼ぶか、"
+                "個人情報を表示しない応答なら audit.policy.no_personal_data(request) を呼んで"
+                "ください。"
             )

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 
 from audit.models import Action
-from audit.policy import no_personal_data_on
+from audit.policy import no_personal_data, no_personal_data_on
 from audit.services import record
 from kokumin_nenkin.accounts.access import ANY_STAFF, requires
 from kokumin_nenkin.urls import urlpatterns as project_urlpatterns
@@ -53,6 +53,13 @@ def blank_form_view(request):
     return HttpResponse("blank form")
 
 
+@requires("search_person")
+def search_like_view(request):
+    if not request.GET.get("q"):
+        no_personal_data(request)  # nothing searched yet: an empty page
+    return HttpResponse("results would be here")
+
+
 @requires(ANY_STAFF)
 def any_staff_view(request):
     return HttpResponse("ok")
@@ -65,4 +72,5 @@ urlpatterns = [
     path("t/person/<int:pk>/unaudited", unaudited_view, name="test_person_unaudited"),
     path("t/any", any_staff_view, name="test_any_staff"),
     path("t/blank", blank_form_view, name="test_blank_form"),
+    path("t/nothing-personal", search_like_view, name="test_search_like"),
 ]
