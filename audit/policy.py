@@ -72,8 +72,13 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("qualifications:memo_new", "GET"): "the memo form shows the person; no VIEW event",
     ("qualifications:memo_new", "POST"): "the memo form re-shown with errors; no VIEW event",
     ("verification:edit", "GET"): "the entry edit form shows the entry; no VIEW event",
+    ("verification:edit", "POST"): "an edit refused or re-shown writes no event",
     ("verification:new", "GET"): "the intake form shows the person; no VIEW event",
     ("verification:new", "POST"): "the intake form re-shown with errors; no VIEW event",
+    ("jps_reporting:batch_new", "GET"): "the new-batch form; lists entries? no event either way",
+    ("jps_reporting:register", "GET"): "the 受付処理簿 form; no event",
+    ("jps_reporting:results", "GET"): "the results upload page; no event",
+    ("jps_reporting:batch_rebuild", "POST"): "a refused rebuild redirects without an event",
 }
 
 
