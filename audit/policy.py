@@ -65,16 +65,6 @@ def unclassified_permissions() -> set[str]:
 # response shows nothing personal (`no_personal_data(request)`), then removes it from here.
 # (URL name, HTTP method) → why it is listed.
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("qualifications:search", "GET"): (
-        "the search page with no query yet shows nothing personal: it should call "
-        "no_personal_data(request) then (searches themselves are recorded)"
-    ),
-    ("qualifications:memo_new", "GET"): "the memo form shows the person; no VIEW event",
-    ("qualifications:memo_new", "POST"): "the memo form re-shown with errors; no VIEW event",
-    ("verification:edit", "GET"): "the entry edit form shows the entry; no VIEW event",
-    ("verification:edit", "POST"): "an edit refused or re-shown writes no event",
-    ("verification:new", "GET"): "the intake form shows the person; no VIEW event",
-    ("verification:new", "POST"): "the intake form re-shown with errors; no VIEW event",
     ("jps_reporting:batch_new", "GET"): "the new-batch form; lists entries? no event either way",
     ("jps_reporting:register", "GET"): "the 受付処理簿 form; no event",
     ("jps_reporting:results", "GET"): "the results upload page; no event",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Action
+from audit.policy import no_personal_data
 from audit.services import record
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.roles import perm
@@ -39,6 +40,8 @@ def search(request):
                 "page": page.number,
             },
         )
+    if page is None:
+        no_personal_data(request)  # no query yet, or one not understood: nothing is listed
     if query is not None and query.kind == "my_number":
         form = SearchForm()  # the number typed is not echoed back into the page
     return render(
@@ -87,4 +90,5 @@ def memo_new(request, pk: int):
         services.memo_create(person=p, actor=request.user, **form.cleaned_data)
         messages.success(request, "メモを記録しました。")
         return redirect("qualifications:person", pk=p.pk)
+    record(Action.VIEW, person=p, details={"screen": "memo_form"})
     return render(request, "qualifications/memo_form.html", {"form": form, "person": p})

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Action
+from audit.policy import no_personal_data
 from audit.services import record
 from kokumin_nenkin.accounts.access import requires
 from qualifications.models import Person
@@ -57,6 +58,10 @@ def _intake(request, *, kind, person, save, initial=None, title, entry=None):
                 request, f"受付番号 {saved.receipt_number} で受け付けました。確認待ちです。"
             )
             return redirect("verification:detail", pk=saved.pk)
+    # The form shows the person (and the entry being re-entered): an access like any other.
+    record(
+        Action.VIEW, person=person, target=entry, details={"screen": "intake", "kind": kind.code}
+    )
     return render(
         request,
         "verification/intake.html",
@@ -100,6 +105,7 @@ def edit_entry(request, pk: int):
             return services.entry_amend(entry_id=entry.pk, payload=payload, actor=request.user)
     else:
         messages.error(request, "この受付は再入力・訂正できません。")
+        no_personal_data(request)  # a refusal and a redirect: nothing of the entry is shown
         return redirect("verification:detail", pk=entry.pk)
     return _intake(
         request,
