@@ -111,3 +111,14 @@ def validate_municipality_code(text: str) -> str:
             code="municipality_code",
         )
     return n
+
+
+# --- 郵便番号 -----------------------------------------------------------------------------------
+def format_postal_code(code: str | None) -> str:
+    """'3600845' → '〒360-0845'; empty stays empty; anything else is shown as it is."""
+    n = digits_only(code or "")
+    if not n:
+        return ""
+    if re.fullmatch(r"\d{7}", n):
+        return f"〒{n[:3]}-{n[3:]}"
+    return f"〒{code}"

@@ -78,7 +78,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kokumin_nenkin.context_processors.office_shell",
             ],
-            "builtins": ["kokumin_nenkin.wareki.templatetags"],
+            "builtins": [
+                "kokumin_nenkin.wareki.templatetags",
+                "kokumin_nenkin.identifiers.templatetags",
+            ],
         },
     },
 ]

@@ -80,3 +80,13 @@ def test_known_reception_numbers_can_be_allowed():
     text = "受付番号 202500000123 / 個人番号 123456789018"
     assert ids.find_my_number_like(text) == ["202500000123", "123456789018"]
     assert ids.find_my_number_like(text, allow={"202500000123"}) == ["123456789018"]
+
+
+@pytest.mark.parametrize(
+    "code,shown", [("3600845", "〒360-0845"), ("３６０－０８４５", "〒360-0845"), ("", "")]
+)
+def test_postal_code_is_shown_with_its_hyphen(code, shown):
+    from django.template import Context, Template
+
+    assert ids.format_postal_code(code) == shown
+    assert Template("{{ c|postal }}").render(Context({"c": code})) == shown
