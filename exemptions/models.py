@@ -21,17 +21,20 @@ class Status(models.TextChoices):
     APPROVED = "approved", "承認"
     REJECTED = "rejected", "却下"
     REVOKED = "revoked", "取消"
+    RETURNED = "returned", "返戻"
 
 
 #: The allowed next states. 受付 → 確認済 through two-person verification; 進達済 set by the
-#: JPS report batch; 承認 / 却下 from JPS's results; an approval can later be 取消.
+#: JPS report batch; 承認 / 却下 / 返戻 from JPS's results; an approval can later be 取消.
+#: A 返戻 (JPS sent the 届書 back) is final for the record: the corrected 届書 is a new entry.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.RECEIVED: frozenset({Status.VERIFIED}),
     Status.VERIFIED: frozenset({Status.REPORTED}),
-    Status.REPORTED: frozenset({Status.APPROVED, Status.REJECTED}),
+    Status.REPORTED: frozenset({Status.APPROVED, Status.REJECTED, Status.RETURNED}),
     Status.APPROVED: frozenset({Status.REVOKED}),
     Status.REJECTED: frozenset(),
     Status.REVOKED: frozenset(),
+    Status.RETURNED: frozenset(),
 }
 
 
@@ -132,6 +135,8 @@ class LifecycleRecord(models.Model):
         related_name="+",
     )
     receipt_number = models.CharField("受付番号", max_length=12, blank=True)
+    jps_processed_on = models.DateField("日本年金機構の処理年月日", null=True, blank=True)
+    return_reason = models.CharField("返戻理由（日本年金機構の備考）", max_length=200, blank=True)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
@@ -182,6 +187,14 @@ class ExemptionApplication(LifecycleRecord):
         blank=True,
     )
     school_name = models.CharField("学校名", max_length=80, blank=True)
+    renewal_of = models.ForeignKey(
+        "self",
+        verbose_name="継続元の申請",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+    )
     screening_summary = models.TextField("事前審査の結果", blank=True)
 
     class Meta:

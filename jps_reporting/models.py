@@ -79,6 +79,9 @@ class BatchItem(models.Model):
     paper_reasons = models.TextField("紙で送付する理由", blank=True)
     snapshot = models.JSONField("報告内容")
     fingerprint = models.CharField("報告内容の指紋", max_length=64)
+    # 処理区分 04 (or 処理結果 5) of a JPS results file: the 届書 came back.
+    jps_returned_on = models.DateField("日本年金機構からの返戻年月日", null=True, blank=True)
+    jps_return_note = models.CharField("返戻の理由（備考）", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "進達の明細"
@@ -101,6 +104,7 @@ class BatchOutput(models.Model):
         Batch, verbose_name="進達", on_delete=models.PROTECT, related_name="outputs"
     )
     kind = models.CharField("種類", max_length=12, choices=Kind.choices)
+    part = models.PositiveSmallIntegerField("分冊", default=1)
     filename = models.CharField("ファイル名", max_length=100)
     content_type = models.CharField("形式", max_length=60)
     content = models.BinaryField("内容")
@@ -111,11 +115,13 @@ class BatchOutput(models.Model):
         verbose_name = "進達の出力"
         verbose_name_plural = "進達の出力"
         constraints = [
-            models.UniqueConstraint(fields=["batch", "kind"], name="jps_output_once_per_kind")
+            models.UniqueConstraint(
+                fields=["batch", "kind", "part"], name="jps_output_once_per_kind_part"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.batch} {self.get_kind_display()}"
+        return f"{self.batch} {self.get_kind_display()} {self.part}"
 
 
 class ResultsUpload(models.Model):
