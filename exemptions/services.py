@@ -35,7 +35,13 @@ from .models import (
     StatutoryReason,
 )
 from .periods import Period, month_of
-from .rules import INCOME_EXCLUDED_REASONS, ExemptionClass, RuleRefused, Screening
+from .rules import (
+    APPLICATION_CLASSES,
+    INCOME_EXCLUDED_REASONS,
+    ExemptionClass,
+    RuleRefused,
+    Screening,
+)
 from .selectors import (
     LIVE_STATUSES,
     active_exemption_classes,
@@ -231,8 +237,14 @@ def exemption_record_decision(
     rejected: Period | None = None,
     result_type_code: str = "",
     reason: str = "",
+    processed_on: date | None = None,
+    decided_class: ExemptionClass | str | None = None,
 ) -> ExemptionApplication:
-    """JPS's decision (items 17, 20, 23–26): 承認, 一部承認 (both periods) or 却下."""
+    """JPS's decision (items 17, 20, 23–26): 承認, 一部承認 (both periods) or 却下.
+
+    `decided_class`: the 免除区分 JPS granted when it differs from the one applied for (a
+    全額免除 application whose applicant accepts a lower class). An approval ends the person's
+    付加 for the approved months (DOMAIN_RULES §3) in the same transaction."""
     result = ProcessingResult(result)
     applied = Period(application.start_month, application.end_month)
     if result == ProcessingResult.APPROVED and (approved is None or rejected is not None):
@@ -255,20 +267,56 @@ def exemption_record_decision(
         and not (approved.end < rejected.start or rejected.end < approved.start)
     ):
         raise RuleRefused("承認期間と却下期間が重なっています。")
+    changes: dict = {}
+    if decided_class is not None and decided_class != application.exemption_class:
+        _check_decided_class(application, ExemptionClass(decided_class), result)
+        changes["exemption_class"] = ExemptionClass(decided_class)
+        reason = (
+            f"{reason or result.label}（申請: {application.get_exemption_class_display()}、"
+            f"決定: {ExemptionClass(decided_class).label}）"
+        )
     to = Status.REJECTED if result == ProcessingResult.REJECTED else Status.APPROVED
-    return record_transition(
+    decided = record_transition(
         application,
         to,
         actor=actor,
         reason=reason or result.label,
         changes={
+            **changes,
             "result": result,
             "result_type_code": result_type_code,
             "approved_start": approved.start if approved else None,
             "approved_end": approved.end if approved else None,
             "rejected_start": rejected.start if rejected else None,
             "rejected_end": rejected.end if rejected else None,
+            "jps_processed_on": processed_on,
         },
+    )
+    if approved is not None:
+        additional_premium_end_for_exemption(
+            person=decided.person,
+            period=approved,
+            exemption=ExemptionClass(decided.exemption_class),
+            actor=actor,
+        )
+    return decided
+
+
+def _check_decided_class(
+    application: ExemptionApplication, decided: ExemptionClass, result: ProcessingResult
+) -> None:
+    """JPS may grant a lower 申請免除 class than 全額免除 when the applicant accepted it."""
+    applied = ExemptionClass(application.exemption_class)
+    if (
+        applied == ExemptionClass.FULL
+        and application.accept_lower_class
+        and decided in APPLICATION_CLASSES
+        and result != ProcessingResult.REJECTED
+    ):
+        return
+    raise RuleRefused(
+        f"免除区分「{decided.label}」は申請（{applied.label}"
+        f"{'、他の区分を希望' if application.accept_lower_class else ''}）と合いません。"
     )
 
 
@@ -584,6 +632,247 @@ def additional_premium_withdraw(
         actor=actor,
     )
     return locked
+
+
+#: Exemptions that end a 付加 when JPS approves them (DOMAIN_RULES §3: not with 法定免除,
+#: 申請免除, 学生納付特例, 納付猶予). 産前産後 is not among them: its months count as paid.
+ENDS_ADDITIONAL_PREMIUM = frozenset(
+    {
+        *APPLICATION_CLASSES,
+        ExemptionClass.POSTPONEMENT,
+        ExemptionClass.STUDENT,
+        ExemptionClass.STATUTORY,
+    }
+)
+
+
+@transaction.atomic
+def additional_premium_end_for_exemption(
+    *,
+    person: Person,
+    period: Period | None,
+    exemption: ExemptionClass,
+    actor,
+    start: date | None = None,
+) -> AdditionalPremium | None:
+    """An approved exemption ends the person's 付加 in force (items 44–45): 付加非該当年月日 =
+    the first exempt month (or the 付加's own first day when the exemption covers it), 理由 =
+    the exemption. `period` None with `start`: an exemption with no end yet (法定免除)."""
+    if exemption not in ENDS_ADDITIONAL_PREMIUM:
+        return None
+    first = period.start if period is not None else start
+    last = period.end if period is not None else None
+    premium = (
+        AdditionalPremium.objects.select_for_update()
+        .filter(person=person, status__in=LIVE_STATUSES, ceased_on__isnull=True)
+        .order_by("-applies_on", "-id")
+        .first()
+    )
+    if premium is None or first is None:
+        return None
+    if last is not None and last < month_of(premium.applies_on):
+        return None  # the exemption ended before the 付加 began
+    ceased = max(first, premium.applies_on)
+    premium.ceased_on = ceased
+    premium.withdrawal_reason = f"{exemption.label}の承認による非該当"
+    premium.save(update_fields=["ceased_on", "withdrawal_reason", "updated_at"])
+    record(
+        Action.UPDATE,
+        person=person,
+        target=premium,
+        details={
+            "付加": "非該当（免除の承認）",
+            "免除区分": exemption.label,
+            "非該当": wareki.format_date(ceased),
+        },
+        actor=actor,
+    )
+    return premium
+
+
+# --- 日本年金機構の処理結果 (F2) -------------------------------------------------------------
+@dataclass(frozen=True)
+class JpsResult:
+    """One line of JPS's results file as the exemption records read it."""
+
+    process_kind: str  # 02 免除等審査結果, 03 付加保険料審査結果, 04 返戻
+    result: str  # 処理結果 1–5 (04 → 5)
+    exemption_class: str = ""
+    approved: Period | None = None
+    rejected: Period | None = None
+    result_type_code: str = ""
+    processed_on: date | None = None
+    note: str = ""
+
+
+JPS_REASON = "日本年金機構の処理結果"
+_RESULT_NEEDS = {
+    ProcessingResult.APPROVED: Status.REPORTED,
+    ProcessingResult.REJECTED: Status.REPORTED,
+    ProcessingResult.PARTLY_APPROVED: Status.REPORTED,
+    ProcessingResult.RETURNED: Status.REPORTED,
+    ProcessingResult.REVOKED: Status.APPROVED,
+}
+_RECORD_CLASS = {
+    StatutoryExemption: ExemptionClass.STATUTORY,
+    MaternityExemption: ExemptionClass.MATERNITY,
+}
+
+
+def _plan(record_: LifecycleRecord, created: bool, r: JpsResult):
+    """What a result does to a record, or RuleRefused when it contradicts the record; returns a
+    function of the actor that writes it, and a word for the counts."""
+    result = ProcessingResult("5" if r.process_kind == "04" else r.result)
+    current = Status(record_.status)
+    if not created:
+        return _plan_notice(record_, result)
+    model = type(record_)
+    if r.process_kind == "02":
+        expected = _RECORD_CLASS.get(model)
+        if model is AdditionalPremium:
+            raise RuleRefused("付加保険料の申出には免除等審査結果（02）は反映できません。")
+        if expected is not None and r.exemption_class != expected:
+            raise RuleRefused(
+                f"免除区分「{r.exemption_class}」は記録（{expected.label}）と合いません。"
+            )
+        if model is ExemptionApplication and r.exemption_class != record_.exemption_class:
+            _check_decided_class(record_, ExemptionClass(r.exemption_class), result)
+    if r.process_kind == "03" and model is not AdditionalPremium:
+        raise RuleRefused("付加保険料審査結果（03）は付加保険料の申出にだけ反映できます。")
+    needed = _RESULT_NEEDS[result]
+    if current != needed:
+        raise RuleRefused(
+            f"記録は「{current.label}」です。処理結果「{result.label}」は"
+            f"「{needed.label}」の記録にだけ反映できます。"
+        )
+    processed = {"jps_processed_on": r.processed_on}
+    if result == ProcessingResult.RETURNED:
+        note = r.note[:200]
+        return "returned", lambda actor: record_transition(
+            record_,
+            Status.RETURNED,
+            actor=actor,
+            reason=f"{JPS_REASON}（返戻）{note}",
+            changes={
+                "return_reason": note,
+                **processed,
+                **({"result": result} if hasattr(record_, "result") else {}),
+            },
+        )
+    if model is ExemptionApplication:
+        if result == ProcessingResult.REVOKED:
+            period = r.rejected or Period(record_.approved_start, record_.approved_end)
+            exemption_revoke_check(application=record_, period=period)
+            return "revoked", lambda actor: exemption_revoke(
+                application=record_, period=period, actor=actor, reason=f"{JPS_REASON}（取消）"
+            )
+        return "decided", lambda actor: exemption_record_decision(
+            application=record_,
+            result=result,
+            actor=actor,
+            approved=r.approved,
+            rejected=r.rejected,
+            result_type_code=r.result_type_code,
+            reason=JPS_REASON,
+            processed_on=r.processed_on,
+            decided_class=r.exemption_class or None,
+        )
+    if result == ProcessingResult.PARTLY_APPROVED:
+        raise RuleRefused(f"{model._meta.verbose_name}に一部承認は反映できません。")
+    if model is AdditionalPremium:
+        changes = {"result": result, **processed}
+        if result == ProcessingResult.REVOKED:
+            changes |= {
+                "ceased_on": r.processed_on or record_.applies_on,
+                "withdrawal_reason": "日本年金機構による取消",
+            }
+        to = {
+            ProcessingResult.APPROVED: Status.APPROVED,
+            ProcessingResult.REJECTED: Status.REJECTED,
+            ProcessingResult.REVOKED: Status.REVOKED,
+        }[result]
+        return "decided", lambda actor: record_transition(
+            record_, to, actor=actor, reason=f"{JPS_REASON}（{result.label}）", changes=changes
+        )
+    if (
+        result == ProcessingResult.APPROVED
+        and r.approved is not None
+        and (
+            r.approved.start != record_.start_month
+            or (model is MaternityExemption and r.approved.end != record_.end_month)
+        )
+    ):
+        raise RuleRefused(
+            f"承認期間（{r.approved}）が記録の免除期間"
+            f"（{periods.show(record_.start_month)}〜）と違います。"
+        )
+    changes = dict(processed)
+    if result == ProcessingResult.REVOKED and model is StatutoryExemption:
+        changes["revoked_on"] = r.processed_on
+    to = {
+        ProcessingResult.APPROVED: Status.APPROVED,
+        ProcessingResult.REJECTED: Status.REJECTED,
+        ProcessingResult.REVOKED: Status.REVOKED,
+    }[result]
+
+    def write(actor):
+        done = record_transition(
+            record_, to, actor=actor, reason=f"{JPS_REASON}（{result.label}）", changes=changes
+        )
+        if to == Status.APPROVED and model is StatutoryExemption:
+            additional_premium_end_for_exemption(
+                person=done.person,
+                period=None,
+                start=done.start_month,
+                exemption=ExemptionClass.STATUTORY,
+                actor=actor,
+            )
+        return done
+
+    return "decided", write
+
+
+def _plan_notice(record_: LifecycleRecord, result: ProcessingResult):
+    """A 届書 that changed a record already on file (取消申請 16, 消滅届 14, 辞退 22): the
+    change was made at verification; JPS's 承認 (取消 for a 取消申請) confirms it, a 返戻 is
+    kept on the report item; anything else is for the clerk to follow up."""
+    if result == ProcessingResult.RETURNED:
+        return "returned_notice", lambda actor: None
+    confirms = {
+        ExemptionApplication: (ProcessingResult.REVOKED, record_.status == Status.REVOKED),
+        StatutoryExemption: (ProcessingResult.APPROVED, getattr(record_, "ended_on", None)),
+        AdditionalPremium: (ProcessingResult.APPROVED, getattr(record_, "ceased_on", None)),
+    }[type(record_)]
+    if result == confirms[0] and confirms[1]:
+
+        def confirm(actor):
+            record(
+                Action.UPDATE,
+                person=record_.person,
+                target=record_,
+                details={"日本年金機構": f"届出の{result.label}を確認"},
+                actor=actor,
+            )
+
+        return "confirmed", confirm
+    raise RuleRefused(
+        "この届書は登録済みの記録を変更したものです。処理結果"
+        f"「{result.label}」は自動では反映できません（記録を確認してください）。"
+    )
+
+
+def jps_result_check(*, record_: LifecycleRecord, created: bool, result: JpsResult) -> str:
+    """Whether a result fits the record, without writing (the reconciliation screen)."""
+    return _plan(record_, created, result)[0]
+
+
+@transaction.atomic
+def jps_result_apply(*, record_: LifecycleRecord, created: bool, result: JpsResult, actor) -> str:
+    """Apply a result to a record (locked and read again); RuleRefused if it contradicts it."""
+    locked = type(record_).objects.select_for_update().get(pk=record_.pk)
+    what, write = _plan(locked, created, result)
+    write(actor)
+    return what
 
 
 # --- 所得情報の取込 (F4) ---

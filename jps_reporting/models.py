@@ -136,6 +136,7 @@ class ResultsUpload(models.Model):
     matched = models.PositiveIntegerField("一致", default=0)
     unmatched = models.PositiveIntegerField("該当なし", default=0)
     conflicts = models.PositiveIntegerField("不一致", default=0)
+    outcome_digest = models.CharField("反映を依頼した時の突合結果の指紋", max_length=64, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="取込者", on_delete=models.PROTECT, related_name="+"
     )

@@ -8,7 +8,10 @@ file's line count from JPS's cover → `results_apply` in the approval's transac
 assigned, exemption / 付加 decisions through the exemptions services, `mark_imported`.
 """
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,10 +22,20 @@ from audit.models import Action
 from audit.services import record
 from kokumin_nenkin.identifiers import normalise_basic_pension_number
 from kokumin_nenkin.imports.models import ImportedFile
-from kokumin_nenkin.verification.registry import EntryKind, register
+from kokumin_nenkin.verification.models import OPEN_STATUSES
+from kokumin_nenkin.verification.registry import EntryKind, get_kind, register
 from kokumin_nenkin.verification.services import StaleEntry, entry_submit
 
-from .formats.f2 import KIND, F2Input, Outcome, Reconciled, ReportedRef, reconcile, summarize
+from .formats.f2 import (
+    KIND,
+    F2Input,
+    Outcome,
+    Reconciled,
+    ReportedRef,
+    ResultLine,
+    reconcile,
+    summarize,
+)
 from .models import BatchItem, ResultsUpload
 
 RESULTS_KIND = "jps_reporting.results"
@@ -33,12 +46,45 @@ class ResultsRefused(Exception):
 
 
 # --- reading ------------------------------------------------------------------------------
-def lookup(numbers) -> dict[str, ReportedRef]:
-    """What was reported under these 受付番号 (the batch items' stored report lines)."""
+@dataclass(frozen=True)
+class Target:
+    """The record a result line answers: the one the entry wrote or changed."""
+
+    record: Any
+    created: bool  # the entry created it (11, 12, 13, 15, 21), not changed it (14, 16, 22)
+
+
+def _targets(entries) -> dict[int, Target]:
+    """The records of these entries, one query per record model."""
+    wanted: dict[type, dict[int, Any]] = {}
+    for e in entries:
+        model = getattr(_kind(e.kind), "record_model", None)
+        if model is not None and e.applied_object_id.isdigit():
+            wanted.setdefault(model, {})[int(e.applied_object_id)] = e
     found = {}
-    for item in BatchItem.objects.filter(entry__receipt_number__in=list(numbers)).select_related(
-        "entry"
-    ):
+    for model, by_pk in wanted.items():
+        for pk, obj in model.objects.in_bulk(list(by_pk)).items():
+            entry = by_pk[pk]
+            found[entry.pk] = Target(obj, obj.receipt_number == entry.receipt_number)
+    return found
+
+
+def _kind(code: str):
+    try:
+        return get_kind(code)
+    except KeyError:
+        return None
+
+
+def lookup(numbers) -> dict[str, ReportedRef]:
+    """What was reported under these 受付番号 (the batch items' stored report lines), with the
+    record each entry wrote, so the screen can say when a decision contradicts its state."""
+    items = list(
+        BatchItem.objects.filter(entry__receipt_number__in=list(numbers)).select_related("entry")
+    )
+    targets = _targets([i.entry for i in items])
+    found = {}
+    for item in items:
         s = item.snapshot
         found[item.entry.receipt_number] = ReportedRef(
             reception_number=item.entry.receipt_number,
@@ -46,8 +92,46 @@ def lookup(numbers) -> dict[str, ReportedRef]:
             family_name_kana=s["family_name_kana"],
             given_name_kana=s["given_name_kana"],
             birth_date=date.fromisoformat(s["birth_date"]),
+            target=targets.get(item.entry_id),
+            returned=item.jps_returned_on is not None,
         )
     return found
+
+
+def _as_result(line: ResultLine):
+    from exemptions.services import JpsResult
+
+    return JpsResult(
+        process_kind=line.process_kind,
+        result=line.result or "",
+        exemption_class=line.exemption_class or "",
+        approved=_period(line.approved_from, line.approved_to),
+        rejected=_period(line.rejected_from, line.rejected_to),
+        result_type_code=line.result_type_code or "",
+        processed_on=line.processed_on,
+        note=line.note,
+    )
+
+
+def decision_conflicts(line: ResultLine, reported: ReportedRef) -> tuple[str, ...]:
+    """Reasons a line cannot be applied to the record as it is now (a conflict, not applied)."""
+    from exemptions.rules import RuleRefused
+    from exemptions.services import jps_result_check
+
+    if reported.returned:
+        return ("この受付は既に日本年金機構から返戻されています。",)
+    if line.process_kind == "01":
+        return ()
+    target = reported.target
+    if not isinstance(target, Target):
+        if line.process_kind == "04":
+            return ()
+        return ("処理結果を反映する記録がありません。",)
+    try:
+        jps_result_check(record_=target.record, created=target.created, result=_as_result(line))
+    except RuleRefused as exc:
+        return (str(exc),)
+    return ()
 
 
 def open_file(upload: ResultsUpload) -> F2Input:
@@ -56,7 +140,21 @@ def open_file(upload: ResultsUpload) -> F2Input:
 
 def reconciled(upload: ResultsUpload):
     f2 = open_file(upload)
-    return f2, reconcile(f2.lines(), lookup)
+    return f2, reconcile(f2.lines(), lookup, check=decision_conflicts)
+
+
+def outcome_digest(results) -> tuple[str, dict]:
+    """A digest of every line's outcome, and the counts: what the clerk saw when requesting."""
+    digest = hashlib.sha256()
+    counts = dict.fromkeys(Outcome, 0)
+    for r in results:
+        digest.update(f"{r.line.line}:{r.outcome}\n".encode())
+        counts[r.outcome] += 1
+    return digest.hexdigest(), counts
+
+
+def reception_numbers(upload: ResultsUpload) -> set[str]:
+    return {line.reception_number for line in open_file(upload).lines()}
 
 
 @transaction.atomic
@@ -68,7 +166,7 @@ def results_upload(
     f2 = F2Input(data, filename=filename, encoding=encoding)
     if f2.ok and ResultsUpload.objects.filter(sha256=f2.sha256, applied_at__isnull=True).exists():
         raise ResultsRefused("同じ内容のファイルが既に取り込まれ、反映を待っています。")
-    summary = summarize(reconcile(f2.lines(), lookup)) if f2.ok else None
+    summary = summarize(reconcile(f2.lines(), lookup, check=decision_conflicts)) if f2.ok else None
     if not f2.ok or summary is None:
         record(
             Action.IMPORT,
@@ -103,8 +201,21 @@ def results_upload(
     return upload, f2
 
 
+@transaction.atomic
 def results_request_apply(*, upload: ResultsUpload, actor):
-    """The clerk asks for the file to be applied: an entry waiting for a 確認担当."""
+    """The clerk asks for the file to be applied: an entry waiting for a 確認担当. The
+    reconciliation as it is now is what the 確認担当 approves (its digest is kept). Several
+    requests may wait at once unless two files answer the same 受付番号."""
+    list(  # requests are made one at a time, so two overlapping files cannot both slip in
+        ResultsUpload.objects.select_for_update().filter(entry__status__in=OPEN_STATUSES)
+    )
+    digest, counts = outcome_digest(reconciled(upload)[1])
+    ResultsUpload.objects.filter(pk=upload.pk).update(
+        outcome_digest=digest,
+        matched=counts[Outcome.MATCHED],
+        unmatched=counts[Outcome.UNMATCHED],
+        conflicts=counts[Outcome.CONFLICT],
+    )
     entry = entry_submit(
         kind=RESULTS_KIND,
         person=None,
@@ -126,74 +237,84 @@ def _period(start, end):
     return Period(_month(start), _month(end)) if start else None
 
 
-def _apply_line(r: Reconciled, actor) -> str:
-    """Apply one matched line; returns what was done (for the counts)."""
-    from exemptions.models import AdditionalPremium, ExemptionApplication, ProcessingResult
-    from exemptions.rules import RuleRefused
-    from exemptions.services import (
-        additional_premium_record_decision,
-        exemption_record_decision,
-    )
+def _assign_pension_number(line: ResultLine, actor) -> str:
     from kokumin_nenkin.verification.models import Entry
     from qualifications.models import Person
 
+    entry = Entry.objects.get(receipt_number=line.reception_number)
+    person = Person.objects.select_for_update().get(pk=entry.person_id)
+    number = normalise_basic_pension_number(line.basic_pension_number or "")
+    if person.basic_pension_number and person.basic_pension_number != number:
+        raise StaleEntry(
+            f"{line.line}行目: この方には別の基礎年金番号が登録されています。"
+            "反映できません（記録を確認してください）。"
+        )
+    if person.basic_pension_number == number:
+        return "unchanged"
+    Person.objects.filter(pk=person.pk).update(basic_pension_number=number)
+    record(
+        Action.UPDATE,
+        person=person,
+        details={"基礎年金番号": "日本年金機構の処理結果により付番", "行": line.line},
+        actor=actor,
+    )
+    return "pension_number"
+
+
+def _mark_returned(line: ResultLine, actor) -> None:
+    """The 届書 came back from JPS: the report item (and so the entry) shows it."""
+    item = (
+        BatchItem.objects.select_for_update()
+        .select_related("entry")
+        .get(entry__receipt_number=line.reception_number)
+    )
+    if item.jps_returned_on is not None:
+        raise StaleEntry(f"{line.line}行目: この受付は既に返戻として記録されています。")
+    item.jps_returned_on = line.processed_on
+    item.jps_return_note = line.note[:200]
+    item.save(update_fields=["jps_returned_on", "jps_return_note"])
+    record(
+        Action.UPDATE,
+        person=item.entry.person,
+        target=item.entry,
+        details={"日本年金機構": "返戻", "届書種類": item.form_code, "行": line.line},
+        actor=actor,
+    )
+
+
+def _apply_line(r: Reconciled, actor) -> str:
+    """Apply one matched line; returns what was done (for the counts)."""
+    from exemptions.rules import RuleRefused
+    from exemptions.services import jps_result_apply
+
     line = r.line
-    try:
-        if line.process_kind == "01":
-            entry = Entry.objects.get(receipt_number=line.reception_number)
-            person = Person.objects.select_for_update().get(pk=entry.person_id)
-            number = normalise_basic_pension_number(line.basic_pension_number or "")
-            if person.basic_pension_number and person.basic_pension_number != number:
-                raise StaleEntry(
-                    f"{line.line}行目: この方には別の基礎年金番号が登録されています。"
-                    "反映できません（記録を確認してください）。"
-                )
-            if person.basic_pension_number == number:
-                return "unchanged"
-            Person.objects.filter(pk=person.pk).update(basic_pension_number=number)
-            record(
-                Action.UPDATE,
-                person=person,
-                details={"基礎年金番号": "日本年金機構の処理結果により付番", "行": line.line},
-                actor=actor,
+    if line.process_kind == "01":
+        return _assign_pension_number(line, actor)
+    returned = line.process_kind == "04" or line.result == "5"
+    target = r.reported.target if r.reported is not None else None
+    what = "returned"
+    if isinstance(target, Target):
+        try:
+            what = jps_result_apply(
+                record_=target.record, created=target.created, result=_as_result(line), actor=actor
             )
-            return "pension_number"
-        if line.process_kind == "02":
-            application = ExemptionApplication.objects.filter(
-                receipt_number=line.reception_number
-            ).first()
-            if application is None or line.result not in ("1", "2", "3"):
-                return "not_applicable"
-            exemption_record_decision(
-                application=application,
-                result=ProcessingResult(line.result),
-                actor=actor,
-                approved=_period(line.approved_from, line.approved_to),
-                rejected=_period(line.rejected_from, line.rejected_to),
-                result_type_code=line.result_type_code or "",
-                reason="日本年金機構の処理結果",
-            )
-            return "exemption"
-        if line.process_kind == "03":
-            premium = AdditionalPremium.objects.filter(receipt_number=line.reception_number).first()
-            if premium is None or line.result not in ("1", "2"):
-                return "not_applicable"
-            additional_premium_record_decision(
-                premium=premium,
-                result=ProcessingResult(line.result),
-                actor=actor,
-                reason="日本年金機構の処理結果",
-            )
-            return "additional"
-    except RuleRefused as exc:
-        raise StaleEntry(f"{line.line}行目: {exc}") from None
-    return "not_applicable"  # 04 返戻: nothing to write, the clerk follows it up
+        except RuleRefused as exc:
+            raise StaleEntry(f"{line.line}行目: {exc}") from None
+        if what == "decided":
+            what = "additional" if line.process_kind == "03" else "exemption"
+    elif not returned:
+        raise StaleEntry(f"{line.line}行目: 処理結果を反映する記録がありません。")
+    if returned:
+        _mark_returned(line, actor)
+    return what
 
 
 @transaction.atomic
 def results_apply(*, upload_id: int, actor) -> ResultsUpload:
     """Apply every matched line in one transaction (the approval's); unmatched and conflicting
-    lines are not applied. Any refusal undoes everything. The file is marked imported."""
+    lines are not applied. If the reconciliation is no longer what was requested (a record
+    changed meanwhile), or any line is refused, nothing is applied. The file is marked
+    imported."""
     upload = ResultsUpload.objects.select_for_update().get(pk=upload_id)
     if upload.applied_at is not None:
         raise StaleEntry("この処理結果ファイルは既に反映されています。")
@@ -201,13 +322,20 @@ def results_apply(*, upload_id: int, actor) -> ResultsUpload:
     if not f2.ok:  # e.g. imported meanwhile under another upload
         raise StaleEntry("この処理結果ファイルは反映できません: " + f2.errors[0].message)
     done: dict[str, int] = {}
+    digest = hashlib.sha256()
     for r in results:
+        digest.update(f"{r.line.line}:{r.outcome}\n".encode())
         if r.outcome != Outcome.MATCHED:
             continue
         what = _apply_line(r, actor)
         done[what] = done.get(what, 0) + 1
     if not f2.ok:
         raise StaleEntry("この処理結果ファイルは反映できません: " + f2.errors[0].message)
+    if upload.outcome_digest and digest.hexdigest() != upload.outcome_digest:
+        raise StaleEntry(
+            "依頼の後に記録が変わり、突合の結果が依頼した時と違います。"
+            "差し戻して、入力者が突合結果を確認し直してください。"
+        )
     f2.mark_imported(actor)
     upload.applied_at = timezone.now()
     upload.save(update_fields=["applied_at"])
@@ -258,6 +386,19 @@ class ResultsApplyKind(EntryKind):
             raise ValidationError({"upload_id": "この処理結果ファイルは既に反映されています。"})
         if str(upload.line_count) != str(payload.get("line_count", "")):
             raise ValidationError({"line_count": "データ行数がファイルと一致しません。"})
+        others = ResultsUpload.objects.filter(
+            entry__kind=RESULTS_KIND, entry__status__in=OPEN_STATUSES, applied_at__isnull=True
+        ).exclude(pk=upload.pk)
+        if others.exists():
+            ours = reception_numbers(upload)
+            for other in others:
+                if ours & reception_numbers(other):
+                    raise ValidationError(
+                        {
+                            "upload_id": f"反映を待っている「{other.filename}」と同じ受付番号の"
+                            "結果があります。先にそちらの反映か取下げを済ませてください。"
+                        }
+                    )
 
     def apply(self, entry, *, actor):
         return results_apply(upload_id=int(entry.payload["upload_id"]), actor=actor)

@@ -242,6 +242,10 @@ class ReportedRef:
     family_name_kana: str
     given_name_kana: str
     birth_date: date
+    #: what a result would change (an exemption record and whether the entry created it),
+    #: filled by the database lookup; None for entries with no record of their own
+    target: object = None
+    returned: bool = False  # the item was already returned by JPS (処理区分 04)
 
 
 class Outcome(StrEnum):
@@ -302,11 +306,19 @@ def compare(line: ResultLine, reported: ReportedRef) -> tuple[str, ...]:
     return tuple(reasons)
 
 
+Check = Callable[[ResultLine, ReportedRef], tuple[str, ...]]
+
+
 def reconcile(
-    lines: Iterable[ResultLine], lookup: Lookup, *, chunk_size: int = 1000
+    lines: Iterable[ResultLine],
+    lookup: Lookup,
+    *,
+    chunk_size: int = 1000,
+    check: Check | None = None,
 ) -> Iterator[Reconciled]:
     """Match each line with the reported item of its 受付番号; the lookup is asked once per
-    chunk of lines (a database query in the batch), so memory stays bounded."""
+    chunk of lines (a database query in the batch), so memory stays bounded. `check` adds the
+    reasons a decision contradicts the record's state (a conflict, never applied)."""
     find = _as_lookup(lookup)
     iterator = iter(lines)
     while chunk := list(islice(iterator, chunk_size)):
@@ -317,6 +329,8 @@ def reconcile(
                 yield Reconciled(line, Outcome.UNMATCHED, ("報告していない受付番号です。",))
                 continue
             reasons = compare(line, reported)
+            if not reasons and check is not None:
+                reasons = check(line, reported)
             outcome = Outcome.CONFLICT if reasons else Outcome.MATCHED
             yield Reconciled(line, outcome, reasons, reported)
 

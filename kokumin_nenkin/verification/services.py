@@ -123,7 +123,12 @@ def entry_submit(
     if not permissions.can_enter(actor, handler):
         raise NotPermitted("受付入力の権限がありません。")
     _validate(handler, person, payload, supersedes)
-    if Entry.objects.filter(person=person, kind=kind, status__in=OPEN_STATUSES).exists():
+    # One open entry per person and kind; an entry about no one person (a results file) has
+    # its own rule in its kind's validate.
+    if (
+        person is not None
+        and Entry.objects.filter(person=person, kind=kind, status__in=OPEN_STATUSES).exists()
+    ):
         raise DuplicateOpenEntry(
             f"この方の「{handler.label}」は既に受付中です。受付中の内容を確認してください。"
         )

@@ -1,4 +1,4 @@
-"""The lifecycle 受付 → 確認済 → 進達済 → 承認 / 却下 → 取消: every pair, allowed or refused,
+"""The lifecycle 受付 → 確認済 → 進達済 → 承認 / 却下 / 返戻 → 取消: every pair, allowed or refused,
 and the services the verified intake will call."""
 
 from datetime import date
@@ -43,6 +43,7 @@ ALLOWED = {
     (Status.VERIFIED, Status.REPORTED),
     (Status.REPORTED, Status.APPROVED),
     (Status.REPORTED, Status.REJECTED),
+    (Status.REPORTED, Status.RETURNED),  # JPS sent the 届書 back (処理結果 5 / 処理区分 04)
     (Status.APPROVED, Status.REVOKED),
 }
 PAIRS = [(a, b) for a in Status for b in Status if a != b]

@@ -55,7 +55,7 @@ class StandInExemptionKind(EntryKind):
             end_month=date(2025, 6, 1),
         )
 
-    model = ExemptionApplication
+    model = record_model = ExemptionApplication
 
     def _record(self, entry):
         return self.model.objects.get(receipt_number=entry.receipt_number)
@@ -77,7 +77,7 @@ class StandInAdditionalKind(StandInExemptionKind):
     code = ADDITIONAL_KIND
     label = "付加保険料納付申出書"
     form_code = "21"
-    model = AdditionalPremium
+    model = record_model = AdditionalPremium
 
     def apply(self, entry, *, actor):
         return AdditionalPremium.objects.create(
