@@ -6,7 +6,7 @@ Phase 2 stores the bytes with their SHA-256 when a batch is confirmed; reprints 
 """
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -130,6 +130,30 @@ def render_report_sheets(
         report_sheets_html(items, batch=batch, paper_only=paper_only),
         stylesheets=PDF_STYLESHEETS,
     )
+
+
+def render_report_sheet_parts(
+    items: Sequence[ReportItem],
+    *,
+    batch: BatchInfo,
+    paper_only: Mapping[str, Sequence[str]] | None = None,
+    per_part: int | None = None,
+) -> Iterator[bytes]:
+    """The report sheets in 受付番号 order as PDFs of at most `per_part` sheets each
+    (`JPS_SHEETS_PER_PART`): each part is rendered when asked for, so the caller can store it
+    and let it go, and the memory needed is that of one part."""
+    per_part = per_part or settings.JPS_SHEETS_PER_PART
+    refuse_my_number_like(items)  # the whole batch before any part is made
+    ordered = sorted(items, key=lambda i: i.reception_number)
+    for start in range(0, max(len(ordered), 1), per_part):
+        yield render_report_sheets(
+            ordered[start : start + per_part], batch=batch, paper_only=paper_only
+        )
+
+
+def sheet_part_count(total: int, per_part: int | None = None) -> int:
+    per_part = per_part or settings.JPS_SHEETS_PER_PART
+    return max(1, -(-total // per_part))
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,8 @@ def batch_items(batch: Batch) -> QuerySet[BatchItem]:
     return batch.items.select_related("entry", "entry__person").order_by("entry__receipt_number")
 
 
-def batch_output(batch: Batch, kind: str) -> BatchOutput | None:
-    return BatchOutput.objects.filter(batch=batch, kind=kind).first()
+def batch_output(batch: Batch, kind: str, part: int = 1) -> BatchOutput | None:
+    return BatchOutput.objects.filter(batch=batch, kind=kind, part=part).first()
 
 
 def reception_register(day: date, office_id: int) -> QuerySet[Entry]:

@@ -27,7 +27,12 @@ from .batches import (
     item_snapshot,
     preview,
 )
-from .documents import BatchInfo, render_report_sheets, render_transmittal
+from .documents import (
+    BatchInfo,
+    render_report_sheet_parts,
+    render_transmittal,
+    sheet_part_count,
+)
 from .formats.f1 import write_f1
 from .models import Batch, BatchItem, BatchOutput, ReportTarget
 
@@ -123,11 +128,14 @@ def changed_items(batch: Batch) -> list[BatchItem]:
     return changed
 
 
-def _store(batch: Batch, kind: str, filename: str, content_type: str, content: bytes) -> str:
+def _store(
+    batch: Batch, kind: str, filename: str, content_type: str, content: bytes, *, part: int = 1
+) -> str:
     sha = hashlib.sha256(content).hexdigest()
     BatchOutput.objects.create(
         batch=batch,
         kind=kind,
+        part=part,
         filename=filename,
         content_type=content_type,
         content=content,
@@ -179,7 +187,23 @@ def build_batch_outputs(job: Job, progress: Progress) -> dict:
     )
     stem = f"shintatsu-{batch.number:06d}"
     with transaction.atomic():
-        sheets = render_report_sheets(items, batch=info, paper_only=paper_only)
+        parts = sheet_part_count(len(items))
+        digests: dict[str, str] = {}
+        for number, sheets in enumerate(
+            render_report_sheet_parts(items, batch=info, paper_only=paper_only), start=1
+        ):
+            suffix = "" if parts == 1 else f"-{number:02d}"
+            label = "報告書" if parts == 1 else f"報告書（{number}/{parts}）"
+            digests[label] = _store(
+                batch,
+                "sheets",
+                f"{stem}-houkokusho{suffix}.pdf",
+                "application/pdf",
+                sheets,
+                part=number,
+            )
+            del sheets  # one part in memory at a time
+            progress.advance(0, message=f"報告書を作成しています（{number}/{parts}）")
         progress.advance(message="送付書を作成しています")
         transmittal = render_transmittal(items, batch=info, paper_only=paper_only)
         progress.advance(message="電子媒体ファイルを作成しています")
@@ -191,13 +215,12 @@ def build_batch_outputs(job: Job, progress: Progress) -> dict:
         )
         if {p.item.reception_number for p in f1.paper_only} != set(paper_only):
             raise JobFailed("電子媒体に収録できる受付が確定時と一致しません。出力は作成しません。")
-        digests = {
-            "報告書": _store(batch, "sheets", f"{stem}-houkokusho.pdf", "application/pdf", sheets),
-            "送付書": _store(
-                batch, "transmittal", f"{stem}-soufusho.pdf", "application/pdf", transmittal
-            ),
-            "電子媒体": _store(batch, "f1", f"{stem}.dat", "application/octet-stream", f1.content),
-        }
+        digests["送付書"] = _store(
+            batch, "transmittal", f"{stem}-soufusho.pdf", "application/pdf", transmittal
+        )
+        digests["電子媒体"] = _store(
+            batch, "f1", f"{stem}.dat", "application/octet-stream", f1.content
+        )
         progress.advance()
         Batch.objects.filter(pk=batch.pk).update(
             output_status=Batch.OutputStatus.READY, output_message=""

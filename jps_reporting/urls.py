@@ -10,6 +10,7 @@ urlpatterns = [
     path("batches/<int:pk>/", views.batch_detail, name="batch"),
     path("batches/<int:pk>/rebuild/", views.batch_rebuild, name="batch_rebuild"),
     path("batches/<int:pk>/<str:kind>/", views.batch_output, name="batch_output"),
+    path("batches/<int:pk>/<str:kind>/<int:part>/", views.batch_output, name="batch_output_part"),
     path("register/", views.reception_register, name="register"),
     path("results/", views.results_upload, name="results"),
     path("results/<int:pk>/", views.results_detail, name="results_detail"),

@@ -116,19 +116,28 @@ def batch_new(request):
 def batch_detail(request, pk: int):
     batch = get_object_or_404(selectors.batches(), pk=pk)
     items = list(selectors.batch_items(batch))
-    outputs = {o.kind: o for o in batch.outputs.defer("content")}
+    stored = list(batch.outputs.defer("content").order_by("kind", "part"))
+    outputs = {o.kind: o for o in stored if o.part == 1}
+    sheet_parts = [o for o in stored if o.kind == BatchOutput.Kind.SHEETS]
     record(Action.VIEW, target=batch, details={"screen": "進達の詳細", "rows": len(items)})
     return render(
         request,
         "jps_reporting/batch_detail.html",
-        {"batch": batch, "items": items, "outputs": outputs, "kinds": BatchOutput.Kind},
+        {
+            "batch": batch,
+            "items": items,
+            "outputs": outputs,
+            "sheet_parts": sheet_parts if len(sheet_parts) > 1 else [],
+            "kinds": BatchOutput.Kind,
+        },
     )
 
 
 @requires("report_to_jps")
 @require_GET
-def batch_output(request, pk: int, kind: str):
-    """Serve a stored output (reprint): the bytes made at confirmation, never rebuilt."""
+def batch_output(request, pk: int, kind: str, part: int = 1):
+    """Serve a stored output (reprint): the bytes made at confirmation, never rebuilt. The
+    report sheets of a large batch are stored in parts (`JPS_SHEETS_PER_PART`)."""
     batch = get_object_or_404(Batch, pk=pk)
     if kind not in BatchOutput.Kind.values:
         raise Http404
@@ -136,7 +145,7 @@ def batch_output(request, pk: int, kind: str):
         refused = refuse_unless_designated_terminal(request, purpose=F1_PURPOSE)
         if refused is not None:
             return refused
-    output = selectors.batch_output(batch, kind)
+    output = selectors.batch_output(batch, kind, part)
     if output is None:
         raise Http404("この出力はまだ作成されていません。")
     services.output_served(output=output, actor=request.user)

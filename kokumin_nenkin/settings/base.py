@@ -248,3 +248,8 @@ EXPORT_ALLOWED_NETWORKS: list[str] = env.list(
 )
 # Whom the report sheets and the 送付書 are addressed to.
 JPS_OFFICE_NAME = env.str("JPS_OFFICE_NAME", default="日本年金機構 熊谷年金事務所長")
+
+# --- Issues 6 and 7, phase 3 (issue67): results, 付加 end, 継続申請, report-sheet parts ---------
+# The report sheets of a batch are made and stored in parts of at most this many sheets, so a
+# large batch's PDF rendering needs the memory of one part, not of the whole batch.
+JPS_SHEETS_PER_PART = env.int("JPS_SHEETS_PER_PART", default=200)
