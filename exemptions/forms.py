@@ -173,6 +173,26 @@ class ApplicationForm(IntakeForm):
         return data
 
 
+class RenewalForm(IntakeForm):
+    """継続申請 (DOMAIN_RULES §2): a 全額免除 or 納付猶予 approved last 免除年度 with 継続
+    requested, renewed for the new year without a new form (reported as 届書種類 11)."""
+
+    applied_on = _date("継続の申請年月日")
+    renewal_of = forms.IntegerField(label="継続元の申請", widget=forms.HiddenInput)
+    exemption_class = _choice(
+        "区分",
+        [
+            (ExemptionClass.FULL.value, ExemptionClass.FULL.label),
+            (ExemptionClass.POSTPONEMENT.value, ExemptionClass.POSTPONEMENT.label),
+        ],
+    )
+    start = WarekiMonthField(label="申請期間（始期）")
+    end = WarekiMonthField(label="申請期間（終期）")
+
+    def clean(self):
+        return self._period_order(super().clean())
+
+
 class StudentForm(IntakeForm):
     """国民年金保険料学生納付特例申請書 (届書種類 12)."""
 

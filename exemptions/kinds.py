@@ -41,6 +41,7 @@ from .forms import (
     AdditionalPremiumWithdrawalForm,
     ApplicationForm,
     MaternityForm,
+    RenewalForm,
     RevocationForm,
     StatutoryEndForm,
     StatutoryForm,
@@ -336,6 +337,72 @@ class StudentKind(ApplicationKind):
         )
 
 
+# --- 継続申請 (11, no new form) ------------------------------------------------------------------
+class RenewalKind(ApplicationKind):
+    """継続申請: made by a 確認担当 from the renewal work list, approved by another one."""
+
+    code = "exemptions.renewal"
+    label = "継続申請（全額免除・納付猶予）"
+    form_code = "11"
+    form_class = RenewalForm
+    key_fields = ("exemption_class",)
+    enter_permission = "verify_entry"
+    row_fields = {
+        "applied_on": "applied_on",
+        "exemption_class": "exemption_class",
+        "start": "start_month",
+        "end": "end_month",
+    }
+
+    def previous(self, person, data) -> ExemptionApplication:
+        found = ExemptionApplication.objects.filter(
+            pk=int(data.get("renewal_of") or 0), person=person
+        ).first()
+        if found is None:
+            raise ValidationError({NON_FIELD_ERRORS: "継続元の申請がありません。"})
+        return found
+
+    def check(self, person, data):
+        previous = self.previous(person, data)
+        if previous.exemption_class != data["exemption_class"]:
+            raise RuleRefused("継続申請の区分が継続元の申請と違います。")
+        period = services.renewal_check(
+            previous=previous, year=periods.exemption_year_of(data["start"]), person=person
+        )
+        if (data["start"], data["end"]) != (period.start, period.end):
+            raise RuleRefused(f"継続申請の期間は{period}です。")
+        super().check(person, data)
+
+    def write(self, entry, data, *, actor):
+        previous = self.previous(entry.person, data)
+        record = services.exemption_application_create(
+            person=entry.person,
+            exemption_class=data["exemption_class"],
+            start=data["start"],
+            end=data["end"],
+            applied_on=data["applied_on"],
+            category=current_category(entry.person),
+            actor=actor,
+            operator=entry.maker,
+            accept_lower_class=previous.accept_lower_class,
+            continuing=True,
+            receipt_number=entry.receipt_number,
+            renewal_of=previous,
+        )
+        return self.verified(record, actor)
+
+    def display(self, name, value):
+        if name == "renewal_of" and value:
+            found = ExemptionApplication.objects.filter(pk=int(value)).first()
+            if found is not None:
+                return (
+                    f"{found.get_exemption_class_display()} "
+                    f"{periods.show(found.start_month)}〜{periods.show(found.end_month)}"
+                    f"（{found.get_status_display()}）"
+                )
+        return super().display(name, value)
+
+
 # --- 13 / 14: 法定免除 --------------------------------------------------------------------------
 class StatutoryKind(ExemptionKind):
     code = "exemptions.statutory"
@@ -600,6 +667,7 @@ class AdditionalPremiumWithdrawalKind(ExemptionKind):
 
 
 APPLICATION = ApplicationKind()
+RENEWAL = RenewalKind()
 STUDENT = StudentKind()
 STATUTORY = StatutoryKind()
 STATUTORY_END = StatutoryEndKind()
@@ -610,6 +678,7 @@ ADDITIONAL_WITHDRAWAL = AdditionalPremiumWithdrawalKind()
 
 ALL = (
     APPLICATION,
+    RENEWAL,
     STUDENT,
     STATUTORY,
     STATUTORY_END,

@@ -209,3 +209,57 @@ def revocable_applications(person: Person) -> list[ExemptionApplication]:
             person=person, status=Status.APPROVED, approved_start__isnull=False
         ).order_by("-approved_start", "-id")
     )
+
+
+@dataclass(frozen=True)
+class RenewalCandidate:
+    """A person approved last 免除年度 with 継続 asked for, and the new year's pre-screening."""
+
+    previous: ExemptionApplication
+    screening: Screening
+    allowed: bool | None  # the class passes on the new year's income (None: no income data)
+    pending: bool  # a 継続申請 is already waiting for verification
+
+
+def renewal_candidates(year: int) -> list[RenewalCandidate]:
+    """The 継続申請 work list for 免除年度 `year` (DOMAIN_RULES §2: 全額免除 and 納付猶予):
+    approved for `year - 1` with 継続 requested, and no application for `year` yet."""
+    from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
+
+    from .periods import exemption_year_period, income_year_for
+
+    period = exemption_year_period(year)
+    previous = (
+        ExemptionApplication.objects.filter(
+            status=Status.APPROVED,
+            continuing=True,
+            period_year=year - 1,
+            exemption_class__in=(ExemptionClass.FULL, ExemptionClass.POSTPONEMENT),
+        )
+        .exclude(
+            person__in=ExemptionApplication.objects.filter(
+                status__in=LIVE_STATUSES, start_month__lte=period.end, end_month__gte=period.start
+            ).values("person")
+        )
+        .select_related("person")
+        .order_by("person__family_name_kana", "person__given_name_kana", "id")
+    )
+    waiting = set(
+        Entry.objects.filter(kind="exemptions.renewal", status__in=OPEN_STATUSES).values_list(
+            "person_id", flat=True
+        )
+    )
+    out = []
+    for app in previous:
+        cls = ExemptionClass(app.exemption_class)
+        household = household_for(app.person, income_year_for(cls, year))
+        screening = screening_for(household, first_month=period.start)
+        out.append(
+            RenewalCandidate(
+                previous=app,
+                screening=screening,
+                allowed=screening.result(cls).allowed,
+                pending=app.person_id in waiting,
+            )
+        )
+    return out

@@ -184,6 +184,7 @@ def exemption_application_create(
     special_reason: str = "",
     school_name: str = "",
     receipt_number: str = "",
+    renewal_of: ExemptionApplication | None = None,
 ) -> ExemptionApplication:
     """Register an application (受付) after `exemption_application_check`.
 
@@ -212,6 +213,7 @@ def exemption_application_create(
         continuing=continuing,
         special_reason=special_reason,
         school_name=school_name.strip(),
+        renewal_of=renewal_of,
         screening_summary="\n".join(check.screening.lines),
     )
     _created(obj, actor, {"免除区分": check.exemption_class.label, "期間": str(check.period)})
@@ -367,6 +369,59 @@ def exemption_revoke(
             **({"operator": operator} if operator is not None else {}),
         },
     )
+
+
+# --- 継続申請 ---
+RENEWABLE_CLASSES = (ExemptionClass.FULL, ExemptionClass.POSTPONEMENT)
+
+
+def renewal_check(*, previous: ExemptionApplication, year: int, person: Person) -> Period:
+    """A 継続申請 renews a 全額免除 or 納付猶予 approved for the year before with 継続 asked
+    for, for the whole next 免除年度; returns that period. The application's own rules (期間,
+    被保険者種別, 納付猶予 under 50, no overlap) are `exemption_application_check`'s."""
+    if previous.person_id != person.pk:
+        raise RuleRefused("継続元の申請がこの方のものではありません。")
+    if previous.exemption_class not in RENEWABLE_CLASSES:
+        raise RuleRefused("継続申請ができるのは全額免除と納付猶予だけです。")
+    if not previous.continuing:
+        raise RuleRefused("継続元の申請で継続申請が希望されていません。")
+    if previous.status != Status.APPROVED:
+        raise RuleRefused(
+            f"継続元の申請は「{previous.get_status_display()}」です（承認されたものだけ継続できます）。"
+        )
+    if previous.period_year != year - 1:
+        raise RuleRefused(f"継続元の申請は{year - 1}年度のものではありません。")
+    return periods.exemption_year_period(year)
+
+
+class RenewalRefused(RuleRefused):
+    pass
+
+
+def renewal_entry_submit(*, previous: ExemptionApplication, year: int, applied_on: date, actor):
+    """A 継続申請 entry through the two-person verification: the 確認担当 who makes it is its
+    maker, so another 確認担当 approves it (maker ≠ checker)."""
+    from django.core.exceptions import ValidationError
+
+    from kokumin_nenkin.verification.services import VerificationError, entry_submit
+
+    period = periods.exemption_year_period(year)
+    payload = {
+        "applied_on": applied_on.isoformat(),
+        "renewal_of": str(previous.pk),
+        "exemption_class": previous.exemption_class,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+    }
+    try:
+        with transaction.atomic():
+            return entry_submit(
+                kind="exemptions.renewal", person=previous.person, payload=payload, actor=actor
+            )
+    except ValidationError as exc:
+        raise RenewalRefused(" ".join(exc.messages)) from None
+    except VerificationError as exc:
+        raise RenewalRefused(str(exc)) from None
 
 
 # --- 法定免除 ---

@@ -6,6 +6,7 @@ app_name = "exemptions"
 
 urlpatterns = [
     path("income/import/", views.income_import, name="income_import"),
+    path("renewals/", views.renewals, name="renewals"),
     path("persons/<int:person_id>/household/", views.household_panel, name="household_panel"),
     path("persons/<int:person_id>/application.pdf", views.application_pdf, name="application_pdf"),
 ]

@@ -17,7 +17,7 @@ from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.pdf import render_pdf
 from qualifications.models import Person
 
-from . import periods, services
+from . import periods, selectors, services
 from .forms import IncomeImportForm, ScreeningForm
 from .models import PublicAssistance
 from .rules import SCREENED_CLASSES, ExemptionClass, RuleRefused
@@ -183,3 +183,52 @@ def application_pdf(request, person_id: int):
     name = "student" if context["student"] else "exemption"
     response["Content-Disposition"] = f'inline; filename="{name}-application.pdf"'
     return response
+
+
+# --- 継続申請 -----------------------------------------------------------------------------------
+@requires("verify_entry")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def renewals(request):
+    """The 継続申請 work list of a 免除年度 for the 確認担当: who was approved last year with
+    継続 asked for, and the new year's pre-screening; the chosen ones become 継続申請 entries
+    that another 確認担当 verifies."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or periods.exemption_year_of(today))
+    except ValueError:
+        year = periods.exemption_year_of(today)
+    made, refused = [], []
+    if request.method == "POST":
+        chosen = {int(x) for x in request.POST.getlist("previous") if x.isdigit()}
+        for candidate in selectors.renewal_candidates(year):
+            if candidate.previous.pk not in chosen or candidate.pending:
+                continue
+            try:
+                entry = services.renewal_entry_submit(
+                    previous=candidate.previous, year=year, applied_on=today, actor=request.user
+                )
+            except services.RenewalRefused as exc:
+                refused.append((candidate.previous.person, str(exc)))
+            else:
+                made.append(entry)
+        if made and not refused:
+            messages.success(
+                request,
+                f"継続申請を{len(made)}件作成しました。別の確認担当が確認・承認すると登録されます。",
+            )
+            return redirect(f"{reverse('exemptions:renewals')}?year={year}")
+    candidates = selectors.renewal_candidates(year)
+    record(Action.VIEW, details={"screen": "継続申請", "年度": year, "rows": len(candidates)})
+    return render(
+        request,
+        "exemptions/renewals.html",
+        {
+            "year": year,
+            "year_label": wareki.format_month(year, 7) + "〜" + wareki.format_month(year + 1, 6),
+            "candidates": candidates,
+            "made": made,
+            "refused": refused,
+        },
+        status=400 if refused else 200,
+    )

@@ -19,9 +19,9 @@ def wareki_month(value: date | None) -> str:
 @register.simple_tag
 def exemption_kinds() -> list:
     """The 届書 of this app, in form-code order, for the person page's new-entry links."""
-    from exemptions.kinds import ALL
+    from exemptions.kinds import ALL, RENEWAL
 
-    return list(ALL)
+    return [k for k in ALL if k is not RENEWAL]  # 継続申請 comes from the renewal work list
 
 
 @register.simple_tag(takes_context=True)
