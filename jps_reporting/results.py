@@ -206,8 +206,11 @@ def results_request_apply(*, upload: ResultsUpload, actor):
     """The clerk asks for the file to be applied: an entry waiting for a 確認担当. The
     reconciliation as it is now is what the 確認担当 approves (its digest is kept). Several
     requests may wait at once unless two files answer the same 受付番号."""
-    list(  # requests are made one at a time, so two overlapping files cannot both slip in
-        ResultsUpload.objects.select_for_update().filter(entry__status__in=OPEN_STATUSES)
+    # Requests are made one at a time, so two overlapping files cannot both slip in.
+    list(
+        ResultsUpload.objects.select_for_update(of=("self",)).filter(
+            entry__status__in=OPEN_STATUSES
+        )
     )
     digest, counts = outcome_digest(reconciled(upload)[1])
     ResultsUpload.objects.filter(pk=upload.pk).update(
