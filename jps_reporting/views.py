@@ -282,10 +282,16 @@ def results_request(request, pk: int):
     try:
         with transaction.atomic():
             entry = results.results_request_apply(upload=upload, actor=request.user)
-    except VerificationError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:  # the kind's rules (already applied, count differs)
-        messages.error(request, " ".join(exc.messages))
+    except (VerificationError, ValidationError) as exc:
+        # the kind's rules (already applied, count differs, another waiting file answers the
+        # same 受付番号) or the mechanism's: refused, and the refusal is audited
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, message)
+        record(
+            Action.SUBMIT,
+            target=upload,
+            details={"kind": results.RESULTS_KIND, "result": "refused"},
+        )
     else:
         messages.success(
             request,
