@@ -470,3 +470,34 @@ def test_an_approved_exemption_ends_the_fuka_in_the_same_transaction(
     event = AuditEvent.objects.get(action=Action.UPDATE, details__付加="非該当（免除の承認）")
     assert event.person_id == insured.pk and event.details["免除区分"] == label
     assert f"{label}の承認による非該当" in page
+
+
+# --- a 届書 that changed a record on file (16 取消申請) -------------------------------------
+def test_jps_confirms_a_revocation_request_and_any_other_answer_is_a_conflict(
+    client_for, cast, insured
+):
+    from .test_intake import _app_pk, approved_application
+
+    approved_application(insured, cast["kakunin2"])
+    data, rekey = DATA["revocation"]
+    data = {k: (v(insured) if callable(v) else v) for k, v in data.items()}
+    assert intake(client_for("madoguchi"), "revocation", insured, **data).status_code == 302
+    entry = Entry.objects.get(person=insured, kind="exemptions.revocation")
+    assert approve(client_for("kakunin"), entry, **rekey).status_code == 302
+    client_for("shintatsu").post(
+        "/jps/batches/new/", {"cutoff": timezone.localdate().isoformat(), "entry": [entry.pk]}
+    )
+    record = ExemptionApplication.objects.get(pk=int(_app_pk(insured)))
+    assert record.status == Status.REVOKED
+
+    refused = upload(client_for, line(entry, insured, cls="01", result="2"), name="kyakka.csv")
+    assert (refused.matched, refused.conflicts) == (0, 1)
+    screen = client_for("shintatsu").get(f"/jps/results/{refused.pk}/").content.decode()
+    assert "自動では反映できません" in screen
+
+    apply_lines(client_for, line(entry, insured, cls="01", result="4"))
+    record.refresh_from_db()
+    assert record.status == Status.REVOKED  # confirmed, not moved
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE, person=insured, details__日本年金機構="届出の取消を確認"
+    ).exists()
