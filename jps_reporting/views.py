@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import Action
+from audit.policy import no_personal_data
 from audit.services import record
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
@@ -64,6 +65,7 @@ def batch_new(request):
     data = request.POST if request.method == "POST" else request.GET
     cutoff_form = CutoffForm(data if "cutoff" in data else None)
     if not cutoff_form.is_valid():
+        no_personal_data(request)  # only the cut-off form: no entry is listed yet
         return render(request, "jps_reporting/batch_new.html", {"cutoff_form": cutoff_form})
     cutoff: date = cutoff_form.cleaned_data["cutoff"]
     entries = list(selectors.unreported_entries(cutoff))
@@ -164,6 +166,7 @@ def batch_rebuild(request, pk: int):
         job = services.batch_rebuild_outputs(batch=batch, actor=request.user)
     except services.ReportingRefused as exc:
         messages.error(request, str(exc))
+        no_personal_data(request)  # refused before anything was read or made
         return redirect("jps_reporting:batch", pk=batch.pk)
     return redirect("jobs:progress", job_id=job.pk)
 
@@ -184,6 +187,7 @@ def reception_register(request):
     """受付処理簿: the entries taken in on a day at an office, as a PDF."""
     form = RegisterForm(request.GET if "day" in request.GET else None)
     if not form.is_valid():
+        no_personal_data(request)  # the day-and-office form only
         return render(request, "jps_reporting/register_form.html", {"form": form})
     day, office = form.cleaned_data["day"], form.cleaned_data["office"]
     entries = list(selectors.reception_register(day, office.pk))
@@ -222,6 +226,8 @@ def results_upload(request):
             if saved is not None:
                 return redirect("jps_reporting:results_detail", pk=saved.pk)
     status = 400 if request.method == "POST" else 200
+    if request.method == "GET":
+        no_personal_data(request)  # the upload form and the waiting files' names and counts
     pending = list(selectors.results_uploads().filter(applied_at__isnull=True)[:20])
     return render(
         request,
