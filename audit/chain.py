@@ -108,6 +108,54 @@ def split_canonical(values: dict[str, Any]) -> tuple[str, str]:
     return text[: at + len('"chain_position":')], text[at + len(_POSITION_MARK) - 1 :]
 
 
+# PostgreSQL, several events in one round trip (`services.record_many`): the same lock, one read
+# of the head, then each row hashed onto the one before it and inserted, in array order.
+PG_APPEND_MANY_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_chain_append_many(
+    lock_key bigint,
+    p_created_at timestamptz[], p_actor_id bigint[], p_office_id bigint[], p_client_ip inet[],
+    p_request_id varchar[], p_action varchar[], p_person_id bigint[],
+    p_object_type varchar[], p_object_id varchar[], p_details jsonb[],
+    p_canonical_head text[], p_canonical_tail text[])
+RETURNS TABLE (new_id bigint, pos bigint, prev text, hash text)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    i integer;
+    last_hash text;
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    SELECT a.chain_position, a.row_hash INTO pos, last_hash
+      FROM audit_auditevent a ORDER BY a.chain_position DESC LIMIT 1;
+    IF pos IS NULL THEN
+        pos := 0;
+        last_hash := repeat('0', 64);
+    END IF;
+    FOR i IN 1 .. coalesce(array_length(p_created_at, 1), 0) LOOP
+        pos := pos + 1;
+        prev := last_hash;
+        hash := encode(sha256(convert_to(
+            prev || p_canonical_head[i] || pos::text || p_canonical_tail[i], 'UTF8')), 'hex');
+        INSERT INTO audit_auditevent (
+            created_at, actor_id, office_id, client_ip, request_id, action, person_id,
+            object_type, object_id, details, chain_position, prev_hash, row_hash)
+        VALUES (
+            p_created_at[i], p_actor_id[i], p_office_id[i], p_client_ip[i], p_request_id[i],
+            p_action[i], p_person_id[i], p_object_type[i], p_object_id[i], p_details[i],
+            pos, prev, hash)
+        RETURNING id INTO new_id;
+        last_hash := hash;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+"""
+PG_APPEND_MANY_SQL = (
+    "SELECT new_id, pos, prev, hash FROM audit_chain_append_many(%s, %s::timestamptz[], "
+    "%s::bigint[], %s::bigint[], %s::inet[], %s::varchar[], %s::varchar[], %s::bigint[], "
+    "%s::varchar[], %s::varchar[], %s::jsonb[], %s::text[], %s::text[])"
+)
+
+
 # SQLite: the same in one statement. An INSERT takes the database's write lock before it reads,
 # so the head it reads cannot change under it; `audit_sha256()` is registered on each of the
 # application's connections (audit/triggers.py).
@@ -123,6 +171,41 @@ FROM (
                      ORDER BY chain_position DESC LIMIT 1), %s) AS prev
     FROM audit_auditevent
 ) AS h
+RETURNING id, chain_position, prev_hash, row_hash
+"""
+
+
+# SQLite, several events in one statement: a recursive CTE walks the input rows in order, each
+# hashed onto the one before it, starting from the head read once (under the write lock).
+_SQLITE_MANY_COLUMNS = (
+    "created_at, actor_id, office_id, client_ip, request_id, action, person_id, "
+    "object_type, object_id, details"
+)
+
+
+def sqlite_append_many_sql(count: int) -> str:
+    """The INSERT for `count` rows; parameters: per row (index, 10 columns, head, tail), then
+    the genesis hash."""
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * count)
+    return f"""
+INSERT INTO audit_auditevent (
+    {_SQLITE_MANY_COLUMNS}, chain_position, prev_hash, row_hash)
+WITH RECURSIVE
+    inp(i, {_SQLITE_MANY_COLUMNS}, head, tail) AS (VALUES {values}),
+    h(pos, prev) AS (
+        SELECT COALESCE(MAX(chain_position), 0),
+               COALESCE((SELECT row_hash FROM audit_auditevent
+                         ORDER BY chain_position DESC LIMIT 1), %s)
+        FROM audit_auditevent),
+    c(i, pos, prev, hash) AS (
+        SELECT -1, h.pos, NULL, h.prev FROM h
+        UNION ALL
+        SELECT inp.i, c.pos + 1, c.hash, audit_sha256(c.hash || inp.head || (c.pos + 1) || inp.tail)
+        FROM c JOIN inp ON inp.i = c.i + 1)
+SELECT inp.created_at, inp.actor_id, inp.office_id, inp.client_ip, inp.request_id, inp.action,
+       inp.person_id, inp.object_type, inp.object_id, inp.details, c.pos, c.prev, c.hash
+FROM c JOIN inp ON inp.i = c.i
+ORDER BY c.i
 RETURNING id, chain_position, prev_hash, row_hash
 """
 
