@@ -131,6 +131,9 @@ def report(date_from: dt.date, date_to: dt.date) -> Report:
     by_actor: dict[str, list[tuple[dt.datetime, int, str, int]]] = defaultdict(list)
     names: dict[str, str] = {}
     for position, created, action, username, full_name, person_id, number, details in rows:
+        if action == Action.FIELD_CHANGES:
+            # It binds a diff row into the chain; the change it records has its own event.
+            continue
         local = timezone.localtime(created)
         username = username or ""
         names[username] = full_name or ""

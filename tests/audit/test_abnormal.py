@@ -34,6 +34,9 @@ CASES = [
     ("2026-11-23", "10:00", Action.UPDATE, {Kind.HOLIDAY}),
     ("2026-11-19", "11:00", Action.REVEAL_MY_NUMBER, {Kind.REVEAL}),
     ("2026-11-19", "23:00", Action.REVEAL_MY_NUMBER, {Kind.REVEAL, Kind.OFF_HOURS}),
+    # The event binding a field diff into the chain rides with the change it records, which has
+    # its own event (and finding): it is not counted twice.
+    ("2026-11-17", "22:30", Action.FIELD_CHANGES, set()),
 ]
 
 
