@@ -187,6 +187,7 @@ def sqlite_append_many_sql(count: int) -> str:
     """The INSERT for `count` rows; parameters: per row (index, 10 columns, head, tail), then
     the genesis hash."""
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * count)
+    # Only placeholders and constant column names are formatted in; the values are bound.
     return f"""
 INSERT INTO audit_auditevent (
     {_SQLITE_MANY_COLUMNS}, chain_position, prev_hash, row_hash)
@@ -207,7 +208,7 @@ SELECT inp.created_at, inp.actor_id, inp.office_id, inp.client_ip, inp.request_i
 FROM c JOIN inp ON inp.i = c.i
 ORDER BY c.i
 RETURNING id, chain_position, prev_hash, row_hash
-"""
+"""  # noqa: S608
 
 
 def head() -> tuple[int, str]:

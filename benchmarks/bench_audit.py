@@ -141,7 +141,10 @@ def _switchable_record_many(action, *, persons, **kwargs):
     if AUDITING["mode"] == "loop":
         details = kwargs.pop("details", None)
         each = details if isinstance(details, list) else [details] * len(persons)
-        return [record(action, person=p, details=d, **kwargs) for p, d in zip(persons, each, strict=True)]
+        return [
+            record(action, person=p, details=d, **kwargs)
+            for p, d in zip(persons, each, strict=True)
+        ]
     return record_many(action, persons=persons, **kwargs)
 
 

@@ -19,6 +19,7 @@ def make_person(number: str = "900000000000001", *, diffed: bool = False, **extr
     """A synthetic person. Created without a django-auditlog diff (and so without the chained
     event that binds it) unless `diffed`, so the chain tests count only their own events."""
     from auditlog.context import disable_auditlog
+
     fields = {
         "addressee_number": number,
         "family_name": "試験",

@@ -239,7 +239,7 @@ def test_concurrent_batches_and_single_events_never_fork_the_chain(person):
                         record_many(Action.VIEW, persons=[person, *others])
                     else:
                         record(Action.VIEW, person=person)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -68,7 +68,7 @@ def test_a_change_rolled_back_leaves_neither_diff_nor_event(changed_person):
     "sql",
     [
         "UPDATE auditlog_logentry SET changes_text = 'x' WHERE id = %s",
-        "UPDATE auditlog_logentry SET changes = '{\"address\": [\"a\", \"b\"]}' WHERE id = %s",
+        'UPDATE auditlog_logentry SET changes = \'{"address": ["a", "b"]}\' WHERE id = %s',
         "UPDATE auditlog_logentry SET actor_id = NULL, remote_addr = '192.0.2.9' WHERE id = %s",
     ],
 )

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_writers(db_file: Path, *mode: str) -> dict:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - our own module, with this interpreter
         [sys.executable, "-m", "tests.audit.sqlite_writers", *mode],
         cwd=ROOT,
         env=env,
@@ -54,5 +54,3 @@ def test_without_it_the_second_writer_fails_with_database_is_locked(tmp_path):
     result = run_writers(tmp_path / "db.sqlite3", "DEFERRED")
     assert any("database is locked" in e for e in result["errors"]), result
     assert result["verified"]  # what was written is still a sound chain
-
-

@@ -48,8 +48,11 @@ class Command(BaseCommand):
             f"監査ログのチェーンは正常です: {result.checked} 件。"
             f" 先頭 位置 {result.head_position} ハッシュ {result.head_hash}"
         )
-        self.stdout.write(f"差分記録（django-auditlog）: {result.log_entries_checked} 件を照合しました。")
+        self.stdout.write(
+            f"差分記録（django-auditlog）: {result.log_entries_checked} 件を照合しました。"
+        )
         if result.log_entries_unbound:
             self.stdout.write(
-                f"チェーンに結び付けられる前の差分記録 {result.log_entries_unbound} 件は照合していません。"
+                f"チェーンに結び付けられる前の差分記録 {result.log_entries_unbound} 件は"
+                "照合していません。"
             )
