@@ -167,7 +167,7 @@ def _request_cost(n: int) -> list[str]:
         mock.patch("exemptions.views.record_many", _switchable_record_many),
     ):
         lines += _describe(
-            "household panel (exemptions, applicant and spouse, record_many)",
+            "household panel (exemptions, one event per person shown, record_many)",
             n,
             _measure(client, panel_urls, n, extra=("loop",)),
         )
