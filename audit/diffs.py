@@ -147,8 +147,12 @@ def _chain_log_entry(sender, instance, created, raw=False, **kwargs) -> None:
 
 
 def _model_label(entry) -> str:
-    content_type = entry.content_type
-    return f"{content_type.app_label}.{content_type.model}" if content_type else ""
+    from django.contrib.contenttypes.models import ContentType
+
+    if entry.content_type_id is None:
+        return ""
+    content_type = ContentType.objects.get_for_id(entry.content_type_id)  # cached
+    return f"{content_type.app_label}.{content_type.model}"
 
 
 def connect() -> None:
