@@ -108,6 +108,54 @@ def split_canonical(values: dict[str, Any]) -> tuple[str, str]:
     return text[: at + len('"chain_position":')], text[at + len(_POSITION_MARK) - 1 :]
 
 
+# PostgreSQL, several events in one round trip (`services.record_many`): the same lock, one read
+# of the head, then each row hashed onto the one before it and inserted, in array order.
+PG_APPEND_MANY_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_chain_append_many(
+    lock_key bigint,
+    p_created_at timestamptz[], p_actor_id bigint[], p_office_id bigint[], p_client_ip inet[],
+    p_request_id varchar[], p_action varchar[], p_person_id bigint[],
+    p_object_type varchar[], p_object_id varchar[], p_details jsonb[],
+    p_canonical_head text[], p_canonical_tail text[])
+RETURNS TABLE (new_id bigint, pos bigint, prev text, hash text)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    i integer;
+    last_hash text;
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    SELECT a.chain_position, a.row_hash INTO pos, last_hash
+      FROM audit_auditevent a ORDER BY a.chain_position DESC LIMIT 1;
+    IF pos IS NULL THEN
+        pos := 0;
+        last_hash := repeat('0', 64);
+    END IF;
+    FOR i IN 1 .. coalesce(array_length(p_created_at, 1), 0) LOOP
+        pos := pos + 1;
+        prev := last_hash;
+        hash := encode(sha256(convert_to(
+            prev || p_canonical_head[i] || pos::text || p_canonical_tail[i], 'UTF8')), 'hex');
+        INSERT INTO audit_auditevent (
+            created_at, actor_id, office_id, client_ip, request_id, action, person_id,
+            object_type, object_id, details, chain_position, prev_hash, row_hash)
+        VALUES (
+            p_created_at[i], p_actor_id[i], p_office_id[i], p_client_ip[i], p_request_id[i],
+            p_action[i], p_person_id[i], p_object_type[i], p_object_id[i], p_details[i],
+            pos, prev, hash)
+        RETURNING id INTO new_id;
+        last_hash := hash;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+"""
+PG_APPEND_MANY_SQL = (
+    "SELECT new_id, pos, prev, hash FROM audit_chain_append_many(%s, %s::timestamptz[], "
+    "%s::bigint[], %s::bigint[], %s::inet[], %s::varchar[], %s::varchar[], %s::bigint[], "
+    "%s::varchar[], %s::varchar[], %s::jsonb[], %s::text[], %s::text[])"
+)
+
+
 # SQLite: the same in one statement. An INSERT takes the database's write lock before it reads,
 # so the head it reads cannot change under it; `audit_sha256()` is registered on each of the
 # application's connections (audit/triggers.py).
@@ -125,6 +173,42 @@ FROM (
 ) AS h
 RETURNING id, chain_position, prev_hash, row_hash
 """
+
+
+# SQLite, several events in one statement: a recursive CTE walks the input rows in order, each
+# hashed onto the one before it, starting from the head read once (under the write lock).
+_SQLITE_MANY_COLUMNS = (
+    "created_at, actor_id, office_id, client_ip, request_id, action, person_id, "
+    "object_type, object_id, details"
+)
+
+
+def sqlite_append_many_sql(count: int) -> str:
+    """The INSERT for `count` rows; parameters: per row (index, 10 columns, head, tail), then
+    the genesis hash."""
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * count)
+    # Only placeholders and constant column names are formatted in; the values are bound.
+    return f"""
+INSERT INTO audit_auditevent (
+    {_SQLITE_MANY_COLUMNS}, chain_position, prev_hash, row_hash)
+WITH RECURSIVE
+    inp(i, {_SQLITE_MANY_COLUMNS}, head, tail) AS (VALUES {values}),
+    h(pos, prev) AS (
+        SELECT COALESCE(MAX(chain_position), 0),
+               COALESCE((SELECT row_hash FROM audit_auditevent
+                         ORDER BY chain_position DESC LIMIT 1), %s)
+        FROM audit_auditevent),
+    c(i, pos, prev, hash) AS (
+        SELECT -1, h.pos, NULL, h.prev FROM h
+        UNION ALL
+        SELECT inp.i, c.pos + 1, c.hash, audit_sha256(c.hash || inp.head || (c.pos + 1) || inp.tail)
+        FROM c JOIN inp ON inp.i = c.i + 1)
+SELECT inp.created_at, inp.actor_id, inp.office_id, inp.client_ip, inp.request_id, inp.action,
+       inp.person_id, inp.object_type, inp.object_id, inp.details, c.pos, c.prev, c.hash
+FROM c JOIN inp ON inp.i = c.i
+ORDER BY c.i
+RETURNING id, chain_position, prev_hash, row_hash
+"""  # noqa: S608
 
 
 def head() -> tuple[int, str]:
@@ -148,6 +232,10 @@ class Verification:
     head_hash: str
     bad_position: int | None = None
     reason: str = ""
+    # django-auditlog diff rows bound into the chain (Action.FIELD_CHANGES) and checked, and
+    # those older than the first bound one (written before the binding existed; not checked).
+    log_entries_checked: int = 0
+    log_entries_unbound: int = 0
 
 
 def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Verification:
@@ -164,6 +252,7 @@ def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Ver
     checked = 0
     fields = ["prev_hash", "row_hash", *HASHED_FIELDS]
     rows = AuditEvent.objects.order_by("chain_position").values(*fields)
+    bound: dict[int, tuple[int, str]] = {}  # LogEntry id → (position of its event, digest)
     for row in rows.iterator(chunk_size=chunk_size):
         position = row["chain_position"]
         if position != expected_position:
@@ -182,6 +271,8 @@ def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Ver
             return Verification(
                 False, checked, position - 1, prev, position, "保管済みのハッシュと一致しません"
             )
+        if row["action"] == "field_changes" and row["object_type"] == _LOG_ENTRY_LABEL:
+            bound[int(row["object_id"])] = (position, (row["details"] or {}).get("sha256", ""))
         prev = row["row_hash"]
         checked += 1
         expected_position += 1
@@ -190,4 +281,51 @@ def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Ver
         return Verification(
             False, checked, expected_position - 1, prev, missing, "保管済みの位置が存在しません"
         )
-    return Verification(True, checked, expected_position - 1, prev)
+    result = Verification(True, checked, expected_position - 1, prev)
+    return _verify_log_entries(result, bound, chunk_size)
+
+
+_LOG_ENTRY_LABEL = "auditlog.LogEntry"
+
+
+def _verify_log_entries(
+    result: Verification, bound: dict[int, tuple[int, str]], chunk_size: int
+) -> Verification:
+    """Every LogEntry the chain names must still exist and hash to the digest recorded with it;
+    every LogEntry newer than the first one bound must be named by the chain."""
+    from auditlog import get_logentry_model
+
+    from . import diffs
+
+    def broken(position: int, reason: str) -> Verification:
+        result.ok, result.bad_position, result.reason = False, position, reason
+        return result
+
+    ids = sorted(bound)
+    for start in range(0, len(ids), chunk_size):
+        part = ids[start : start + chunk_size]
+        stored = diffs.log_entry_values(part)
+        for entry_id in part:
+            position, digest = bound[entry_id]
+            if entry_id not in stored:
+                return broken(position, f"差分記録 LogEntry {entry_id} が削除されています")
+            if diffs.log_entry_digest(stored[entry_id]) != digest:
+                return broken(
+                    position, f"差分記録 LogEntry {entry_id} の内容が記録時のハッシュと一致しません"
+                )
+            result.log_entries_checked += 1
+    entries = get_logentry_model().objects
+    if ids:
+        # Bound entries in id order; a row added later with the triggers off (or by a program
+        # that sends no signal) is not named by the chain.
+        named = set(ids)
+        newer = entries.filter(pk__gt=ids[0]).order_by("pk").values_list("pk", flat=True)
+        for entry_id in newer.iterator(chunk_size=chunk_size):
+            if entry_id not in named:
+                return broken(
+                    result.head_position, f"差分記録 LogEntry {entry_id} がチェーンにありません"
+                )
+        result.log_entries_unbound = entries.filter(pk__lt=ids[0]).count()
+    else:
+        result.log_entries_unbound = entries.count()
+    return result

@@ -10,10 +10,19 @@ What this adds to auditlog's own `register`:
 - the actor, client address and request id of a log entry come from our audit context
   (`audit.context`: the trusted client address, never a forged X-Forwarded-For). auditlog's own
   middleware, which believes the first X-Forwarded-For entry, is not installed.
+- each LogEntry is bound into the hash chain: in the same transaction an `AuditEvent`
+  (`Action.FIELD_CHANGES`, target the LogEntry) records the SHA-256 of the entry's canonical
+  content as read back from the database, and `verify_audit_chain` checks that every entry so
+  referenced still exists and still matches (`verify_log_entries`).
 """
 
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
 from django.db.models import Model
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 
 from . import context
 
@@ -67,11 +76,93 @@ def _fill_from_context(sender, instance, **kwargs) -> None:
         instance.cid = ctx.request_id
 
 
+# The LogEntry columns the chained digest covers (django-auditlog 3.x). A fixed list: a column
+# a later auditlog adds does not change the digest of entries written before it.
+LOG_ENTRY_HASHED_FIELDS = (
+    "id",
+    "content_type_id",
+    "object_pk",
+    "object_id",
+    "object_repr",
+    "serialized_data",
+    "action",
+    "changes_text",
+    "changes",
+    "actor_id",
+    "cid",
+    "remote_addr",
+    "remote_port",
+    "timestamp",
+    "additional_data",
+    "actor_email",
+)
+
+
+def _canonical_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def log_entry_values(ids) -> dict[int, dict[str, Any]]:
+    """The hashed columns of the given LogEntries, as stored (read back from the database)."""
+    from auditlog import get_logentry_model
+
+    model = get_logentry_model()
+    present = {f.attname for f in model._meta.concrete_fields}
+    fields = [f for f in LOG_ENTRY_HASHED_FIELDS if f in present]
+    return {row["id"]: row for row in model.objects.filter(pk__in=list(ids)).values(*fields)}
+
+
+def log_entry_digest(values: dict[str, Any]) -> str:
+    """SHA-256 of a LogEntry's canonical JSON (sorted keys, no spaces, UTF-8, UTC microseconds),
+    as hex in groups of eight joined by "." — a bare hex digest may hold a 12-digit run, which
+    audit details refuse."""
+    text = json.dumps(
+        {k: _canonical_value(v) for k, v in values.items()},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=str,
+    )
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return ".".join(digest[i : i + 8] for i in range(0, 64, 8))
+
+
+def _chain_log_entry(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save of LogEntry: in the same transaction, a chained event naming it and its digest.
+    Read back first, so that what is hashed is what the database holds (JSON, addresses)."""
+    from .models import Action
+    from .services import record
+
+    if not created or raw:
+        return
+    values = log_entry_values([instance.pk])[instance.pk]
+    record(
+        Action.FIELD_CHANGES,
+        target=instance,
+        details={"sha256": log_entry_digest(values), "model": _model_label(instance)},
+    )
+
+
+def _model_label(entry) -> str:
+    from django.contrib.contenttypes.models import ContentType
+
+    if entry.content_type_id is None:
+        return ""
+    content_type = ContentType.objects.get_for_id(entry.content_type_id)  # cached
+    return f"{content_type.app_label}.{content_type.model}"
+
+
 def connect() -> None:
     from auditlog import get_logentry_model
 
     pre_save.connect(
         _fill_from_context, sender=get_logentry_model(), dispatch_uid="audit_logentry_context"
+    )
+    post_save.connect(
+        _chain_log_entry, sender=get_logentry_model(), dispatch_uid="audit_logentry_chain"
     )
     _register_business_models()
 

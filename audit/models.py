@@ -30,6 +30,8 @@ class Action(models.TextChoices):
     SECOND_FACTOR_FAILURE = "second_factor_failure", "二要素認証失敗"
     LOCKOUT = "lockout", "アカウントロック"
     ACCOUNT_CHANGE = "account_change", "職員アカウント変更"
+    # Written with every django-auditlog LogEntry: binds the diff row into the hash chain.
+    FIELD_CHANGES = "field_changes", "項目変更の記録"
 
 
 class AuditEvent(models.Model):

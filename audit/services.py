@@ -36,6 +36,43 @@ def record(
     actor=None,
 ) -> AuditEvent:
     """Write one audit event with the actor, office, address and request id of this request."""
+    event = _build(action, person=person, target=target, details=details, actor=actor)
+    # No savepoint of its own: if the insert fails, the whole transaction of the change fails.
+    with transaction.atomic(savepoint=False):
+        _append(event)
+    return event
+
+
+def record_many(
+    action: Action | str,
+    *,
+    persons,
+    target: models.Model | None = None,
+    details: dict[str, Any] | list[dict[str, Any]] | None = None,
+    actor=None,
+) -> list[AuditEvent]:
+    """One event per person in `persons`, all appended in ONE database round trip under the
+    chain lock, at consecutive positions in the order given. `details` is one dict for all, or
+    a list with one dict per person. Refusals are those of `record()`: if any event is refused,
+    none is written."""
+    persons = list(persons)
+    if isinstance(details, list):
+        if len(details) != len(persons):
+            raise ValueError("details の数が persons の数と一致しません。")
+        per_person = details
+    else:
+        per_person = [details] * len(persons)
+    events = [
+        _build(action, person=p, target=target, details=d, actor=actor)
+        for p, d in zip(persons, per_person, strict=True)
+    ]
+    if events:
+        with transaction.atomic(savepoint=False):
+            _append_many(events)
+    return events
+
+
+def _build(action, *, person, target, details, actor) -> AuditEvent:
     ctx = context.current()
     text = json.dumps(details or {}, ensure_ascii=False, allow_nan=False, default=str)
     if contains_my_number_like(text):
@@ -48,7 +85,7 @@ def record(
     office_id = ctx.office_id
     if actor is not None and (office_id is None or actor.pk != ctx.actor_id):
         office_id = getattr(actor, "office_id", None)
-    event = AuditEvent(
+    return AuditEvent(
         created_at=timezone.now(),
         actor_id=actor_id,
         office_id=office_id,
@@ -60,10 +97,6 @@ def record(
         object_id=str(target.pk) if target is not None else "",
         details=details,
     )
-    # No savepoint of its own: if the insert fails, the whole transaction of the change fails.
-    with transaction.atomic(savepoint=False):
-        _append(event)
-    return event
 
 
 _ARGS = [
@@ -80,21 +113,66 @@ _ARGS = [
 ]
 
 
+def _db_row(event: AuditEvent, connection) -> list[Any]:
+    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
+    return [fields[name].get_db_prep_save(getattr(event, name), connection) for name in _ARGS]
+
+
 def _append(event: AuditEvent) -> None:
     """Lock, read the head, hash and insert in one statement (PostgreSQL: the function
     `audit_chain_append`; SQLite: one INSERT … SELECT, under the database's write lock)."""
     connection = transaction.get_connection()
-    values = _hashed_values(event)
-    head_text, tail_text = chain.split_canonical(values)
-    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
-    row = [fields[name].get_db_prep_save(getattr(event, name), connection) for name in _ARGS]
+    head_text, tail_text = chain.split_canonical(_hashed_values(event))
+    row = _db_row(event, connection)
     if connection.vendor == "postgresql":
         sql, params = chain.PG_APPEND_SQL, [chain.CHAIN_LOCK_KEY, *row, head_text, tail_text]
     else:
         sql, params = chain.SQLITE_APPEND_SQL, [*row, head_text, tail_text, chain.GENESIS]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        event.pk, event.chain_position, event.prev_hash, event.row_hash = cursor.fetchone()
+        _stored(event, cursor.fetchone(), connection)
+
+
+# SQLite binds 13 parameters per row; stay far below its limit on bound parameters.
+_SQLITE_MANY_CHUNK = 500
+
+
+def _append_many(events: list[AuditEvent]) -> None:
+    """The same for several events in one statement (`audit_chain_append_many`, or one
+    INSERT with a recursive CTE on SQLite)."""
+    connection = transaction.get_connection()
+    splits = [chain.split_canonical(_hashed_values(e)) for e in events]
+    rows = [_db_row(e, connection) for e in events]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = [list(c) for c in zip(*rows, strict=True)]
+            cursor.execute(
+                chain.PG_APPEND_MANY_SQL,
+                [
+                    chain.CHAIN_LOCK_KEY,
+                    *columns,
+                    [h for h, _ in splits],
+                    [t for _, t in splits],
+                ],
+            )
+            results = cursor.fetchall()
+        else:
+            results = []
+            for start in range(0, len(events), _SQLITE_MANY_CHUNK):
+                part = range(start, min(start + _SQLITE_MANY_CHUNK, len(events)))
+                params: list[Any] = []
+                for i in part:
+                    params += [i - start, *rows[i], *splits[i]]
+                cursor.execute(chain.sqlite_append_many_sql(len(part)), [*params, chain.GENESIS])
+                results += sorted(cursor.fetchall(), key=lambda r: r[1])
+    if len(results) != len(events):
+        raise AuditWriteRefused("監査ログの一括書き込みの件数が一致しません。")
+    for event, result in zip(events, sorted(results, key=lambda r: r[1]), strict=True):
+        _stored(event, result, connection)
+
+
+def _stored(event: AuditEvent, result, connection) -> None:
+    event.pk, event.chain_position, event.prev_hash, event.row_hash = result
     event._state.adding = False
     event._state.db = connection.alias
     # The database hashed what Python serialised; check it hashed it the same way.

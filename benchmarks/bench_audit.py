@@ -5,7 +5,8 @@
    no-op in the same run (requests interleaved). Target (issue 4): ≤ 1.15×.
    - the person page of the qualifications app (one VIEW event);
    - the household and income panel of the exemptions app, which shows the applicant and spouse
-     and writes one event per person shown.
+     and writes one event per person shown, all in one round trip (`record_many`); compared in
+     the same run with one `record()` per person ("loop").
 2. Chain appends with 8 concurrent writers (PostgreSQL only): events/s, against 1 writer in the
    same run, then `verify_audit_chain` over everything written.
 
@@ -24,12 +25,12 @@ from django.test import Client, override_settings
 
 from audit import chain
 from audit.models import Action, AuditEvent
-from audit.services import record
+from audit.services import record, record_many
 from audit.triggers import maintenance
 from kokumin_nenkin.accounts.models import Role
 from qualifications.models import Household, Person
 
-AUDITING = {"on": True}
+AUDITING = {"on": True, "mode": "on"}
 
 
 def _persons(n: int) -> list[int]:
@@ -68,12 +69,14 @@ def _couples(pks: list[int]) -> list[int]:
     return [p.pk for p in persons[1::2]]
 
 
-def _measure(client, urls: list[str], n: int) -> dict[str, float]:
+def _measure(client, urls: list[str], n: int, extra: tuple[str, ...] = ()) -> dict[str, float]:
     postgres = connection.vendor == "postgresql"
     # "async" (PostgreSQL only, diagnosis): auditing on, but the commit does not wait for the
     # WAL flush — it shows how much of the cost is the durable commit, since an audited read is
     # a write transaction and an unaudited one commits nothing.
-    modes = ["on", "off", "async"] if postgres else ["on", "off"]
+    # "loop" (household panel only): auditing on, but one record() per person as before
+    # record_many() — the same-run comparison of one round trip against one per event.
+    modes = ["on", "off", *extra, *(["async"] if postgres else [])]
     times: dict[str, list[float]] = {m: [] for m in modes}
     events_before = AuditEvent.objects.count()
     # Requests alternate between the modes one by one (the order rotating), so load from other
@@ -82,6 +85,7 @@ def _measure(client, urls: list[str], n: int) -> dict[str, float]:
         for j in range(len(modes)):
             mode = modes[(i + j) % len(modes)]
             AUDITING["on"] = mode != "off"
+            AUDITING["mode"] = mode
             if postgres:
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET synchronous_commit = {'off' if mode == 'async' else 'on'}")
@@ -92,6 +96,7 @@ def _measure(client, urls: list[str], n: int) -> dict[str, float]:
             if i >= 20:  # the first 20 rounds warm up
                 times[mode].append(elapsed)
     AUDITING["on"] = True
+    AUDITING["mode"] = "on"
     if postgres:
         with connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
@@ -113,6 +118,11 @@ def _describe(title: str, n: int, median: dict[str, float]) -> list[str]:
         f"  auditing off (same page, record() a no-op): {off * 1000:.2f} ms/request",
         f"  ratio on / off: {ratio:.2f}x (target ≤ 1.15x: {'met' if ratio <= 1.15 else 'NOT met'})",
     ]
+    if "loop" in median:
+        lines.append(
+            f"  comparison, auditing on with one record() per person (no record_many):"
+            f" {median['loop'] * 1000:.2f} ms/request ({median['loop'] / off:.2f}x of off)"
+        )
     if "async" in median:
         lines.append(
             f"  diagnosis, auditing on with synchronous_commit=off: {median['async'] * 1000:.2f}"
@@ -123,6 +133,19 @@ def _describe(title: str, n: int, median: dict[str, float]) -> list[str]:
 
 def _switchable_record(*args, **kwargs):
     return record(*args, **kwargs) if AUDITING["on"] else None
+
+
+def _switchable_record_many(action, *, persons, **kwargs):
+    if not AUDITING["on"]:
+        return []
+    if AUDITING["mode"] == "loop":
+        details = kwargs.pop("details", None)
+        each = details if isinstance(details, list) else [details] * len(persons)
+        return [
+            record(action, person=p, details=d, **kwargs)
+            for p, d in zip(persons, each, strict=True)
+        ]
+    return record_many(action, persons=persons, **kwargs)
 
 
 def _request_cost(n: int) -> list[str]:
@@ -139,11 +162,14 @@ def _request_cost(n: int) -> list[str]:
     with mock.patch("qualifications.views.record", _switchable_record):
         lines = _describe("person page (qualifications)", n, _measure(client, person_urls, n))
     panel_urls = [reverse("exemptions:household_panel", args=[pk]) for pk in _couples(pks[:40])]
-    with mock.patch("exemptions.views.record", _switchable_record):
+    with (
+        mock.patch("exemptions.views.record", _switchable_record),
+        mock.patch("exemptions.views.record_many", _switchable_record_many),
+    ):
         lines += _describe(
-            "household panel (exemptions, applicant and spouse)",
+            "household panel (exemptions, one event per person shown, record_many)",
             n,
-            _measure(client, panel_urls, n),
+            _measure(client, panel_urls, n, extra=("loop",)),
         )
     return lines
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data_on
-from audit.services import record
+from audit.services import record, record_many
 from kokumin_nenkin import wareki
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.pdf import render_pdf
@@ -102,17 +102,20 @@ def household_panel(request, person_id: int):
     """At intake: applicant, spouse and householder, each income against each threshold."""
     person = get_object_or_404(Person.objects.select_related("household"), pk=person_id)
     context = _context(request, person)
-    for member in context["household"].members:
-        record(
-            Action.VIEW,
-            person=member.person,
-            details={
+    members = context["household"].members
+    record_many(
+        Action.VIEW,
+        persons=[member.person for member in members],
+        details=[
+            {
                 "画面": PANEL_SCREEN,
                 "表示の立場": member.role,
                 "年度": context["values"]["year"],
                 "申請者": person.pk,
-            },
-        )
+            }
+            for member in members
+        ],
+    )
     context["rows"] = _rows(context)
     context["pdf_url"] = (
         reverse("exemptions:application_pdf", args=[person.pk]) + "?" + request.GET.urlencode()

@@ -28,7 +28,14 @@ def details_text(details) -> str:
 
 @register.inclusion_tag("audit/_summary.html")
 def abnormal_summary(days: int = 7):
-    """Counts only (no names, no persons): the home page of 監査担当."""
-    from audit.abnormal import summary
+    """Counts only (no names, no persons): the home page of 監査担当. Counted in SQL
+    (`abnormal.summary_counts`); that the auditor saw them is itself recorded."""
+    from audit.abnormal import KIND_LABELS, summary_counts
+    from audit.models import Action
+    from audit.services import record
 
-    return {"days": days, "report": summary(days)}
+    counts = summary_counts(days)
+    total = sum(counts.values())
+    record(Action.VIEW, details={"画面": "異常アクセスの概要", "日数": days, "件数": counts})
+    labelled = [(label, counts[kind]) for kind, label in KIND_LABELS.items()]
+    return {"days": days, "total": total, "labelled_counts": labelled}

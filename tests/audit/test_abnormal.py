@@ -34,6 +34,9 @@ CASES = [
     ("2026-11-23", "10:00", Action.UPDATE, {Kind.HOLIDAY}),
     ("2026-11-19", "11:00", Action.REVEAL_MY_NUMBER, {Kind.REVEAL}),
     ("2026-11-19", "23:00", Action.REVEAL_MY_NUMBER, {Kind.REVEAL, Kind.OFF_HOURS}),
+    # The event binding a field diff into the chain rides with the change it records, which has
+    # its own event (and finding): it is not counted twice.
+    ("2026-11-17", "22:30", Action.FIELD_CHANGES, set()),
 ]
 
 
@@ -107,3 +110,58 @@ def test_events_outside_the_period_are_not_reported(cast):
         record_at(at("2026-11-21", "11:00"), Action.VIEW)
     assert report(dt.date(2026, 11, 16), dt.date(2026, 11, 20)).findings == []
     assert len(report(dt.date(2026, 11, 21), dt.date(2026, 11, 21)).findings) == 1
+
+
+class TestHomeSummary:
+    """The 監査担当 home page counts the last 7 days in SQL — the same counts as the report."""
+
+    @pytest.fixture
+    def busy_week(self, cast):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        persons = [make_person(f"90000000010{i:04d}") for i in range(36)]
+        days = [today - dt.timedelta(days=n) for n in range(8)]  # the 8th is outside the window
+        for day in days:
+            with as_actor(cast["kakunin"]):
+                for hm in ("03:00", "08:29", "10:00", "17:15", "22:45"):
+                    record_at(at(day.isoformat(), hm), Action.VIEW, person=persons[0])
+                record_at(at(day.isoformat(), "11:00"), Action.REVEAL_MY_NUMBER, person=persons[1])
+                record_at(at(day.isoformat(), "23:00"), Action.FIELD_CHANGES)
+            record_at(at(day.isoformat(), "09:00"), Action.LOGIN_FAILURE, details={"username": "x"})
+        yesterday = days[1].isoformat()
+        with as_actor(cast["kakunin2"]):
+            # A burst: 35 persons in 35 minutes, across a clock hour.
+            for i, p in enumerate(persons[:35]):
+                record_at(at(yesterday, "10:40") + dt.timedelta(minutes=i), Action.VIEW, person=p)
+            # Not a burst: 20 persons spread over the afternoon.
+            for i, p in enumerate(persons[:20]):
+                record_at(
+                    at(yesterday, "13:00") + dt.timedelta(minutes=10 * i), Action.VIEW, person=p
+                )
+        return days
+
+    def test_counts_in_sql_equal_the_report(self, busy_week, settings):
+        from audit.abnormal import summary, summary_counts
+
+        settings.AUDIT_BULK_LOOKUP_PER_HOUR = 30
+        expected = summary(7).counts()
+        assert expected[Kind.BULK_LOOKUP] == 1 and expected[Kind.LOGIN_FAILURE] == 7
+        assert min(expected.values()) > 0
+        assert summary_counts(7) == expected
+
+    def test_the_number_of_queries_does_not_grow_with_the_events(self, busy_week, cast):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from audit.abnormal import summary_counts
+
+        with CaptureQueriesContext(connection) as quiet:
+            summary_counts(7)
+        with as_actor(cast["kakunin"]):
+            for _ in range(50):
+                record_at(at(busy_week[2].isoformat(), "21:00"), Action.VIEW, person=None)
+        with CaptureQueriesContext(connection) as busier:
+            summary_counts(7)
+        # One aggregate, one grouped count per staff and hour, the one suspect's touches.
+        assert len(busier) == len(quiet) == 3

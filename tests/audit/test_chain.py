@@ -10,9 +10,9 @@ from django.db import connection, connections, transaction
 
 from audit import chain
 from audit.models import Action, AuditEvent
-from audit.services import AuditWriteRefused, record
+from audit.services import AuditWriteRefused, record, record_many
 
-from .conftest import postgres_only, tamper
+from .conftest import make_person, postgres_only, tamper
 
 
 def verify_command(*args) -> str:
@@ -172,3 +172,83 @@ def test_concurrent_writers_never_fork_or_break_the_chain():
     assert sorted(positions) == list(range(1, threads_n * per_thread + 1))
     assert "正常" in verify_command()
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+class TestRecordMany:
+    """record_many: several events in one round trip, at consecutive positions, same refusals."""
+
+    def test_events_land_in_order_after_the_head_and_the_chain_verifies(self, person):
+        other = make_person("900000000000002")
+        third = make_person("900000000000003")
+        record(Action.SEARCH, details={"hits": 3})
+        events = record_many(
+            Action.VIEW,
+            persons=[person, other, third],
+            details=[{"立場": "申請者"}, {"立場": "配偶者"}, {"立場": "世帯主"}],
+        )
+        assert [e.chain_position for e in events] == [2, 3, 4]
+        rows = list(AuditEvent.objects.order_by("chain_position"))
+        assert [r.person_id for r in rows[1:]] == [person.pk, other.pk, third.pk]
+        assert [r.details["立場"] for r in rows[1:]] == ["申請者", "配偶者", "世帯主"]
+        for before, after in itertools.pairwise(rows):
+            assert after.prev_hash == before.row_hash
+        assert [e.row_hash for e in events] == [r.row_hash for r in rows[1:]]
+        assert "4 件" in verify_command()
+
+    def test_one_statement_for_all_events(self, person):
+        from django.test.utils import CaptureQueriesContext
+
+        others = [make_person(f"90000000000001{i}") for i in range(4)]
+        with CaptureQueriesContext(connection) as queries:
+            record_many(Action.VIEW, persons=[person, *others], details={"画面": "世帯"})
+        assert len([q for q in queries if "audit_" in q["sql"]]) == 1
+        assert AuditEvent.objects.count() == 5
+        assert "正常" in verify_command()
+
+    def test_a_my_number_like_run_in_any_details_refuses_them_all(self, person):
+        other = make_person("900000000000002")
+        with pytest.raises(AuditWriteRefused):
+            record_many(
+                Action.VIEW, persons=[person, other], details=[{"n": 1}, {"n": "123456789012"}]
+            )
+        assert not AuditEvent.objects.exists()
+
+    def test_no_persons_writes_nothing(self, db):
+        assert record_many(Action.VIEW, persons=[]) == []
+        assert not AuditEvent.objects.exists()
+
+    def test_an_edit_inside_a_batch_is_found(self, person):
+        others = [make_person(f"90000000000002{i}") for i in range(2)]
+        record_many(Action.VIEW, persons=[person, *others])
+        tamper("UPDATE audit_auditevent SET details = %s WHERE chain_position = 2", ['{"x": 1}'])
+        assert "位置 2" in verify_fails_at()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_and_single_events_never_fork_the_chain(person):
+    others = [make_person(f"90000000000003{i}") for i in range(2)]
+    errors = []
+
+    def writer(batch: bool):
+        try:
+            for _ in range(20):
+                with transaction.atomic():
+                    if batch:
+                        record_many(Action.VIEW, persons=[person, *others])
+                    else:
+                        record(Action.VIEW, person=person)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(i % 2 == 0,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert AuditEvent.objects.count() == 2 * 20 * 3 + 2 * 20
+    assert "正常" in verify_command()

@@ -210,6 +210,16 @@ def test_the_auditor_home_page_shows_the_abnormal_summary(kansa, cast):
     assert reverse("audit:abnormal") in html
 
 
+def test_viewing_the_home_summary_is_recorded(kansa, cast):
+    mine = AuditEvent.objects.filter(actor=cast["kansa"])
+    before = mine.count()
+    assert "異常アクセスの概要" in kansa.get(reverse("home")).content.decode()
+    assert mine.count() == before + 1
+    event = mine.order_by("chain_position").last()
+    assert event.action == Action.VIEW and event.person_id is None
+    assert event.details["画面"] == "異常アクセスの概要" and event.details["日数"] == 7
+
+
 def test_every_use_of_the_screens_is_audited(kansa, history, cast):
     ko, _ = history
     urls = [reverse(n) for n, _ in SCREENS] + [

@@ -5,7 +5,8 @@
 
 Keep the printed head (position and hash) outside the database — on paper or in another
 system — and pass it back with --anchor: then a chain cut short or rewritten from some point on
-is found too.
+is found too. Each django-auditlog diff row (LogEntry) named by the chain must still exist and
+match the digest recorded with it; one edited, deleted or added beside the chain is named.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -47,3 +48,11 @@ class Command(BaseCommand):
             f"監査ログのチェーンは正常です: {result.checked} 件。"
             f" 先頭 位置 {result.head_position} ハッシュ {result.head_hash}"
         )
+        self.stdout.write(
+            f"差分記録（django-auditlog）: {result.log_entries_checked} 件を照合しました。"
+        )
+        if result.log_entries_unbound:
+            self.stdout.write(
+                f"チェーンに結び付けられる前の差分記録 {result.log_entries_unbound} 件は"
+                "照合していません。"
+            )
