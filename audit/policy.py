@@ -64,9 +64,7 @@ def unclassified_permissions() -> set[str]:
 # test-time check until its owner either records the access (`record()`) or declares that the
 # response shows nothing personal (`no_personal_data(request)`), then removes it from here.
 # (URL name, HTTP method) → why it is listed.
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("jps_reporting:batch_new", "GET"): "the new-batch form; lists entries? no event either way",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 def no_personal_data(request) -> None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import Action
 from audit.policy import no_personal_data
-from audit.services import record
+from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
 from kokumin_nenkin.pdf import render_pdf
@@ -92,7 +92,20 @@ def batch_new(request):
         messages={k: v for k, v in values.items() if k not in errors},
         municipality_code=settings.MUNICIPALITY_CODE,
     )
-    record(Action.VIEW, details={"screen": "進達のプレビュー", "rows": shown.total})
+    # The preview lists each person by name: one VIEW per person, so "who looked at X" finds it.
+    shown_persons = [r.entry.person for r in shown.rows if r.entry.person_id]
+    if shown_persons:
+        record_many(
+            Action.VIEW,
+            persons=shown_persons,
+            details=[
+                {"screen": "進達のプレビュー", "entry": r.entry.pk}
+                for r in shown.rows
+                if r.entry.person_id
+            ],
+        )
+    else:
+        record(Action.VIEW, details={"screen": "進達のプレビュー", "rows": shown.total})
     rows = [
         {"row": r, "value": values.get(r.entry.pk, r.item.message), "error": errors.get(r.entry.pk)}
         for r in shown.rows

@@ -289,3 +289,12 @@ def test_a_character_the_font_lacks_is_printed_as_geta_with_its_code_point(clien
         r"\s+", "", text_of(bytes(BatchOutput.objects.get(kind="transmittal").content))
     )
     assert "送付書" in transmittal and "U+20BB7" in transmittal
+
+
+def test_the_preview_is_in_the_access_history_of_every_person_it_lists(client_for, entries):
+    page = client_for("shintatsu").get(NEW, {"cutoff": today()})
+    assert page.status_code == 200
+    listed = {e.person_id for e in entries}
+    seen = AuditEvent.objects.filter(action=Action.VIEW, details__screen="進達のプレビュー")
+    assert {e.person_id for e in seen} == listed
+    assert all(e.actor.username == "shintatsu" for e in seen)
