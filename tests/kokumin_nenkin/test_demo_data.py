@@ -107,3 +107,14 @@ def test_demo_tools_refuse_outside_demo_mode(settings):
         call_command("demo_totp", "kakunin")
     with pytest.raises(CommandError, match="デモモード"):
         call_command("seed_demo", persons=10)
+
+
+@pytest.mark.django_db
+def test_demo_has_checked_entries_waiting_for_the_report_clerk():
+    from kokumin_nenkin.verification.models import Entry, Status
+
+    call_command("seed_demo", persons=2000, seed=1)
+    approved = Entry.objects.filter(status=Status.APPROVED).select_related("maker", "checker")
+    assert approved.count() >= 2
+    assert all(e.checker.username == "kakunin" and e.maker_id != e.checker_id for e in approved)
+    assert Entry.objects.filter(status=Status.PENDING).exists()
