@@ -106,6 +106,7 @@ def test_application_pdf_is_prefilled_in_wareki_without_a_my_number(client_for, 
     assert "国民年金保険料免除・納付猶予申請書" in flat
     assert "熊谷花子" in flat and "クマガヤハナコ" in flat
     assert "平成4年5月10日" in flat  # birth date 1992-05-10
+    assert "〒360-0000" in flat  # the postal code as it is written on a form
     assert "令和6年7月〜令和7年6月" in flat
     assert "令和5年の所得で審査します" in flat
     assert "熊谷一郎" in flat and "熊谷太郎" in flat
