@@ -1,13 +1,11 @@
 """Forms of the exemption screens (Japanese messages next to the field)."""
 
-from datetime import date
-
 from django import forms
 from django.utils import timezone
 
 from kokumin_nenkin import wareki
 from kokumin_nenkin.imports import ENCODINGS
-from kokumin_nenkin.wareki.forms import WarekiDateField
+from kokumin_nenkin.wareki.forms import WarekiDateField, WarekiMonthField
 
 from .models import Pregnancy, StatutoryReason
 from .periods import exemption_year_of, month_of, student_year_of
@@ -55,9 +53,8 @@ class ScreeningForm(forms.Form):
 
     @staticmethod
     def _label(year: int) -> str:
-        from kokumin_nenkin import wareki
 
-        return wareki.format_month(year, 7).split("年")[0] + "年度"
+        return f"{wareki.format_year(year, 7)}度"
 
     def values(self) -> dict:
         """The cleaned values, or the initial ones when the query string is empty or wrong."""
@@ -73,36 +70,6 @@ class ScreeningForm(forms.Form):
 # --- intake forms of the 届書 (two-person verification, `exemptions/kinds.py`) ---------------
 CHOOSE = {"required": "選択してください。", "invalid_choice": "一覧から選択してください。"}
 REQUIRED = {"required": "入力してください。"}
-MONTH_HELP = "月まで入力（例: R6.7、令和6年7月）。日を入力しても月として扱います。"
-
-
-class WarekiMonthField(WarekiDateField):
-    """A month typed in 和暦 or 西暦 (`令和6年7月`, `R6.7`, `2024-07`); cleaned to the 1st."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", MONTH_HELP)
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs["placeholder"] = "R6.7"
-        return attrs
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, date):
-            return month_of(value)
-        text = str(value).strip()
-        try:
-            return month_of(wareki.parse(text))
-        except wareki.WarekiError as first_error:
-            for day in ("1日", ".1", "-01"):
-                try:
-                    return month_of(wareki.parse(text + day))
-                except wareki.WarekiError:
-                    continue
-            raise forms.ValidationError(str(first_error), code="invalid_date") from None
 
 
 def _date(label: str, help_text: str | None = None, required: bool = True) -> WarekiDateField:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from kokumin_nenkin import wareki
 from kokumin_nenkin.verification.registry import EntryKind, register
 from kokumin_nenkin.verification.services import StaleEntry
+from kokumin_nenkin.wareki.forms import WarekiMonthField
 
 from . import periods, reporting, services
 from .forms import (
@@ -46,7 +47,6 @@ from .forms import (
     StatutoryEndForm,
     StatutoryForm,
     StudentForm,
-    WarekiMonthField,
 )
 from .models import (
     AdditionalPremium,

@@ -174,6 +174,57 @@ def parse(text: str) -> date:
     )
 
 
+_ERA_NAME_MONTH_RE = re.compile(
+    r"^(?P<era>明治|大正|昭和|平成|令和)\s*(?P<y>元|\d{1,2})\s*年\s*(?P<m>\d{1,2})\s*月?$"
+)
+_ERA_LETTER_MONTH_RE = re.compile(r"^(?P<era>[MTSHR])\s*(?P<y>\d{1,2})" + _SEP + r"(?P<m>\d{1,2})$")
+_ISO_MONTH_RE = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?$")
+
+
+def _era_month(era: Era, year: int, month: int) -> date:
+    shown = f"{era.name}{_year_label(year)}年{month}月"
+    if year < 1 or not 1 <= month <= 12:
+        raise WarekiError(f"「{shown}」という年月はありません。")
+    first = date(era.first.year + year - 1, month, 1)
+    last = _month_end(first.year, month)
+    # A month belongs to an era if any of its days does (平成元年1月 and 昭和64年1月 both exist).
+    if last < era.first or (era.last is not None and first > era.last):
+        right = era_of(last) if last >= ERAS[0].first else None
+        hint = f"{format_month(first.year, month)}の誤りではありませんか。" if right else ""
+        raise WarekiError(f"「{shown}」は{era.name}の期間外です。{hint}")
+    return first
+
+
+def parse_month(text: str) -> date:
+    """A month typed at the counter (`令和6年7月`, `R6.7`, `2024-07`, or a whole date), as the
+    1st of that month. Raises WarekiError in Japanese."""
+    raw = normalise(text)
+    if not raw:
+        raise WarekiError("年月を入力してください。")
+    if m := _ERA_NAME_MONTH_RE.match(raw):
+        y = 1 if m["y"] == "元" else int(m["y"])
+        return _era_month(_BY_NAME[m["era"]], y, int(m["m"]))
+    if m := _ERA_LETTER_MONTH_RE.match(raw):
+        return _era_month(_BY_LETTER[m["era"]], int(m["y"]), int(m["m"]))
+    if m := _ISO_MONTH_RE.match(raw):
+        if not 1 <= int(m["m"]) <= 12:
+            raise WarekiError(f"「{text.strip()}」という年月はありません。")
+        return date(int(m["y"]), int(m["m"]), 1)
+    try:
+        return parse(text).replace(day=1)
+    except WarekiError:
+        raise WarekiError(
+            f"「{text.strip()}」は年月として読めません。例: 令和6年7月、R6.7、2024-07"
+        ) from None
+
+
+def format_year(year: int, month: int = 4) -> str:
+    """The era year of a month: (2024, 7) → 令和6年; used for 年度 labels (令和6年度)."""
+    d = _month_end(year, month)
+    era = era_of(d)
+    return f"{era.name}{_year_label(era.year_of(d))}年"
+
+
 def fiscal_year(d: date) -> int:
     """年度 (April–March): 2025-03-31 → 2024."""
     return d.year if d.month >= 4 else d.year - 1

@@ -4,7 +4,7 @@ from datetime import date
 
 from django import forms
 
-from . import WarekiError, format_date, parse
+from . import WarekiError, format_date, parse, parse_month
 
 HELP = "和暦・西暦どちらでも入力できます（例: R6.12.24、令和6年12月24日、2024-12-24）"
 
@@ -36,5 +36,31 @@ class WarekiDateField(forms.Field):
             return value
         try:
             return parse(str(value))
+        except WarekiError as exc:
+            raise forms.ValidationError(str(exc), code="invalid_date") from None
+
+
+MONTH_HELP = "月まで入力（例: R6.7、令和6年7月）。日を入力しても月として扱います。"
+
+
+class WarekiMonthField(WarekiDateField):
+    """A month typed in 和暦 or 西暦 (`令和6年7月`, `R6.7`, `2024-07`); cleaned to the 1st."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", MONTH_HELP)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["placeholder"] = "R6.7"
+        return attrs
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value.replace(day=1)
+        try:
+            return parse_month(str(value))
         except WarekiError as exc:
             raise forms.ValidationError(str(exc), code="invalid_date") from None

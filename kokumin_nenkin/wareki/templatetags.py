@@ -6,7 +6,7 @@
 
 from django import template
 
-from . import format_date, format_short
+from . import format_date, format_month, format_short
 
 register = template.Library()
 
@@ -19,3 +19,8 @@ def wareki(value):
 @register.filter
 def wareki_short(value):
     return format_short(value) if value else ""
+
+
+@register.filter
+def wareki_month(value):
+    return format_month(value.year, value.month) if value else ""

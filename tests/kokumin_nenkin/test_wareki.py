@@ -112,3 +112,52 @@ def test_template_filter():
 )
 def test_fiscal_year(d, fy):
     assert wareki.fiscal_year(d) == fy
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("令和6年7月", date(2024, 7, 1)),
+        ("R6.7", date(2024, 7, 1)),
+        ("Ｒ６．７", date(2024, 7, 1)),
+        ("令和元年5月", date(2019, 5, 1)),
+        ("平成元年1月", date(1989, 1, 1)),  # 平成 began on 1月8日: the month is still 平成元年1月
+        ("昭和64年1月", date(1989, 1, 1)),
+        ("2024-07", date(2024, 7, 1)),
+        ("2024年7月", date(2024, 7, 1)),
+        ("R6.7.15", date(2024, 7, 1)),  # a whole date counts as its month
+        ("2024-07-31", date(2024, 7, 1)),
+    ],
+)
+def test_parse_month(text, expected):
+    assert wareki.parse_month(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("令和元年4月", "令和の期間外"),
+        ("平成31年6月", "令和元年6月の誤り"),
+        ("R6.13", "という年月はありません"),
+        ("らいげつ", "年月として読めません"),
+        ("", "年月を入力してください"),
+    ],
+)
+def test_parse_month_refuses_with_a_japanese_message(text, message):
+    with pytest.raises(wareki.WarekiError, match=message):
+        wareki.parse_month(text)
+
+
+def test_month_field_and_filter():
+    from kokumin_nenkin.wareki.forms import WarekiMonthField
+
+    class F(forms.Form):
+        start = WarekiMonthField(label="始期")
+
+    form = F({"start": "R7.7"})
+    assert form.is_valid() and form.cleaned_data["start"] == date(2025, 7, 1)
+    bad = F({"start": "令和元年4月"})
+    assert not bad.is_valid() and "令和の期間外" in bad.errors["start"][0]
+    html = Template("{{ m|wareki_month }}").render(Context({"m": date(2019, 5, 1)}))
+    assert html == "令和元年5月"
+    assert wareki.format_year(2024, 7) == "令和6年"
