@@ -116,8 +116,7 @@ def log_entry_values(ids) -> dict[int, dict[str, Any]]:
 
 def log_entry_digest(values: dict[str, Any]) -> str:
     """SHA-256 of a LogEntry's canonical JSON (sorted keys, no spaces, UTF-8, UTC microseconds),
-    as hex in groups of eight joined by "." — a bare hex digest may hold a 12-digit run, which
-    audit details refuse."""
+    in the form audit details keep (`services.digest_for_details`)."""
     text = json.dumps(
         {k: _canonical_value(v) for k, v in values.items()},
         sort_keys=True,
@@ -126,8 +125,9 @@ def log_entry_digest(values: dict[str, Any]) -> str:
         allow_nan=False,
         default=str,
     )
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return ".".join(digest[i : i + 8] for i in range(0, 64, 8))
+    from .services import digest_for_details
+
+    return digest_for_details(hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def _chain_log_entry(sender, instance, created, raw=False, **kwargs) -> None:

@@ -76,12 +76,6 @@ def fingerprint(item: ReportItem) -> str:
     ).hexdigest()
 
 
-def audit_digest(sha256_hex: str) -> str:
-    """A SHA-256 as the audit log keeps it: 8 groups of 8 hex digits joined by ':', so no run of
-    12 digits (what the audit writer refuses as a possible 個人番号) can appear in it."""
-    return ":".join(sha256_hex[i : i + 8] for i in range(0, 64, 8))
-
-
 @dataclass(frozen=True)
 class PreviewRow:
     entry: Entry

@@ -13,14 +13,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import record
+from audit.services import digest_for_details, record
 from kokumin_nenkin.jobs.models import Job
 from kokumin_nenkin.jobs.services import JobFailed, Progress, job_handler, job_start
 from kokumin_nenkin.verification.services import entry_mark_reported
 
 from . import selectors
 from .batches import (
-    audit_digest,
     entry_report_item,
     fingerprint,
     item_from_snapshot,
@@ -231,7 +230,7 @@ def build_batch_outputs(job: Job, progress: Progress) -> dict:
             details={
                 "result": "created",
                 "進達番号": batch.number,
-                "SHA-256": {k: audit_digest(v) for k, v in digests.items()},
+                "SHA-256": {k: digest_for_details(v) for k, v in digests.items()},
             },
             actor=job.owner,
         )
@@ -294,7 +293,7 @@ def output_served(*, output: BatchOutput, actor) -> None:
         details={
             "result": "served",
             "出力": output.get_kind_display(),
-            "SHA-256": audit_digest(output.sha256),
+            "SHA-256": digest_for_details(output.sha256),
         },
         actor=actor,
     )

@@ -10,9 +10,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import Action, AuditEvent
+from audit.services import digest_for_details
 from exemptions.models import ExemptionApplication
 from exemptions.models import Status as ExemptionStatus
-from jps_reporting.batches import audit_digest
 from jps_reporting.formats.f1 import parse_f1
 from jps_reporting.models import Batch, BatchItem, BatchOutput
 from kokumin_nenkin.identifiers import find_my_number_like
@@ -155,7 +155,7 @@ def test_the_outputs_are_stored_once_with_their_sha256_in_the_audit_event(
     for label, kind in (("報告書", "sheets"), ("送付書", "transmittal"), ("電子媒体", "f1")):
         content = bytes(outputs[kind].content)
         assert hashlib.sha256(content).hexdigest() == outputs[kind].sha256
-        assert event.details["SHA-256"][label] == audit_digest(outputs[kind].sha256)
+        assert event.details["SHA-256"][label] == digest_for_details(outputs[kind].sha256)
     # Reprint and download serve exactly the stored bytes, and each is audited.
     for kind in ("sheets", "transmittal"):
         response = client.get(f"/jps/batches/{batch.pk}/{kind}/")
