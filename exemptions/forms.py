@@ -79,14 +79,35 @@ def _date(label: str, help_text: str | None = None, required: bool = True) -> Wa
     return WarekiDateField(**kwargs)
 
 
-def _choice(label: str, choices, required: bool = True, initial=None) -> forms.ChoiceField:
-    return forms.ChoiceField(
+def _choice(
+    label: str, choices, required: bool = True, initial=None, coerce=None, empty_value=""
+) -> forms.ChoiceField:
+    """A choice; with `coerce`, the kind's typed values carry it as that type (an enum, bool)."""
+    options = [("", "選択してください"), *choices] if required else list(choices)
+    if coerce is None:
+        return forms.ChoiceField(
+            label=label, choices=options, required=required, initial=initial, error_messages=CHOOSE
+        )
+    return forms.TypedChoiceField(
         label=label,
-        choices=[("", "選択してください"), *choices] if required else list(choices),
+        choices=options,
         required=required,
         initial=initial,
         error_messages=CHOOSE,
+        coerce=coerce,
+        empty_value=empty_value,
     )
+
+
+def _yes(value: str) -> bool:
+    return value == "1"
+
+
+def _yes_no(label: str, choices, initial: str) -> forms.TypedChoiceField:
+    """A 1 / 0 question of the paper form, carried as bool."""
+    field = _choice(label, choices, required=False, initial=initial, coerce=_yes, empty_value=False)
+    assert isinstance(field, forms.TypedChoiceField)
+    return field
 
 
 YES_NO_LOWER = [("1", "希望する"), ("0", "希望しない")]
@@ -121,16 +142,15 @@ class ApplicationForm(IntakeForm):
     """国民年金保険料免除・納付猶予申請書 (届書種類 11)."""
 
     applied_on = _date("申請年月日")
-    exemption_class = _choice("申請する区分", INTAKE_CLASS_CHOICES)
-    accept_lower_class = _choice(
+    exemption_class = _choice("申請する区分", INTAKE_CLASS_CHOICES, coerce=ExemptionClass)
+    accept_lower_class = _yes_no(
         "全額免除が認められない場合",
         [("1", "認められる最も有利な区分を希望する"), ("0", "全額免除のみ希望する")],
-        required=False,
         initial="1",
     )
     start = WarekiMonthField(label="申請期間（始期）")
     end = WarekiMonthField(label="申請期間（終期）")
-    continuing = _choice("継続申請（翌年度以降）", YES_NO_LOWER, required=False, initial="0")
+    continuing = _yes_no("継続申請（翌年度以降）", YES_NO_LOWER, initial="0")
     special_reason = _choice("特例", SPECIAL_CHOICES, required=False, initial="")
 
     def clean(self):
@@ -152,6 +172,7 @@ class RenewalForm(IntakeForm):
             (ExemptionClass.FULL.value, ExemptionClass.FULL.label),
             (ExemptionClass.POSTPONEMENT.value, ExemptionClass.POSTPONEMENT.label),
         ],
+        coerce=ExemptionClass,
     )
     start = WarekiMonthField(label="申請期間（始期）")
     end = WarekiMonthField(label="申請期間（終期）")
@@ -167,7 +188,7 @@ class StudentForm(IntakeForm):
     school_name = forms.CharField(label="学校名", max_length=80, error_messages=REQUIRED)
     start = WarekiMonthField(label="申請期間（始期）")
     end = WarekiMonthField(label="申請期間（終期）")
-    continuing = _choice("継続申請（翌年度以降）", YES_NO_LOWER, required=False, initial="0")
+    continuing = _yes_no("継続申請（翌年度以降）", YES_NO_LOWER, initial="0")
     special_reason = _choice("特例", SPECIAL_CHOICES, required=False, initial="")
 
     def clean(self):
@@ -178,7 +199,7 @@ class StatutoryForm(IntakeForm):
     """国民年金保険料免除事由該当届（法定免除, 届書種類 13)."""
 
     notified_on = _date("届出年月日")
-    reason = _choice("免除理由", StatutoryReason.choices)
+    reason = _choice("免除理由", StatutoryReason.choices, coerce=StatutoryReason)
     applies_on = _date("該当年月日", help_text="免除事由に該当した日。前月分から免除になります。")
 
 
@@ -195,14 +216,16 @@ class MaternityForm(IntakeForm):
 
     notified_on = _date("届出年月日")
     due_date = _date("出産の予定日（出産日）")
-    pregnancy = _choice("単胎妊娠又は多胎妊娠の別", Pregnancy.choices)
+    pregnancy = _choice("単胎妊娠又は多胎妊娠の別", Pregnancy.choices, coerce=Pregnancy)
 
 
 class RevocationForm(IntakeForm):
     """国民年金保険料免除等取消申請書 (届書種類 16): choices filled from the person."""
 
     applied_on = _date("申請年月日")
-    application = forms.ChoiceField(label="取り消す免除等", choices=[], error_messages=CHOOSE)
+    application = forms.TypedChoiceField(
+        label="取り消す免除等", choices=[], error_messages=CHOOSE, coerce=int, empty_value=None
+    )
     start = WarekiMonthField(label="取消期間（始期）")
     end = WarekiMonthField(label="取消期間（終期）")
     reason = forms.CharField(label="取消理由", max_length=200, error_messages=REQUIRED)
@@ -218,11 +241,8 @@ class AdditionalPremiumForm(IntakeForm):
         "申出年月日", help_text="申出の月分から納付します（さかのぼりはできません）。"
     )
     join_reason = forms.CharField(label="付加加入理由", max_length=80, required=False)
-    national_pension_fund = _choice(
-        "国民年金基金",
-        [("0", "加入していない"), ("1", "加入している")],
-        required=False,
-        initial="0",
+    national_pension_fund = _yes_no(
+        "国民年金基金", [("0", "加入していない"), ("1", "加入している")], initial="0"
     )
 
 

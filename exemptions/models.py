@@ -12,30 +12,34 @@ from django.db.models import Q
 from .rules import APPLICATION_CLASSES, ExemptionClass
 
 
-class Status(models.TextChoices):
-    """The lifecycle of every exemption and 付加 record."""
+class DecisionStatus(models.TextChoices):
+    """Where JPS's decision on a record stands (items 17 and 46). The office's own steps —
+    受付, 確認待ち, 承認済 (checked by a second person), 進達済 — belong to the verification
+    `Entry` that wrote the record, never to the record: a record exists only once its entry was
+    approved, and waits 審査中 until JPS answers."""
 
-    RECEIVED = "received", "受付"
-    VERIFIED = "verified", "確認済"
-    REPORTED = "reported", "進達済"
+    AWAITING = "awaiting", "審査中"
     APPROVED = "approved", "承認"
     REJECTED = "rejected", "却下"
-    REVOKED = "revoked", "取消"
     RETURNED = "returned", "返戻"
+    REVOKED = "revoked", "取消"
 
 
-#: The allowed next states. 受付 → 確認済 through two-person verification; 進達済 set by the
-#: JPS report batch; 承認 / 却下 / 返戻 from JPS's results; an approval can later be 取消.
-#: A 返戻 (JPS sent the 届書 back) is final for the record: the corrected 届書 is a new entry.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.RECEIVED: frozenset({Status.VERIFIED}),
-    Status.VERIFIED: frozenset({Status.REPORTED}),
-    Status.REPORTED: frozenset({Status.APPROVED, Status.REJECTED, Status.RETURNED}),
-    Status.APPROVED: frozenset({Status.REVOKED}),
-    Status.REJECTED: frozenset(),
-    Status.REVOKED: frozenset(),
-    Status.RETURNED: frozenset(),
+#: The allowed next decisions. 承認 / 却下 / 返戻 from JPS's results; an approval can later be
+#: 取消. A 返戻 (JPS sent the 届書 back) is final for the record: the corrected 届書 is a new
+#: entry. A 一部承認 is 承認 with both periods (its 処理結果 says 一部承認).
+DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
+    DecisionStatus.AWAITING: frozenset(
+        {DecisionStatus.APPROVED, DecisionStatus.REJECTED, DecisionStatus.RETURNED}
+    ),
+    DecisionStatus.APPROVED: frozenset({DecisionStatus.REVOKED}),
+    DecisionStatus.REJECTED: frozenset(),
+    DecisionStatus.REVOKED: frozenset(),
+    DecisionStatus.RETURNED: frozenset(),
 }
+
+#: Decisions under which a record counts as an exemption (or 付加) held or asked for.
+HELD_DECISIONS = (DecisionStatus.AWAITING, DecisionStatus.APPROVED)
 
 
 class ProcessingResult(models.TextChoices):
@@ -117,15 +121,15 @@ class Income(models.Model):
         return ""
 
 
-class LifecycleRecord(models.Model):
-    """What every exemption and 付加 record shares: its person, state, 最新フラグ (item 3)
-    and 操作者ID (item 5), and the 受付番号 given at intake."""
+class DecisionRecord(models.Model):
+    """What every exemption and 付加 record shares: its person, JPS's decision, 最新フラグ
+    (item 3), 操作者ID (item 5) and the 受付番号 of the entry that wrote it."""
 
     person = models.ForeignKey(
         "qualifications.Person", verbose_name="被保険者", on_delete=models.PROTECT
     )
-    status = models.CharField(
-        "状態", max_length=10, choices=Status.choices, default=Status.RECEIVED
+    decision = models.CharField(
+        "審査状況", max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.AWAITING
     )
     is_latest = models.BooleanField("最新フラグ", default=True)
     operator = models.ForeignKey(
@@ -144,7 +148,7 @@ class LifecycleRecord(models.Model):
         abstract = True
 
 
-class ExemptionApplication(LifecycleRecord):
+class ExemptionApplication(DecisionRecord):
     """An application for 申請免除 (全額 / 4分の3 / 半額 / 4分の1), 納付猶予 or 学生納付特例
     and JPS's decision on it: items 16–28."""
 
@@ -223,7 +227,7 @@ class StatutoryReason(models.TextChoices):
     SANATORIUM = "sanatorium", "ハンセン病療養所等への入所"
 
 
-class StatutoryExemption(LifecycleRecord):
+class StatutoryExemption(DecisionRecord):
     """法定免除 notified on 免除事由（該当・消滅）届: items 29–35."""
 
     reason = models.CharField(
@@ -259,7 +263,7 @@ class Pregnancy(models.TextChoices):
     MULTIPLE = "2", "多胎妊娠"
 
 
-class MaternityExemption(LifecycleRecord):
+class MaternityExemption(DecisionRecord):
     """産前産後期間の免除: items 36–39 (4 months, or 6 for a multiple pregnancy)."""
 
     due_date = models.DateField("出産の予定日（出産日）")
@@ -286,7 +290,7 @@ class MaternityExemption(LifecycleRecord):
         return f"産前産後免除 {self.person}"
 
 
-class AdditionalPremium(LifecycleRecord):
+class AdditionalPremium(DecisionRecord):
     """付加保険料の納付申出 and its 辞退: items 40–46. Applies from the month of the 申出."""
 
     applied_on = models.DateField("付加納付申出年月日")
@@ -315,16 +319,16 @@ class AdditionalPremium(LifecycleRecord):
         return f"付加保険料 {self.person}"
 
 
-class StatusChange(models.Model):
-    """One move of a record through `TRANSITIONS`: who, when, from, to and why."""
+class DecisionChange(models.Model):
+    """One move of a record through `DECISION_TRANSITIONS`: who, when, from, to and why."""
 
     record_type = models.CharField("記録の種類", max_length=60)
     record_id = models.PositiveBigIntegerField("記録のID")
     person = models.ForeignKey(
         "qualifications.Person", verbose_name="被保険者", on_delete=models.PROTECT, related_name="+"
     )
-    from_status = models.CharField("変更前", max_length=10, choices=Status.choices)
-    to_status = models.CharField("変更後", max_length=10, choices=Status.choices)
+    from_decision = models.CharField("変更前", max_length=10, choices=DecisionStatus.choices)
+    to_decision = models.CharField("変更後", max_length=10, choices=DecisionStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作者", on_delete=models.PROTECT, related_name="+"
     )
@@ -332,10 +336,10 @@ class StatusChange(models.Model):
     changed_at = models.DateTimeField("変更日時", auto_now_add=True)
 
     class Meta:
-        verbose_name = "状態の履歴"
-        verbose_name_plural = "状態の履歴"
+        verbose_name = "審査状況の履歴"
+        verbose_name_plural = "審査状況の履歴"
         ordering = ["id"]
         indexes = [models.Index(fields=["record_type", "record_id"], name="exemptions_change_rec")]
 
     def __str__(self) -> str:
-        return f"{self.record_type}#{self.record_id} {self.from_status}→{self.to_status}"
+        return f"{self.record_type}#{self.record_id} {self.from_decision}→{self.to_decision}"

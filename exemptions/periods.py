@@ -6,12 +6,13 @@ counter staff can read to the applicant. Items marked `[GK]` are general knowled
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kokumin_nenkin import wareki
 
-from .rules import APPLICATION_CLASSES, ExemptionClass, RuleRefused
+from .rules import ABOVE_THE_FORM, APPLICATION_CLASSES, ExemptionClass, RuleRefused
 
 # 被保険者種別 codes (FORMATS.md): the qualification history passes its current category.
 CATEGORY_LABELS = {
@@ -185,6 +186,30 @@ def check_exemption_category(category: str, exemption_class: ExemptionClass) -> 
     if category != FIRST:
         label = CATEGORY_LABELS[category]
         raise RuleRefused(f"{label}の方は国民年金保険料の{exemption_class.label}の対象外です。")
+
+
+def check_exemption_months(categories: Mapping[date, str], exemption_class: ExemptionClass) -> None:
+    """Every month applied for must be a 第1号 month of the person's qualification history:
+    `categories` maps each month (the 1st) to its 被保険者種別 code ("" without the
+    qualification). The first run of refused months is named, with the reason."""
+    months = sorted(categories)
+    if len(set(categories.values())) == 1:  # one state throughout: about the person
+        try:
+            check_exemption_category(categories[months[0]], exemption_class)
+        except RuleRefused as exc:
+            raise RuleRefused(str(exc), field=ABOVE_THE_FORM) from None
+        return
+    for i, month in enumerate(months):
+        try:
+            check_exemption_category(categories[month], exemption_class)
+        except RuleRefused as exc:
+            last = month
+            for later in months[i + 1 :]:
+                if categories[later] != categories[month]:
+                    break
+                last = later
+            span = show(month) if last == month else str(Period(month, last))
+            raise RuleRefused(f"{span}の分: {exc}", field=exc.field) from None
 
 
 def check_postponement_age(birth: date, period: Period) -> None:

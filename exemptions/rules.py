@@ -44,8 +44,18 @@ APPLICATION_CLASSES = (
 SCREENED_CLASSES = (*APPLICATION_CLASSES, ExemptionClass.POSTPONEMENT, ExemptionClass.STUDENT)
 
 
+#: The `field` of a refusal about the person as a whole, shown above the form.
+ABOVE_THE_FORM = "__all__"
+
+
 class RuleRefused(ValueError):
-    """A rule refuses the request; the message is Japanese and shown to the counter staff."""
+    """The one error of the workflow rules: a rule refuses the request. The message is
+    Japanese and shown to the counter staff; `field` names the form field it belongs next to
+    (None: the kind's own choice, or above the form)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)

@@ -7,21 +7,27 @@ from datetime import date
 
 from django.db.models import Q
 
+from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
+from qualifications.codes import Held
 from qualifications.models import Person
+from qualifications.selectors import latest_record
 
 from .models import (
+    HELD_DECISIONS,
     AdditionalPremium,
+    DecisionStatus,
     ExemptionApplication,
     Income,
     MaternityExemption,
-    Status,
     StatutoryExemption,
 )
-from .periods import POSTPONEMENT_AGE_LIMIT, month_age_reached
+from .periods import (
+    POSTPONEMENT_AGE_LIMIT,
+    exemption_year_period,
+    income_year_for,
+    month_age_reached,
+)
 from .rules import ExemptionClass, PersonIncome, Screening, ScreeningInput, screen
-
-#: States in which a record counts as an exemption held or asked for.
-LIVE_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.REPORTED, Status.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -124,22 +130,22 @@ def active_exemption_classes(person: Person, month: date) -> set[ExemptionClass]
     """The exemptions held (or asked for and not refused) in a month, for the 付加 conflict."""
     classes: set[ExemptionClass] = set()
     applications = ExemptionApplication.objects.filter(
-        person=person, status__in=LIVE_STATUSES
+        person=person, decision__in=HELD_DECISIONS
     ).filter(
-        Q(status=Status.APPROVED, approved_start__lte=month, approved_end__gte=month)
-        | (~Q(status=Status.APPROVED) & Q(start_month__lte=month, end_month__gte=month))
+        Q(decision=DecisionStatus.APPROVED, approved_start__lte=month, approved_end__gte=month)
+        | (~Q(decision=DecisionStatus.APPROVED) & Q(start_month__lte=month, end_month__gte=month))
     )
     classes |= {ExemptionClass(c) for c in applications.values_list("exemption_class", flat=True)}
     if (
         StatutoryExemption.objects.filter(
-            person=person, status__in=LIVE_STATUSES, start_month__lte=month
+            person=person, decision__in=HELD_DECISIONS, start_month__lte=month
         )
         .filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
         .exists()
     ):
         classes.add(ExemptionClass.STATUTORY)
     if MaternityExemption.objects.filter(
-        person=person, status__in=LIVE_STATUSES, start_month__lte=month, end_month__gte=month
+        person=person, decision__in=HELD_DECISIONS, start_month__lte=month, end_month__gte=month
     ).exists():
         classes.add(ExemptionClass.MATERNITY)
     return classes
@@ -171,9 +177,6 @@ def jps_returns(person: Person) -> list:
 def current_category(person: Person) -> str:
     """The 被保険者種別 code of the person's current qualification (latest row of the
     qualification history), or "" when the person holds no qualification now."""
-    from qualifications.codes import Held
-    from qualifications.selectors import latest_record
-
     latest = latest_record(person)
     if latest is None or latest.held != Held.HELD:
         return ""
@@ -184,7 +187,7 @@ def open_statutory_exemption(person: Person) -> StatutoryExemption | None:
     """The 法定免除 on file without its 消滅 (at most one: a 該当届 is refused while one is)."""
     return (
         StatutoryExemption.objects.filter(
-            person=person, status__in=LIVE_STATUSES, ended_on__isnull=True
+            person=person, decision__in=HELD_DECISIONS, ended_on__isnull=True
         )
         .order_by("-start_month", "-id")
         .first()
@@ -195,7 +198,7 @@ def current_additional_premium(person: Person) -> AdditionalPremium | None:
     """The 付加 申出 in force (or asked for) and not yet 辞退."""
     return (
         AdditionalPremium.objects.filter(
-            person=person, status__in=LIVE_STATUSES, ceased_on__isnull=True
+            person=person, decision__in=HELD_DECISIONS, ceased_on__isnull=True
         )
         .order_by("-applies_on", "-id")
         .first()
@@ -206,7 +209,7 @@ def revocable_applications(person: Person) -> list[ExemptionApplication]:
     """Approved applications a 取消申請 can name, newest first."""
     return list(
         ExemptionApplication.objects.filter(
-            person=person, status=Status.APPROVED, approved_start__isnull=False
+            person=person, decision=DecisionStatus.APPROVED, approved_start__isnull=False
         ).order_by("-approved_start", "-id")
     )
 
@@ -224,21 +227,19 @@ class RenewalCandidate:
 def renewal_candidates(year: int) -> list[RenewalCandidate]:
     """The 継続申請 work list for 免除年度 `year` (DOMAIN_RULES §2: 全額免除 and 納付猶予):
     approved for `year - 1` with 継続 requested, and no application for `year` yet."""
-    from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
-
-    from .periods import exemption_year_period, income_year_for
-
     period = exemption_year_period(year)
     previous = (
         ExemptionApplication.objects.filter(
-            status=Status.APPROVED,
+            decision=DecisionStatus.APPROVED,
             continuing=True,
             period_year=year - 1,
             exemption_class__in=(ExemptionClass.FULL, ExemptionClass.POSTPONEMENT),
         )
         .exclude(
             person__in=ExemptionApplication.objects.filter(
-                status__in=LIVE_STATUSES, start_month__lte=period.end, end_month__gte=period.start
+                decision__in=HELD_DECISIONS,
+                start_month__lte=period.end,
+                end_month__gte=period.start,
             ).values("person")
         )
         .select_related("person")

@@ -22,9 +22,16 @@ from audit.models import Action
 from audit.services import record
 from kokumin_nenkin.identifiers import normalise_basic_pension_number
 from kokumin_nenkin.imports.models import ImportedFile
-from kokumin_nenkin.verification.models import OPEN_STATUSES
-from kokumin_nenkin.verification.registry import EntryKind, get_kind, register
+from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
+from kokumin_nenkin.verification.registry import (
+    DecisionRefused,
+    EntryKind,
+    JpsDecision,
+    get_kind,
+    register,
+)
 from kokumin_nenkin.verification.services import StaleEntry, entry_submit
+from qualifications.models import Person
 
 from .formats.f2 import (
     KIND,
@@ -48,24 +55,32 @@ class ResultsRefused(Exception):
 # --- reading ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Target:
-    """The record a result line answers: the one the entry wrote or changed."""
+    """The record a result line answers (the one the entry's approval wrote or changed) and
+    the entry whose kind reads JPS's decision on it."""
 
     record: Any
-    created: bool  # the entry created it (11, 12, 13, 15, 21), not changed it (14, 16, 22)
+    entry: Entry
+
+    def decide(self, line: ResultLine, *, actor=None) -> str:
+        """Check (no actor) or write JPS's decision through the entry's kind."""
+        return get_kind(self.entry.kind).jps_decision(
+            self.entry, self.record, _as_decision(line), actor=actor
+        )
 
 
 def _targets(entries) -> dict[int, Target]:
     """The records of these entries, one query per record model."""
     wanted: dict[type, dict[int, Any]] = {}
     for e in entries:
-        model = getattr(_kind(e.kind), "record_model", None)
+        kind = _kind(e.kind)
+        model = kind.record_model if kind is not None else None
         if model is not None and e.applied_object_id.isdigit():
             wanted.setdefault(model, {})[int(e.applied_object_id)] = e
     found = {}
     for model, by_pk in wanted.items():
         for pk, obj in model.objects.in_bulk(list(by_pk)).items():
             entry = by_pk[pk]
-            found[entry.pk] = Target(obj, obj.receipt_number == entry.receipt_number)
+            found[entry.pk] = Target(obj, entry)
     return found
 
 
@@ -98,15 +113,22 @@ def lookup(numbers) -> dict[str, ReportedRef]:
     return found
 
 
-def _as_result(line: ResultLine):
-    from exemptions.services import JpsResult
+def _month(ym) -> date | None:
+    return date(ym[0], ym[1], 1) if ym else None
 
-    return JpsResult(
+
+def _span(start, end) -> tuple[date, date] | None:
+    first, last = _month(start), _month(end)
+    return (first, last) if first is not None and last is not None else None
+
+
+def _as_decision(line: ResultLine) -> JpsDecision:
+    return JpsDecision(
         process_kind=line.process_kind,
         result=line.result or "",
         exemption_class=line.exemption_class or "",
-        approved=_period(line.approved_from, line.approved_to),
-        rejected=_period(line.rejected_from, line.rejected_to),
+        approved=_span(line.approved_from, line.approved_to),
+        rejected=_span(line.rejected_from, line.rejected_to),
         result_type_code=line.result_type_code or "",
         processed_on=line.processed_on,
         note=line.note,
@@ -115,9 +137,6 @@ def _as_result(line: ResultLine):
 
 def decision_conflicts(line: ResultLine, reported: ReportedRef) -> tuple[str, ...]:
     """Reasons a line cannot be applied to the record as it is now (a conflict, not applied)."""
-    from exemptions.rules import RuleRefused
-    from exemptions.services import jps_result_check
-
     if reported.returned:
         return ("この受付は既に日本年金機構から返戻されています。",)
     if line.process_kind == "01":
@@ -128,8 +147,8 @@ def decision_conflicts(line: ResultLine, reported: ReportedRef) -> tuple[str, ..
             return ()
         return ("処理結果を反映する記録がありません。",)
     try:
-        jps_result_check(record_=target.record, created=target.created, result=_as_result(line))
-    except RuleRefused as exc:
+        target.decide(line)
+    except DecisionRefused as exc:
         return (str(exc),)
     return ()
 
@@ -230,20 +249,7 @@ def results_request_apply(*, upload: ResultsUpload, actor):
 
 
 # --- applying -------------------------------------------------------------------------------
-def _month(ym):
-    return date(ym[0], ym[1], 1) if ym else None
-
-
-def _period(start, end):
-    from exemptions.periods import Period
-
-    return Period(_month(start), _month(end)) if start else None
-
-
 def _assign_pension_number(line: ResultLine, actor) -> str:
-    from kokumin_nenkin.verification.models import Entry
-    from qualifications.models import Person
-
     entry = Entry.objects.get(receipt_number=line.reception_number)
     person = Person.objects.select_for_update().get(pk=entry.person_id)
     number = normalise_basic_pension_number(line.basic_pension_number or "")
@@ -287,9 +293,6 @@ def _mark_returned(line: ResultLine, actor) -> None:
 
 def _apply_line(r: Reconciled, actor) -> str:
     """Apply one matched line; returns what was done (for the counts)."""
-    from exemptions.rules import RuleRefused
-    from exemptions.services import jps_result_apply
-
     line = r.line
     if line.process_kind == "01":
         return _assign_pension_number(line, actor)
@@ -298,10 +301,8 @@ def _apply_line(r: Reconciled, actor) -> str:
     what = "returned"
     if isinstance(target, Target):
         try:
-            what = jps_result_apply(
-                record_=target.record, created=target.created, result=_as_result(line), actor=actor
-            )
-        except RuleRefused as exc:
+            what = target.decide(line, actor=actor)
+        except DecisionRefused as exc:
             raise StaleEntry(f"{line.line}行目: {exc}") from None
         if what == "decided":
             what = "additional" if line.process_kind == "03" else "exemption"

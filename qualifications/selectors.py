@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from kokumin_nenkin import wareki
 from kokumin_nenkin.identifiers import MY_NUMBER_LIKE, is_valid_my_number
 
+from .codes import Held
 from .models import Memo, PensionNumberNoticeReissue, Person, QualificationRecord
 from .my_number import lookup_hash
 from .normalise import is_kana, kana_key, name_key
@@ -39,6 +40,33 @@ def qualification_state(person, supersedes=None):
         .order_by("-id")
         .first()
     )
+
+
+def categories_by_month(person, first: date, last: date) -> dict[date, str]:
+    """The 被保険者種別 code of each month from `first` to `last` (the 1st of each), or "" for a
+    month without the qualification, from the qualification history (corrected rows left
+    out). A month takes the state on its last day: the month of an acquisition or a change
+    counts in the new state, the month of a loss no longer counts [GK: 月単位の資格]."""
+    rows = sorted(
+        (
+            (r.effective_on, r.pk, r)
+            for r in QualificationRecord.objects.filter(person=person, corrected=False)
+            if r.effective_on is not None
+        ),
+        key=lambda t: (t[0], t[1]),
+    )
+    out: dict[date, str] = {}
+    month = first.replace(day=1)
+    while month <= last:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        state = None
+        for effective, _, row in rows:
+            if effective >= following:
+                break
+            state = row
+        out[month] = state.category if state is not None and state.held == Held.HELD else ""
+        month = following
+    return out
 
 
 # --- search -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ re-keys blind, and the 届書種類 code (FORMATS.md, item 59).
 """
 
 import copy
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,25 @@ from kokumin_nenkin.wareki import format_date
 from kokumin_nenkin.wareki.forms import WarekiDateField
 
 _KINDS: dict[str, "EntryKind"] = {}
+
+
+@dataclass(frozen=True)
+class JpsDecision:
+    """One line of JPS's results file (format F2) as an entry kind reads it: what JPS decided
+    about the 届書 this entry reported. Periods are (first month, last month) as dates."""
+
+    process_kind: str  # 02 免除等審査結果, 03 付加保険料審査結果, 04 返戻
+    result: str  # 処理結果 1–5 ("" for 04)
+    exemption_class: str = ""
+    approved: tuple[date, date] | None = None
+    rejected: tuple[date, date] | None = None
+    result_type_code: str = ""
+    processed_on: date | None = None
+    note: str = ""
+
+
+class DecisionRefused(ValueError):
+    """JPS's decision contradicts the record the entry wrote; the message is Japanese."""
 
 
 class EntryKind:
@@ -35,14 +55,18 @@ class EntryKind:
         return self.form_class(data=data, initial=initial, prefix=prefix)
 
     def encode(self, cleaned: dict[str, Any]) -> dict[str, Any]:
-        """The cleaned form data as JSON: dates as ISO strings, everything else as text."""
+        """The cleaned form data as JSON: dates as ISO strings, a typed choice as its key,
+        everything else as text."""
         out: dict[str, Any] = {}
-        for name in self.form_class.base_fields:
+        for name, field in self.form_class.base_fields.items():
             value = cleaned.get(name)
             if isinstance(value, date):
                 out[name] = value.isoformat()
             elif value is None:
                 out[name] = ""
+            elif isinstance(field, forms.TypedChoiceField) and not isinstance(value, str):
+                keys = (str(k) for k, _ in field.choices if k != "" and field.coerce(k) == value)
+                out[name] = next(keys, str(value))
             else:
                 out[name] = str(value)
         return out
@@ -56,6 +80,19 @@ class EntryKind:
                 out[name] = date.fromisoformat(value)
             else:
                 out[name] = value
+        return out
+
+    def values(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The payload as the typed values the services take: dates as `date`, a typed choice
+        through its `coerce` (a yes/no as bool, a code as its enum), a whole number as int;
+        an empty optional value as the field's empty value."""
+        out = self.decode(payload)
+        for name, field in self.form_class.base_fields.items():
+            value = out.get(name, "")
+            if isinstance(field, forms.TypedChoiceField):
+                out[name] = field.coerce(value) if value != "" else field.empty_value
+            elif isinstance(field, forms.IntegerField):
+                out[name] = int(value) if str(value).strip() else None
         return out
 
     def rekey_form(self, data=None) -> forms.Form:
@@ -99,6 +136,14 @@ class EntryKind:
         """Write the change. Runs inside the approval's transaction, the person row locked."""
         raise NotImplementedError
 
+    def approve(self, entry, person, *, actor) -> Any:
+        """At approval, inside its transaction with the subject locked: check the proposal
+        once more against the record as it is now (ValidationError when it no longer fits),
+        then write it; returns what was written. A kind whose rules compute what its write
+        needs overrides this to run them once."""
+        self.validate(person, entry.payload, supersedes=entry.supersedes)
+        return self.apply(entry, actor=actor)
+
     def compare(self, person, payload: dict[str, Any]) -> list[tuple[str, str, str]]:
         """Rows of (label, current record, proposal) for the side-by-side screen."""
         return [(self.field_label(n), "", self.display(n, payload.get(n))) for n in payload]
@@ -126,9 +171,16 @@ class EntryKind:
             fields["insured_category"] = str(payload["category"])
         return fields
 
-    def mark_reported(self, entry, *, actor) -> None:
-        """Called when the entry goes to JPS in a confirmed batch (承認済 → 進達済), inside that
-        transaction: move the record the approval wrote if it has its own 進達済 state."""
+    # --- JPS's results (jps_reporting reads these) ------------------------------------------
+    #: the model of the record an approval of this kind writes or changes, on which JPS's
+    #: decision lands (None: JPS's answer to this kind changes no record here)
+    record_model: type | None = None
+
+    def jps_decision(self, entry, record, decision: JpsDecision, *, actor=None) -> str:
+        """Check (no actor) or write (with the actor) JPS's decision on `record`, the one this
+        entry's approval wrote; returns a word for the counts. DecisionRefused when the
+        decision contradicts the record."""
+        raise DecisionRefused("この届書に日本年金機構の審査結果を反映する記録はありません。")
 
     def summary(self, payload: dict[str, Any]) -> str:
         """One line for the work queues."""

@@ -208,7 +208,7 @@ def _compare_rekey(handler: EntryKind, entry: Entry, rekeyed: dict[str, Any]) ->
 @transaction.atomic
 def entry_approve(*, entry_id: int, rekeyed: dict[str, Any], actor) -> Entry:
     """Approve after the blind re-key: compare, re-check the record version, apply."""
-    from qualifications.models import Person
+    subjects = Entry._meta.get_field("person").related_model._default_manager
 
     def check_and_apply(entry: Entry) -> None:
         if entry.maker_id == actor.pk:
@@ -218,7 +218,7 @@ def entry_approve(*, entry_id: int, rekeyed: dict[str, Any], actor) -> Entry:
         handler = get_kind(entry.kind)
         _compare_rekey(handler, entry, rekeyed)
         person = (
-            Person.objects.select_for_update().get(pk=entry.person_id)
+            subjects.select_for_update().get(pk=entry.person_id)
             if entry.person_id is not None
             else None
         )
@@ -228,12 +228,11 @@ def entry_approve(*, entry_id: int, rekeyed: dict[str, Any], actor) -> Entry:
                 "再入力してください。"
             )
         try:
-            handler.validate(person, entry.payload, supersedes=entry.supersedes)
+            applied = handler.approve(entry, person, actor=actor)
         except ValidationError as exc:
             raise StaleEntry(
                 "現在の記録では受付内容が規則に合いません: " + " ".join(exc.messages)
             ) from None
-        applied = handler.apply(entry, actor=actor)
         entry.applied_object_id = str(getattr(applied, "pk", "") or "")
 
     return transition(entry_id, Status.APPROVED, actor=actor, before=check_and_apply)
@@ -241,14 +240,9 @@ def entry_approve(*, entry_id: int, rekeyed: dict[str, Any], actor) -> Entry:
 
 @transaction.atomic
 def entry_mark_reported(*, entry_id: int, actor) -> Entry:
-    """An approved entry went to JPS in a confirmed 進達 batch (承認済 → 進達済). The kind's
-    `mark_reported` hook moves whatever record the approval wrote (e.g. an exemption record's
-    確認済 → 進達済) in the same transaction."""
-
-    def hook(entry: Entry) -> None:
-        get_kind(entry.kind).mark_reported(entry, actor=actor)
-
-    return transition(entry_id, Status.REPORTED, actor=actor, before=hook)
+    """An approved entry went to JPS in a confirmed 進達 batch (承認済 → 進達済). Only the entry
+    moves: the record its approval wrote waits for JPS's decision as it was."""
+    return transition(entry_id, Status.REPORTED, actor=actor)
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record
 from kokumin_nenkin.accounts.access import requires
-from qualifications.models import Person
 
 from . import permissions, selectors, services
 from .models import Entry
@@ -74,7 +73,8 @@ def new_entry(request, kind: str, person_pk: int):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     handler = _kind_or_404(kind)
-    person = get_object_or_404(Person, pk=person_pk)
+    # The subject is the model the entry points to (the register's person): no import of it.
+    person = get_object_or_404(Entry._meta.get_field("person").related_model, pk=person_pk)
     return _intake(
         request,
         kind=handler,

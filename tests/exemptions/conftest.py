@@ -6,7 +6,8 @@ from itertools import count
 import pytest
 
 from exemptions.models import Income
-from qualifications.models import Household, Person, Sex
+from qualifications.codes import Event, Held
+from qualifications.models import Household, Person, QualificationRecord, Sex
 
 _numbers = count(1)
 
@@ -41,6 +42,21 @@ def make_person(
     if spouse is not None and spouse.spouse_id is None:
         Person.objects.filter(pk=spouse.pk).update(spouse=person)
     return person
+
+
+def qualify(person, operator, category="1", acquired_on=date(2012, 5, 9)):
+    """An approved qualification history row: the person is insured in `category`."""
+    QualificationRecord.objects.filter(person=person).update(is_latest=False)
+    return QualificationRecord.objects.create(
+        person=person,
+        event=Event.ACQUISITION,
+        held=Held.HELD,
+        category=category,
+        acquired_on=acquired_on,
+        acquisition_notified_on=acquired_on,
+        acquisition_cause="01",
+        operator=operator,
+    )
 
 
 def give_income(person, year, total, n=0, dep=0, si=0, **kw) -> Income:

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.db import connection, connections
 
-from exemptions.models import ExemptionApplication, Status, StatusChange
+from exemptions.models import DecisionChange, DecisionStatus, ExemptionApplication
 from exemptions.periods import Period
 from exemptions.services import TransitionRefused, exemption_record_decision
 
@@ -21,7 +21,7 @@ def test_concurrent_decisions_on_one_application_leave_exactly_one(cast):
     app = ExemptionApplication.objects.create(
         person=make_person(),
         operator=cast["madoguchi"],
-        status=Status.REPORTED,
+        decision=DecisionStatus.AWAITING,
         period_year=2024,
         exemption_class="01",
         applied_on=date(2024, 8, 1),
@@ -53,5 +53,5 @@ def test_concurrent_decisions_on_one_application_leave_exactly_one(cast):
         t.join()
     assert sorted(outcomes) in (["1", "refused"], ["2", "refused"])
     app.refresh_from_db()
-    assert app.status in (Status.APPROVED, Status.REJECTED)
-    assert StatusChange.objects.filter(record_id=app.pk).count() == 1
+    assert app.decision in (DecisionStatus.APPROVED, DecisionStatus.REJECTED)
+    assert DecisionChange.objects.filter(record_id=app.pk).count() == 1

@@ -11,10 +11,10 @@ from audit.models import Action, AuditEvent
 from exemptions import services
 from exemptions.models import (
     AdditionalPremium,
+    DecisionChange,
+    DecisionStatus,
     ExemptionApplication,
     MaternityExemption,
-    Status,
-    StatusChange,
     StatutoryExemption,
 )
 from exemptions.periods import Period
@@ -24,23 +24,8 @@ from kokumin_nenkin.verification.models import Status as EntryStatus
 from qualifications.codes import Event, Held
 from qualifications.models import QualificationRecord
 
-from .conftest import give_income, make_person
+from .conftest import give_income, make_person, qualify
 from .test_panel_and_pdf import pdf_text
-
-
-def qualify(person, operator, category="1", acquired_on=date(2012, 5, 9)):
-    """An approved qualification history row: the person is insured in `category`."""
-    QualificationRecord.objects.filter(person=person).update(is_latest=False)
-    return QualificationRecord.objects.create(
-        person=person,
-        event=Event.ACQUISITION,
-        held=Held.HELD,
-        category=category,
-        acquired_on=acquired_on,
-        acquisition_notified_on=acquired_on,
-        acquisition_cause="01",
-        operator=operator,
-    )
 
 
 @pytest.fixture
@@ -75,11 +60,8 @@ def approved_application(person, actor, start=date(2025, 7, 1), end=date(2026, 6
         start=start,
         end=end,
         applied_on=date(2025, 8, 1),
-        category="1",
         actor=actor,
     )
-    services.record_transition(app, Status.VERIFIED, actor=actor)
-    app = services.record_transition(app, Status.REPORTED, actor=actor)
     return services.exemption_record_decision(
         application=app, result="1", approved=Period(start, end), actor=actor
     )
@@ -128,7 +110,7 @@ KINDS = [
         {"exemption_class": "01", "start": "2025-07"},
         lambda p: ExemptionApplication.objects.get(
             person=p,
-            status=Status.VERIFIED,
+            decision=DecisionStatus.AWAITING,
             exemption_class="01",
             start_month=date(2025, 7, 1),
             end_month=date(2026, 6, 1),
@@ -149,7 +131,7 @@ KINDS = [
         {"start": "令和7年4月", "end": "R8.3.31"},
         lambda p: ExemptionApplication.objects.get(
             person=p,
-            status=Status.VERIFIED,
+            decision=DecisionStatus.AWAITING,
             exemption_class="06",
             school_name="熊谷テスト大学",
             continuing=True,
@@ -163,7 +145,7 @@ KINDS = [
         {"notified_on": "R7.9.1", "reason": "disability", "applies_on": "R7.8.20"},
         {"reason": "disability", "applies_on": "2025-08-20"},
         lambda p: StatutoryExemption.objects.get(
-            person=p, status=Status.VERIFIED, start_month=date(2025, 7, 1), end_month=None
+            person=p, decision=DecisionStatus.AWAITING, start_month=date(2025, 7, 1), end_month=None
         ),
     ),
     (
@@ -185,7 +167,7 @@ KINDS = [
         {"due_date": "R7.10.15", "pregnancy": "1"},
         lambda p: MaternityExemption.objects.get(
             person=p,
-            status=Status.VERIFIED,
+            decision=DecisionStatus.AWAITING,
             start_month=date(2025, 9, 1),
             end_month=date(2025, 12, 1),
         ),
@@ -203,7 +185,7 @@ KINDS = [
         {"start": "R7.10", "end": "R8.6"},
         lambda p: ExemptionApplication.objects.get(
             person=p,
-            status=Status.REVOKED,
+            decision=DecisionStatus.REVOKED,
             revoked_start=date(2025, 10, 1),
             revoked_end=date(2026, 6, 1),
             revocation_applied_on=date(2025, 10, 1),
@@ -215,7 +197,7 @@ KINDS = [
         {"applied_on": "R7.8.5", "join_reason": "年金額を増やしたい", "national_pension_fund": "0"},
         {"applied_on": "R7.8.5"},
         lambda p: AdditionalPremium.objects.get(
-            person=p, status=Status.VERIFIED, applied_on=date(2025, 8, 5), ceased_on=None
+            person=p, decision=DecisionStatus.AWAITING, applied_on=date(2025, 8, 5), ceased_on=None
         ),
     ),
     (
@@ -277,7 +259,7 @@ def _assert_written(written, person):
         raise AssertionError(str(exc)) from None
 
 
-def test_a_created_record_moves_from_received_to_verified_with_its_receipt_number(
+def test_an_approved_entry_writes_a_record_awaiting_jps_with_its_receipt_number(
     client_for, cast, insured
 ):
     data = dict(KINDS[0][2])
@@ -286,10 +268,11 @@ def test_a_created_record_moves_from_received_to_verified_with_its_receipt_numbe
     approve(client_for("kakunin"), entry, exemption_class="01", start="R7.7")
     app = ExemptionApplication.objects.get(person=insured)
     assert app.receipt_number == entry.receipt_number
-    moves = list(
-        StatusChange.objects.filter(record_id=app.pk).values_list("from_status", "to_status")
-    )
-    assert moves == [(Status.RECEIVED, Status.VERIFIED)]
+    # The record holds JPS's decision only: it starts 審査中 and has moved nowhere yet; the
+    # office's steps stand in the entry's own history.
+    assert app.decision == DecisionStatus.AWAITING
+    assert not DecisionChange.objects.filter(record_id=app.pk).exists()
+    assert list(entry.history.values_list("to_status", flat=True)) == ["pending", "approved"]
     assert "全額免除相当" in app.screening_summary
 
 
@@ -332,7 +315,6 @@ def _pending_application(person, cast):
         start=date(2025, 10, 1),
         end=date(2026, 3, 1),
         applied_on=date(2025, 8, 1),
-        category="1",
         actor=cast["kakunin2"],
     )
 
@@ -633,7 +615,7 @@ def test_person_page_shows_history_and_new_entry_links_for_the_counter(client_fo
     approve(checker, entry, exemption_class="01", start="R7.7")
     page = maker.get(reverse("qualifications:person", args=[insured.pk])).content.decode()
     assert "免除・付加の履歴" in page
-    assert "令和7年7月〜令和8年6月" in page and "確認済" in page and entry.receipt_number in page
+    assert "令和7年7月〜令和8年6月" in page and "審査中" in page and entry.receipt_number in page
     assert reverse("exemptions:household_panel", args=[insured.pk]) in page
     for code in (
         "application",
@@ -753,13 +735,25 @@ def test_lower_class_wish_is_kept_only_for_a_full_exemption(client_for, cast, in
 
 
 # --- every kind joins a JPS report batch with its own codes ---------------------------------------
+# kind → F1 届書種類, 異動年月日, 免除区分, 期間開始, 期間終了 (FORMATS.md F1; months in 和暦 code)
+REPORT_LINES = {
+    "application": ("11", date(2025, 8, 1), "01", "90707", "90806"),
+    "student": ("12", date(2025, 4, 10), "06", "90704", "90803"),
+    "statutory": ("13", date(2025, 8, 20), "07", "90707", "00000"),
+    "statutory_end": ("14", date(2025, 11, 15), "07", "90703", "90711"),
+    "maternity": ("15", date(2025, 10, 15), "08", "90709", "90712"),
+    "revocation": ("16", date(2025, 10, 1), "01", "90710", "90806"),
+    "additional": ("21", date(2025, 8, 5), "00", "90708", "00000"),
+    "additional_withdrawal": ("22", date(2025, 9, 1), "00", "00000", "00000"),
+}
+
+
 @pytest.mark.parametrize("kind,setup,data,rekey,written", KINDS, ids=[k[0] for k in KINDS])
 def test_every_kind_goes_to_jps_with_its_form_exemption_class_and_period(
     client_for, cast, insured, kind, setup, data, rekey, written
 ):
     from django.utils import timezone
 
-    from exemptions import reporting
     from jps_reporting.formats.f1 import parse_f1
     from jps_reporting.models import BatchItem, BatchOutput
     from kokumin_nenkin import wareki
@@ -771,8 +765,8 @@ def test_every_kind_goes_to_jps_with_its_form_exemption_class_and_period(
     entry = Entry.objects.get(person=insured, kind=f"exemptions.{kind}")
     assert approve(client_for("kakunin"), entry, **rekey).status_code == 302
     record = written(insured)
-    status_before = record.status
-    expected = reporting.report_fields(record)
+    decision_before = record.decision
+    form, effective, exemption_class, start, end = REPORT_LINES[kind]
 
     clerk = client_for("shintatsu")
     response = clerk.post(
@@ -788,28 +782,72 @@ def test_every_kind_goes_to_jps_with_its_form_exemption_class_and_period(
     entry.refresh_from_db()
     record.refresh_from_db()
     assert entry.status == EntryStatus.REPORTED
-    # A record the approval created waits in 確認済 and now goes 進達済; a notice that changed a
-    # record JPS had already decided (取消・消滅・辞退) leaves that decision as it was.
-    if status_before == Status.VERIFIED:
-        assert record.status == Status.REPORTED
-    else:
-        assert record.status == status_before
+    # Only the entry goes 進達済: the record keeps JPS's decision (審査中, or 承認・取消 for a
+    # notice that changed a record JPS had already decided) as it was.
+    assert record.decision == decision_before
     item = BatchItem.objects.get(entry=entry)
-    assert item.form_code == expected.form_kind == entry.form_code
+    assert item.form_code == form == entry.form_code
     line = next(
         r
         for r in parse_f1(bytes(BatchOutput.objects.get(kind="f1").content))
         if r["レコード区分"] == "2"
     )
     assert line["受付番号"] == entry.receipt_number
-    assert line["届書種類"] == expected.form_kind
-    assert line["免除区分"] == (
-        "00"
-        if expected.exemption_class == reporting.NO_EXEMPTION_CLASS
-        else expected.exemption_class
-    )
-    assert line["異動年月日"] == wareki.to_jps_date(expected.effective_date)
-    if expected.period_start is not None:
-        start = expected.period_start
-        assert line["期間開始"] == wareki.to_jps_month(start.year, start.month)
+    assert line["届書種類"] == form
+    assert line["免除区分"] == exemption_class
+    assert line["異動年月日"] == wareki.to_jps_date(effective)
+    assert (line["期間開始"], line["期間終了"]) == (start, end)
     assert line["被保険者種別"] == "1"
+
+
+# --- the 被保険者種別 of the months applied for, from the qualification history ------------------
+def _became_second_category(person, operator, on: date):
+    """A 種別変更 row: 第1号 → 第2号 from `on` (the person joined an employer's pension)."""
+    QualificationRecord.objects.filter(person=person).update(is_latest=False)
+    QualificationRecord.objects.create(
+        person=person,
+        event=Event.CATEGORY_CHANGE,
+        held=Held.HELD,
+        category="2",
+        acquired_on=date(2012, 5, 9),
+        category_changed_on=on,
+        category_change_cause="21",
+        category_change_notified_on=on,
+        operator=operator,
+    )
+
+
+def test_a_person_now_second_category_applies_for_the_first_category_months_before(
+    client_for, cast, insured
+):
+    _became_second_category(insured, cast["madoguchi"], date(2025, 10, 1))
+    maker = client_for("madoguchi")
+    data = {**APP, "applied_on": "R7.11.10", "start": "R7.7", "end": "R7.9"}
+    assert intake(maker, "application", insured, **data).status_code == 302
+    entry = Entry.objects.get(person=insured)
+    assert (
+        approve(client_for("kakunin"), entry, exemption_class="01", start="R7.7").status_code == 302
+    )
+    app = ExemptionApplication.objects.get(person=insured)
+    assert (app.start_month, app.end_month) == (date(2025, 7, 1), date(2025, 9, 1))
+
+
+def test_months_in_the_second_category_are_named_and_refused_next_to_the_period(
+    client_for, cast, insured
+):
+    _became_second_category(insured, cast["madoguchi"], date(2025, 10, 1))
+    data = {**APP, "applied_on": "R7.11.10", "start": "R7.7", "end": "R8.6"}
+    response = intake(client_for("madoguchi"), "application", insured, **data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "令和7年10月〜令和8年6月の分: 第2号の方は国民年金保険料の全額免除の対象外です" in html
+    assert not Entry.objects.exists()
+
+
+def test_months_before_the_first_category_acquisition_are_refused(client_for, cast, family):
+    person = family["applicant"]
+    qualify(person, cast["madoguchi"], acquired_on=date(2025, 9, 1))
+    data = {**APP, "applied_on": "R7.9.10", "start": "R7.7", "end": "R8.6"}
+    html = intake(client_for("madoguchi"), "application", person, **data).content.decode()
+    assert "令和7年7月〜令和7年8月の分: 国民年金の資格の記録がない" in html
+    assert not Entry.objects.exists()

@@ -15,9 +15,9 @@ from audit.models import Action, AuditEvent
 from exemptions import services
 from exemptions.models import (
     AdditionalPremium,
+    DecisionStatus,
     ExemptionApplication,
     MaternityExemption,
-    Status,
     StatutoryExemption,
 )
 from exemptions.periods import Period
@@ -79,7 +79,7 @@ def reported(client_for, person, kind):
     entry.refresh_from_db()
     assert entry.status == EntryStatus.REPORTED
     record = MODELS[kind].objects.get(receipt_number=entry.receipt_number)
-    assert record.status == Status.REPORTED
+    assert record.decision == DecisionStatus.AWAITING
     return entry, record
 
 
@@ -150,7 +150,7 @@ CASES = [
         "免除 承認",
         "application",
         {"cls": "01", "result": "1", "approved": APP_PERIOD},
-        Status.APPROVED,
+        DecisionStatus.APPROVED,
         lambda r: (
             (r.approved_start, r.approved_end, r.result)
             == (date(2025, 7, 1), date(2026, 6, 1), "1")
@@ -160,7 +160,7 @@ CASES = [
         "免除 却下",
         "application",
         {"cls": "01", "result": "2", "rejected": APP_PERIOD},
-        Status.REJECTED,
+        DecisionStatus.REJECTED,
         lambda r: (r.rejected_start, r.approved_start, r.result) == (date(2025, 7, 1), None, "2"),
     ),
     (
@@ -172,7 +172,7 @@ CASES = [
             "approved": ("2025-07", "2025-12"),
             "rejected": ("2026-01", "2026-06"),
         },
-        Status.APPROVED,
+        DecisionStatus.APPROVED,
         lambda r: (
             (r.approved_end, r.rejected_start, r.result)
             == (date(2025, 12, 1), date(2026, 1, 1), "3")
@@ -182,14 +182,14 @@ CASES = [
         "全額申請に半額免除で承認（他の区分を希望）",
         "application",
         {"cls": "03", "result": "1", "approved": APP_PERIOD},
-        Status.APPROVED,
+        DecisionStatus.APPROVED,
         lambda r: r.exemption_class == "03",
     ),
     (
         "免除 返戻",
         "application",
         {"cls": "01", "result": "5", "note": "添付書類の不足"},
-        Status.RETURNED,
+        DecisionStatus.RETURNED,
         lambda r: (
             (r.return_reason, r.result, r.jps_processed_on)
             == ("添付書類の不足", "5", date(2026, 11, 20))
@@ -199,56 +199,56 @@ CASES = [
         "学特 承認",
         "student",
         {"cls": "06", "result": "1", "approved": ("2025-04", "2026-03")},
-        Status.APPROVED,
+        DecisionStatus.APPROVED,
         lambda r: r.approved_start == date(2025, 4, 1),
     ),
     (
         "法定免除 承認",
         "statutory",
         {"cls": "07", "result": "1", "approved": ("2025-07", "2025-07")},
-        Status.APPROVED,
+        DecisionStatus.APPROVED,
         lambda r: r.jps_processed_on == date(2026, 11, 20),
     ),
     (
         "法定免除 却下",
         "statutory",
         {"cls": "07", "result": "2"},
-        Status.REJECTED,
+        DecisionStatus.REJECTED,
         lambda r: True,
     ),
     (
         "産前産後 承認",
         "maternity",
         {"cls": "08", "result": "1", "approved": ("2025-09", "2025-12")},
-        Status.APPROVED,
+        DecisionStatus.APPROVED,
         lambda r: True,
     ),
     (
         "産前産後 返戻",
         "maternity",
         {"cls": "08", "result": "5", "note": "出産予定日の確認"},
-        Status.RETURNED,
+        DecisionStatus.RETURNED,
         lambda r: r.return_reason == "出産予定日の確認",
     ),
     (
         "付加 承認",
         "additional",
         {"kind": "03", "result": "1"},
-        Status.APPROVED,
+        DecisionStatus.APPROVED,
         lambda r: r.result == "1",
     ),
     (
         "付加 却下",
         "additional",
         {"kind": "03", "result": "2"},
-        Status.REJECTED,
+        DecisionStatus.REJECTED,
         lambda r: r.result == "2",
     ),
     (
         "返戻（処理区分04）",
         "application",
         {"kind": "04", "note": "申請者の署名なし"},
-        Status.RETURNED,
+        DecisionStatus.RETURNED,
         lambda r: r.return_reason == "申請者の署名なし",
     ),
 ]
@@ -264,14 +264,14 @@ def test_every_result_is_applied_to_its_record(
     saved = apply_lines(client_for, line(entry, insured, **fields))
     assert (saved.matched, saved.conflicts) == (1, 0)
     record.refresh_from_db()
-    assert record.status == state
+    assert record.decision == state
     assert check(record)
     assert AuditEvent.objects.filter(
-        action=Action.UPDATE, person=insured, details__状態__endswith=Status(state).label
+        action=Action.UPDATE, person=insured, details__状態__endswith=DecisionStatus(state).label
     ).exists()
     page = person_page(client_for, insured)
-    assert Status(state).label in page
-    if state == Status.RETURNED:
+    assert DecisionStatus(state).label in page
+    if state == DecisionStatus.RETURNED:
         assert "日本年金機構から返戻" in page and record.return_reason in page
     assert not contains_my_number_like(page, allow={entry.receipt_number})
 
@@ -304,7 +304,7 @@ def test_jps_revokes_an_approval_with_the_revoked_months(client_for, cast, insur
     )
     assert request_and_approve(client_for, saved).status_code == 302
     record.refresh_from_db()
-    assert record.status == Status.REVOKED and record.result == "4"
+    assert record.decision == DecisionStatus.REVOKED and record.result == "4"
     assert (record.revoked_start, record.revoked_end) == (date(2026, 1, 1), date(2026, 6, 1))
     assert "令和8年1月〜令和8年6月" in person_page(client_for, insured)
 
@@ -331,14 +331,14 @@ def test_a_decision_that_contradicts_the_record_is_a_conflict_never_applied(
     entry, record = reported(client_for, insured, "application")
     apply_lines(client_for, line(entry, insured, cls="01", result="1", approved=APP_PERIOD))
     record.refresh_from_db()
-    before = (record.status, record.result, record.updated_at)
+    before = (record.decision, record.result, record.updated_at)
     saved = upload(client_for, line(entry, insured, **fields), name="mujun.csv")
     assert (saved.matched, saved.conflicts) == (0, 1)
     screen = client_for("shintatsu").get(f"/jps/results/{saved.pk}/").content.decode()
     assert "不一致 1件" in screen and says in screen
     assert request_and_approve(client_for, saved).status_code == 302  # nothing matched to apply
     record.refresh_from_db()
-    assert (record.status, record.result, record.updated_at) == before
+    assert (record.decision, record.result, record.updated_at) == before
 
 
 def test_a_record_that_moved_after_the_request_makes_the_apply_stale(client_for, cast, insured):
@@ -361,7 +361,7 @@ def test_a_record_that_moved_after_the_request_makes_the_apply_stale(client_for,
     saved.refresh_from_db()
     assert saved.applied_at is None
     record.refresh_from_db()
-    assert record.status == Status.REJECTED
+    assert record.decision == DecisionStatus.REJECTED
 
 
 def test_several_requests_wait_at_once_unless_they_share_a_receipt_number(
@@ -394,8 +394,8 @@ def test_several_requests_wait_at_once_unless_they_share_a_receipt_number(
             f"/entries/{saved.entry_id}/approve/", {"rekey-line_count": "1"}
         )
         assert ok.status_code == 302
-    assert ExemptionApplication.objects.get(receipt_number=entry.receipt_number).status == (
-        Status.APPROVED
+    assert ExemptionApplication.objects.get(receipt_number=entry.receipt_number).decision == (
+        DecisionStatus.APPROVED
     )
 
 
@@ -404,8 +404,6 @@ def approved_additional(person, actor):
     premium = services.additional_premium_apply(
         person=person, applied_on=date(2025, 5, 1), category="1", actor=actor
     )
-    for to in (Status.VERIFIED, Status.REPORTED):
-        premium = services.record_transition(premium, to, actor=actor)
     return services.additional_premium_record_decision(premium=premium, result="1", actor=actor)
 
 
@@ -466,7 +464,9 @@ def test_an_approved_exemption_ends_the_fuka_in_the_same_transaction(
         return
     label = {"application": "全額免除", "statutory": "法定免除"}[kind]
     assert premium.withdrawal_reason == f"{label}の承認による非該当"
-    assert premium.status == Status.APPROVED  # the 申出 was approved; it is no longer in force
+    assert (
+        premium.decision == DecisionStatus.APPROVED
+    )  # the 申出 was approved; it is no longer in force
     event = AuditEvent.objects.get(action=Action.UPDATE, details__付加="非該当（免除の承認）")
     assert event.person_id == insured.pk and event.details["免除区分"] == label
     assert f"{label}の承認による非該当" in page
@@ -488,7 +488,7 @@ def test_jps_confirms_a_revocation_request_and_any_other_answer_is_a_conflict(
         "/jps/batches/new/", {"cutoff": timezone.localdate().isoformat(), "entry": [entry.pk]}
     )
     record = ExemptionApplication.objects.get(pk=int(_app_pk(insured)))
-    assert record.status == Status.REVOKED
+    assert record.decision == DecisionStatus.REVOKED
 
     refused = upload(client_for, line(entry, insured, cls="01", result="2"), name="kyakka.csv")
     assert (refused.matched, refused.conflicts) == (0, 1)
@@ -497,7 +497,7 @@ def test_jps_confirms_a_revocation_request_and_any_other_answer_is_a_conflict(
 
     apply_lines(client_for, line(entry, insured, cls="01", result="4"))
     record.refresh_from_db()
-    assert record.status == Status.REVOKED  # confirmed, not moved
+    assert record.decision == DecisionStatus.REVOKED  # confirmed, not moved
     assert AuditEvent.objects.filter(
         action=Action.UPDATE, person=insured, details__日本年金機構="届出の取消を確認"
     ).exists()

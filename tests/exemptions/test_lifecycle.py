@@ -1,5 +1,5 @@
-"""The lifecycle 受付 → 確認済 → 進達済 → 承認 / 却下 / 返戻 → 取消: every pair, allowed or refused,
-and the services the verified intake will call."""
+"""JPS's decision on a record, 審査中 → 承認 / 却下 / 返戻 → 取消: every pair, allowed or refused,
+and the services an approved entry calls. The office's steps (受付, 確認, 進達) are the entry's."""
 
 from datetime import date
 
@@ -7,12 +7,12 @@ import pytest
 
 from audit.models import AuditEvent
 from exemptions.models import (
-    TRANSITIONS,
+    DECISION_TRANSITIONS,
     AdditionalPremium,
+    DecisionChange,
+    DecisionStatus,
     ExemptionApplication,
     ProcessingResult,
-    Status,
-    StatusChange,
 )
 from exemptions.periods import Period
 from exemptions.rules import ExemptionClass, RuleRefused
@@ -22,44 +22,45 @@ from exemptions.services import (
     additional_premium_check,
     additional_premium_record_decision,
     additional_premium_withdraw,
+    decision_transition,
     exemption_application_check,
     exemption_application_create,
     exemption_record_decision,
     exemption_revoke,
     maternity_exemption_check,
     maternity_exemption_create,
-    record_transition,
     statutory_exemption_check,
     statutory_exemption_create,
     statutory_exemption_end,
 )
 from qualifications.models import Sex
 
-from .conftest import give_income, make_person
+from .conftest import give_income, make_person, qualify
 
 d = date
 ALLOWED = {
-    (Status.RECEIVED, Status.VERIFIED),
-    (Status.VERIFIED, Status.REPORTED),
-    (Status.REPORTED, Status.APPROVED),
-    (Status.REPORTED, Status.REJECTED),
-    (Status.REPORTED, Status.RETURNED),  # JPS sent the 届書 back (処理結果 5 / 処理区分 04)
-    (Status.APPROVED, Status.REVOKED),
+    (DecisionStatus.AWAITING, DecisionStatus.APPROVED),
+    (DecisionStatus.AWAITING, DecisionStatus.REJECTED),
+    (
+        DecisionStatus.AWAITING,
+        DecisionStatus.RETURNED,
+    ),  # JPS sent the 届書 back (処理結果 5 / 処理区分 04)
+    (DecisionStatus.APPROVED, DecisionStatus.REVOKED),
 }
-PAIRS = [(a, b) for a in Status for b in Status if a != b]
+PAIRS = [(a, b) for a in DecisionStatus for b in DecisionStatus if a != b]
 
 
 def test_the_transition_table_is_exactly_the_documented_lifecycle():
-    table = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
+    table = {(a, b) for a, targets in DECISION_TRANSITIONS.items() for b in targets}
     assert table == ALLOWED
-    assert set(TRANSITIONS) == set(Status)
+    assert set(DECISION_TRANSITIONS) == set(DecisionStatus)
 
 
-def new_application(person, actor, status=Status.RECEIVED):
+def new_application(person, actor, decision=DecisionStatus.AWAITING):
     return ExemptionApplication.objects.create(
         person=person,
         operator=actor,
-        status=status,
+        decision=decision,
         period_year=2024,
         exemption_class="01",
         applied_on=d(2024, 8, 1),
@@ -75,25 +76,26 @@ def test_every_pair_of_states_is_allowed_or_refused(cast, from_, to):
     application = new_application(person, cast["madoguchi"], from_)
     actor = cast["kakunin"]
     if (from_, to) in ALLOWED:
-        moved = record_transition(application, to, actor=actor, reason="テスト")
-        assert moved.status == to
-        change = StatusChange.objects.get(record_id=application.pk)
-        assert (change.from_status, change.to_status, change.actor) == (from_, to, actor)
+        moved = decision_transition(application, to, actor=actor, reason="テスト")
+        assert moved.decision == to
+        change = DecisionChange.objects.get(record_id=application.pk)
+        assert (change.from_decision, change.to_decision, change.actor) == (from_, to, actor)
         event = AuditEvent.objects.get(object_id=str(application.pk), action="update")
         assert event.person == person and event.actor == actor
         assert event.details["状態"] == f"{from_.label}→{to.label}"
     else:
         with pytest.raises(TransitionRefused, match=f"「{from_.label}」から「{to.label}」には"):
-            record_transition(application, to, actor=actor)
+            decision_transition(application, to, actor=actor)
         application.refresh_from_db()
-        assert application.status == from_
-        assert not StatusChange.objects.exists()
+        assert application.decision == from_
+        assert not DecisionChange.objects.exists()
         assert not AuditEvent.objects.filter(action="update").exists()
 
 
 @pytest.mark.django_db
 def test_intake_registers_the_application_with_its_screening_and_audit(cast, family):
     applicant = family["applicant"]
+    qualify(applicant, cast["madoguchi"])
     give_income(applicant, 2023, 500_000)
     give_income(family["spouse"], 2023, 600_000)
     give_income(family["head"], 2023, 650_000)
@@ -103,10 +105,9 @@ def test_intake_registers_the_application_with_its_screening_and_audit(cast, fam
         start=d(2024, 7, 1),
         end=d(2025, 6, 1),
         applied_on=d(2024, 8, 5),
-        category="1",
         actor=cast["madoguchi"],
     )
-    assert app.status == Status.RECEIVED and app.is_latest and app.period_year == 2024
+    assert app.decision == DecisionStatus.AWAITING and app.is_latest and app.period_year == 2024
     assert "事前審査の結果: 全額免除相当" in app.screening_summary
     assert "世帯主: 所得650,000円" in app.screening_summary
     assert AuditEvent.objects.filter(action="create", person=applicant).count() == 1
@@ -116,7 +117,6 @@ def test_intake_registers_the_application_with_its_screening_and_audit(cast, fam
         start=d(2023, 7, 1),
         end=d(2024, 6, 1),
         applied_on=d(2024, 8, 5),
-        category="1",
         actor=cast["madoguchi"],
     )
     app.refresh_from_db()
@@ -136,13 +136,13 @@ def test_intake_registers_the_application_with_its_screening_and_audit(cast, fam
 def test_intake_refuses_with_a_clear_message(cast, kwargs, message):
     birth = kwargs.pop("birth", d(1990, 5, 10))
     person = make_person(birth=birth)
+    qualify(person, cast["madoguchi"], category=kwargs.pop("category", "1"))
     args = {
         "person": person,
         "exemption_class": "01",
         "start": d(2024, 7, 1),
         "end": d(2025, 6, 1),
         "applied_on": d(2024, 8, 5),
-        "category": "1",
         "actor": cast["madoguchi"],
     }
     args.update(kwargs)
@@ -156,7 +156,7 @@ def test_intake_refuses_with_a_clear_message(cast, kwargs, message):
 @pytest.mark.django_db
 def test_decision_partly_approved_then_revoked(cast):
     person = make_person()
-    app = new_application(person, cast["madoguchi"], Status.REPORTED)
+    app = new_application(person, cast["madoguchi"], DecisionStatus.AWAITING)
     app = exemption_record_decision(
         application=app,
         result=ProcessingResult.PARTLY_APPROVED,
@@ -165,7 +165,9 @@ def test_decision_partly_approved_then_revoked(cast):
         result_type_code="11",
         actor=cast["shintatsu"],
     )
-    assert app.status == Status.APPROVED and app.result == ProcessingResult.PARTLY_APPROVED
+    assert (
+        app.decision == DecisionStatus.APPROVED and app.result == ProcessingResult.PARTLY_APPROVED
+    )
     assert (app.approved_start, app.rejected_end) == (d(2024, 7, 1), d(2025, 6, 1))
     with pytest.raises(RuleRefused, match="承認期間"):
         exemption_revoke(
@@ -180,7 +182,7 @@ def test_decision_partly_approved_then_revoked(cast):
         actor=cast["kakunin"],
         reason="所得更正",
     )
-    assert app.status == Status.REVOKED and app.result == ProcessingResult.REVOKED
+    assert app.decision == DecisionStatus.REVOKED and app.result == ProcessingResult.REVOKED
     assert app.revoked_start == d(2024, 10, 1)
 
 
@@ -195,17 +197,17 @@ def test_decision_partly_approved_then_revoked(cast):
     ],
 )
 def test_a_decision_that_does_not_fit_the_application_is_refused(cast, kwargs, message):
-    app = new_application(make_person(), cast["madoguchi"], Status.REPORTED)
+    app = new_application(make_person(), cast["madoguchi"], DecisionStatus.AWAITING)
     with pytest.raises(RuleRefused, match=message):
         exemption_record_decision(application=app, actor=cast["shintatsu"], **kwargs)
     app.refresh_from_db()
-    assert app.status == Status.REPORTED
+    assert app.decision == DecisionStatus.AWAITING
 
 
 @pytest.mark.django_db
-def test_a_decision_before_the_report_is_refused_by_the_state_machine(cast):
-    app = new_application(make_person(), cast["madoguchi"], Status.VERIFIED)
-    with pytest.raises(TransitionRefused):
+def test_a_second_decision_is_refused_by_the_state_machine(cast):
+    app = new_application(make_person(), cast["madoguchi"], DecisionStatus.REJECTED)
+    with pytest.raises(TransitionRefused, match="「却下」から「却下」には"):
         exemption_record_decision(
             application=app,
             result="2",
@@ -272,7 +274,7 @@ def test_maternity_exemption_single_and_multiple(cast):
 def test_additional_premium_refused_while_exempt_allowed_during_maternity(cast):
     person = make_person()
     actor = cast["madoguchi"]
-    app = new_application(person, actor, Status.REPORTED)
+    app = new_application(person, actor, DecisionStatus.AWAITING)
     exemption_record_decision(
         application=app, result="1", approved=Period(d(2024, 7, 1), d(2025, 6, 1)), actor=actor
     )
@@ -283,7 +285,7 @@ def test_additional_premium_refused_while_exempt_allowed_during_maternity(cast):
     premium = additional_premium_apply(
         person=person, applied_on=d(2025, 7, 10), category="1", actor=actor
     )
-    assert premium.applies_on == d(2025, 7, 10) and premium.status == Status.RECEIVED
+    assert premium.applies_on == d(2025, 7, 10) and premium.decision == DecisionStatus.AWAITING
     with pytest.raises(RuleRefused, match="既に付加保険料の申出"):
         additional_premium_apply(person=person, applied_on=d(2025, 8, 1), category="1", actor=actor)
     premium = additional_premium_withdraw(
@@ -325,7 +327,7 @@ def test_the_person_page_block_shows_the_exemption_history(cast):
 
     person = make_person()
     actor = cast["madoguchi"]
-    app = new_application(person, actor, Status.REPORTED)
+    app = new_application(person, actor, DecisionStatus.AWAITING)
     exemption_record_decision(
         application=app,
         result="3",
@@ -358,17 +360,16 @@ def test_additional_premium_result_from_jps(cast):
     premium = additional_premium_apply(
         person=make_person(), applied_on=d(2025, 7, 10), category="1", actor=cast["madoguchi"]
     )
-    with pytest.raises(TransitionRefused):
-        additional_premium_record_decision(premium=premium, result="1", actor=actor)
-    premium = record_transition(premium, Status.VERIFIED, actor=cast["kakunin"])
-    premium = record_transition(premium, Status.REPORTED, actor=actor)
+    assert premium.decision == DecisionStatus.AWAITING
     with pytest.raises(RuleRefused, match="一部承認"):
         additional_premium_record_decision(premium=premium, result="3", actor=actor)
     premium = additional_premium_record_decision(premium=premium, result="1", actor=actor)
-    assert premium.status == Status.APPROVED and premium.get_result_display() == "承認"
+    assert premium.decision == DecisionStatus.APPROVED and premium.get_result_display() == "承認"
+    with pytest.raises(TransitionRefused, match="「承認」から「却下」には"):
+        additional_premium_record_decision(premium=premium, result="2", actor=actor)
     assert list(
-        StatusChange.objects.filter(record_id=premium.pk).values_list("to_status", flat=True)
-    ) == [Status.VERIFIED, Status.REPORTED, Status.APPROVED]
+        DecisionChange.objects.filter(record_id=premium.pk).values_list("to_decision", flat=True)
+    ) == [DecisionStatus.APPROVED]
 
 
 @pytest.mark.django_db
@@ -380,7 +381,6 @@ def test_an_unknown_special_reason_is_refused(cast):
             start=d(2024, 7, 1),
             end=d(2025, 6, 1),
             applied_on=d(2024, 8, 5),
-            category="1",
             special_reason="病気",
             actor=cast["madoguchi"],
         )
@@ -389,6 +389,7 @@ def test_an_unknown_special_reason_is_refused(cast):
 @pytest.mark.django_db
 def test_the_check_functions_compute_everything_and_write_nothing(cast, family):
     give_income(family["applicant"], 2023, 880_000)
+    qualify(family["applicant"], cast["madoguchi"])
     events = AuditEvent.objects.count()  # the fixture's field diffs are chained (audit)
     check = exemption_application_check(
         person=family["applicant"],
@@ -396,7 +397,6 @@ def test_the_check_functions_compute_everything_and_write_nothing(cast, family):
         start=d(2024, 7, 1),
         end=d(2025, 6, 1),
         applied_on=d(2024, 8, 5),
-        category="1",
     )
     assert check.year == 2024 and check.period.months == 12
     assert check.screening.summary.startswith("判定保留")  # spouse and householder: no income

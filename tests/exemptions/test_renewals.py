@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from exemptions import services
-from exemptions.models import ExemptionApplication, Status
+from exemptions.models import DecisionStatus, ExemptionApplication
 from exemptions.periods import Period
 from kokumin_nenkin.identifiers import contains_my_number_like
 from kokumin_nenkin.verification.models import Entry
@@ -39,12 +39,9 @@ def approved_last_year(person, actor, *, cls="01", continuing=True):
         start=date(2025, 7, 1),
         end=date(2026, 6, 1),
         applied_on=date(2025, 8, 1),
-        category="1",
         actor=actor,
         continuing=continuing,
     )
-    for to in (Status.VERIFIED, Status.REPORTED):
-        app = services.record_transition(app, to, actor=actor)
     return services.exemption_record_decision(
         application=app,
         result="1",
@@ -108,8 +105,8 @@ def test_renewal_entries_are_made_by_one_checker_and_approved_by_another(
     ok = client_for("kakunin2").post(approve, {"rekey-exemption_class": "01"})
     assert ok.status_code == 302
     new = ExemptionApplication.objects.get(period_year=2026)
-    assert (new.status, new.exemption_class, new.renewal_of, new.continuing) == (
-        Status.VERIFIED,
+    assert (new.decision, new.exemption_class, new.renewal_of, new.continuing) == (
+        DecisionStatus.AWAITING,
         "01",
         renewing,
         True,

@@ -11,8 +11,7 @@ from pypdf import PdfReader
 
 from audit.models import Action, AuditEvent
 from audit.services import digest_for_details
-from exemptions.models import ExemptionApplication
-from exemptions.models import Status as ExemptionStatus
+from exemptions.models import DecisionStatus, ExemptionApplication
 from jps_reporting.formats.f1 import parse_f1
 from jps_reporting.models import Batch, BatchItem, BatchOutput
 from kokumin_nenkin.identifiers import find_my_number_like
@@ -21,23 +20,11 @@ from kokumin_nenkin.verification.models import Entry, Status
 from qualifications.models import Person
 from tests.kokumin_nenkin.test_pdf import fonts_of
 
-from .flow import (
-    approved_acquisition,
-    approved_exemption,
-    register_stand_in,
-    unregister_stand_in,
-)
+from .flow import approved_acquisition, approved_exemption
 
 NEW = "/jps/batches/new/"
 DESIGNATED = "192.0.2.10"  # documentation ranges: no traffic leaves the test client
 ELSEWHERE = "198.51.100.7"
-
-
-@pytest.fixture
-def stand_in_exemption_kind():
-    register_stand_in()
-    yield
-    unregister_stand_in()
 
 
 @pytest.fixture
@@ -47,7 +34,7 @@ def terminals(settings):
 
 
 @pytest.fixture
-def entries(cast, stand_in_exemption_kind):
+def entries(cast):
     """Two acquisitions (one with a name the F1 file cannot hold) and one exemption."""
     m, k = cast["madoguchi"], cast["kakunin"]
     return [
@@ -132,9 +119,9 @@ def test_confirming_numbers_the_batch_stores_items_56_to_60_and_moves_entries_to
     assert exemption.form_code == "11" and exemption.report_target == "1"
     assert {i.reported_on for i in items.values()} == {timezone.localdate()}
     assert set(Entry.objects.values_list("status", flat=True)) == {Status.REPORTED}
-    # The exemption record moved through its own transition (the kind's hook).
+    # Only the entries went 進達済: the exemption record still waits for JPS's decision.
     application = ExemptionApplication.objects.get(receipt_number=entries[2].receipt_number)
-    assert application.status == ExemptionStatus.REPORTED
+    assert application.decision == DecisionStatus.AWAITING
     # Nothing left to report; a second confirmation of the same entries is refused.
     assert "未進達の受付 0件" in client.get(NEW, {"cutoff": today()}).content.decode()
     again = confirm(client, entries)

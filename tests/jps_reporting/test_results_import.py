@@ -7,8 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
-from exemptions.models import AdditionalPremium, ExemptionApplication, StatusChange
-from exemptions.models import Status as ExemptionStatus
+from exemptions.models import (
+    AdditionalPremium,
+    DecisionChange,
+    DecisionStatus,
+    ExemptionApplication,
+)
 from jps_reporting.formats.f2 import HEADER
 from jps_reporting.models import ResultsUpload
 from jps_reporting.results import RESULTS_KIND
@@ -18,13 +22,7 @@ from kokumin_nenkin.imports.models import ImportedFile
 from kokumin_nenkin.verification.models import Entry, Status
 from qualifications.models import Person
 
-from .flow import (
-    approved_acquisition,
-    approved_additional,
-    approved_exemption,
-    register_stand_in,
-    unregister_stand_in,
-)
+from .flow import approved_acquisition, approved_additional, approved_exemption
 
 UPLOAD = "/jps/results/"
 
@@ -32,7 +30,6 @@ UPLOAD = "/jps/results/"
 @pytest.fixture
 def reported(cast):
     """Three reported entries: an acquisition, an exemption and a second acquisition."""
-    register_stand_in()
     m, k = cast["madoguchi"], cast["kakunin"]
     entries = [approved_acquisition(m, k), approved_exemption(m, k), approved_acquisition(m, k)]
     batch_confirm(
@@ -41,8 +38,7 @@ def reported(cast):
         messages={},
         actor=cast["shintatsu"],
     )
-    yield entries
-    unregister_stand_in()
+    return entries
 
 
 def f2(*lines: str) -> str:
@@ -110,7 +106,7 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
         Person.objects.get(pk=other.person_id).basic_pension_number == ""
     )  # conflict: not applied
     application = ExemptionApplication.objects.get(receipt_number=exe.receipt_number)
-    assert application.status == ExemptionStatus.APPROVED and application.result == "1"
+    assert application.decision == DecisionStatus.APPROVED and application.result == "1"
     assert (application.approved_start.isoformat(), application.approved_end.isoformat()) == (
         "2024-07-01",
         "2025-06-01",
@@ -127,7 +123,9 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
     response = upload(clerk, good_file(reported))
     assert response.status_code == 400
     assert "このファイルは既に取り込まれています" in response.content.decode()
-    assert StatusChange.objects.filter(record_id=application.pk, to_status="approved").count() == 1
+    assert (
+        DecisionChange.objects.filter(record_id=application.pk, to_decision="approved").count() == 1
+    )
     assert (
         AuditEvent.objects.filter(
             action=Action.UPDATE, person_id=acq.person_id, details__基礎年金番号__isnull=False
@@ -209,27 +207,25 @@ def test_only_the_report_clerk_uploads_results(client_for, reported, name):
 
 
 def test_a_fuka_result_is_applied_through_the_exemptions_service(client_for, cast):
-    register_stand_in()
-    try:
-        entry = approved_additional(cast["madoguchi"], cast["kakunin"])
-        batch_confirm(
-            cutoff=timezone.localdate(), entry_ids=[entry.pk], messages={}, actor=cast["shintatsu"]
-        )
-        premium = AdditionalPremium.objects.get(receipt_number=entry.receipt_number)
-        assert premium.status == ExemptionStatus.REPORTED  # 進達済 through the kind's hook
-        clerk = client_for("shintatsu")
-        text = f2(f"{entry.receipt_number},03,,ｼｹﾝ ﾀﾛｳ,1990-06-15,,2,,,,,,2026-11-20,期限経過")
-        assert upload(clerk, text).status_code == 302
-        clerk.post(f"/jps/results/{ResultsUpload.objects.get().pk}/request/")
-        request = Entry.objects.get(kind=RESULTS_KIND)
-        response = client_for("kakunin").post(
-            f"/entries/{request.pk}/approve/", {"rekey-line_count": "1"}
-        )
-        assert response.status_code == 302
-        premium.refresh_from_db()
-        assert premium.status == ExemptionStatus.REJECTED and premium.result == "2"
-    finally:
-        unregister_stand_in()
+    entry = approved_additional(cast["madoguchi"], cast["kakunin"])
+    batch_confirm(
+        cutoff=timezone.localdate(), entry_ids=[entry.pk], messages={}, actor=cast["shintatsu"]
+    )
+    premium = AdditionalPremium.objects.get(receipt_number=entry.receipt_number)
+    # The entry went 進達済; the record still waits for JPS.
+    assert Entry.objects.get(pk=entry.pk).status == Status.REPORTED
+    assert premium.decision == DecisionStatus.AWAITING
+    clerk = client_for("shintatsu")
+    text = f2(f"{entry.receipt_number},03,,ｼｹﾝ ﾀﾛｳ,1990-06-15,,2,,,,,,2026-11-20,期限経過")
+    assert upload(clerk, text).status_code == 302
+    clerk.post(f"/jps/results/{ResultsUpload.objects.get().pk}/request/")
+    request = Entry.objects.get(kind=RESULTS_KIND)
+    response = client_for("kakunin").post(
+        f"/entries/{request.pk}/approve/", {"rekey-line_count": "1"}
+    )
+    assert response.status_code == 302
+    premium.refresh_from_db()
+    assert premium.decision == DecisionStatus.REJECTED and premium.result == "2"
 
 
 def test_the_clerk_withdraws_a_returned_request_and_asks_again(client_for, reported, cast):
