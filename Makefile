@@ -14,7 +14,7 @@ PORT   ?= 8000
 help:
 	@echo "make run    — set up (venv, packages, database, demo data) and serve on http://$(HOST):$(PORT)"
 	@echo "make test   — the whole test suite (DATABASE_URL selects the database; SQLite by default)"
-	@echo "make lint   — ruff lint + format check, migrations check"
+	@echo "make lint   — ruff lint + format check, mypy, template checks (djLint, {# #}), migrations check"
 	@echo "make bench  — the benchmarks (figures go to docs/performance.md)"
 
 # Find a Python >= 3.12: pyenv's choice from .python-version, then python3.13 / python3.12 / python3.
@@ -57,6 +57,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates --lint
+	$(PY) -m kokumin_nenkin.template_lint
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
@@ -80,4 +83,4 @@ lock: $(VENV)/bin/python
 	   echo "# the ranges in pyproject.toml."; $(PIP) freeze --exclude-editable; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache .mypy_cache

@@ -14,9 +14,12 @@ from .models import Action
 MAX_REPORT_DAYS = 92
 
 
-class PeriodMixin:
+class PeriodMixin(forms.Form):
+    """The period's end may not come before its start."""
+
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "終了日は開始日以降の日付を入力してください。")

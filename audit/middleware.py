@@ -32,13 +32,14 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        authenticated = bool(user is not None and user.is_authenticated)
+        if user is not None and not user.is_authenticated:
+            user = None
         request.audit_request_id = context.new_request_id()
         request.client_ip = context.client_ip(request)
         token = context.bind(
             context.AuditContext(
-                actor_id=user.pk if authenticated else None,
-                office_id=getattr(user, "office_id", None) if authenticated else None,
+                actor_id=user.pk if user is not None else None,
+                office_id=getattr(user, "office_id", None),
                 client_ip=request.client_ip,
                 request_id=request.audit_request_id,
             )

@@ -9,6 +9,8 @@ django-axes: user_locked_out, connected only when axes is an installed app (impo
 The client address is always ours (`audit.context`), never the one axes computed.
 """
 
+from typing import Any
+
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
@@ -42,7 +44,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def _factor_details(kwargs) -> dict:
-    details = {"method": str(kwargs.get("method") or "totp")}
+    details: dict[str, Any] = {"method": str(kwargs.get("method") or "totp")}
     if kwargs.get("throttled"):
         details["throttled"] = True
     return details

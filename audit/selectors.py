@@ -1,17 +1,26 @@
 """Reads of the audit log for the auditor's screens."""
 
-import datetime as dt
+from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from auditlog.models import LogEntry
+
+    from kokumin_nenkin.accounts.models import Staff
+    from qualifications.models import Person
+
 
 def events(
     *,
-    person=None,
-    actor=None,
+    person: Person | None = None,
+    actor: Staff | None = None,
     action: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
@@ -36,7 +45,7 @@ def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def field_changes(instance, limit: int = 100):
+def field_changes(instance: Model, limit: int = 100) -> list[LogEntry]:
     """django-auditlog's field diffs of one object, newest first (個人番号 is never in them)."""
     from auditlog.models import LogEntry
 

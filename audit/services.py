@@ -1,17 +1,25 @@
 """The one way to write an audit event. Call it inside the transaction of the change it records:
 if the write fails, the change is rolled back with it (fail closed)."""
 
+from __future__ import annotations
+
 import ipaddress
 import json
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from kokumin_nenkin.identifiers import contains_my_number_like
 
 from . import chain, context
 from .models import Action, AuditEvent
+
+if TYPE_CHECKING:
+    from kokumin_nenkin.accounts.models import Staff
+    from qualifications.models import Person
 
 
 class AuditWriteRefused(ValueError):
@@ -36,10 +44,10 @@ def digest_for_details(sha256_hex: str) -> str:
 def record(
     action: Action | str,
     *,
-    person=None,
+    person: Person | None = None,
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
-    actor=None,
+    actor: Staff | None = None,
 ) -> AuditEvent:
     """Write one audit event with the actor, office, address and request id of this request."""
     event = _build(action, person=person, target=target, details=details, actor=actor)
@@ -52,16 +60,17 @@ def record(
 def record_many(
     action: Action | str,
     *,
-    persons,
+    persons: Iterable[Person],
     target: models.Model | None = None,
     details: dict[str, Any] | list[dict[str, Any]] | None = None,
-    actor=None,
+    actor: Staff | None = None,
 ) -> list[AuditEvent]:
     """One event per person in `persons`, all appended in ONE database round trip under the
     chain lock, at consecutive positions in the order given. `details` is one dict for all, or
     a list with one dict per person. Refusals are those of `record()`: if any event is refused,
     none is written."""
     persons = list(persons)
+    per_person: Sequence[dict[str, Any] | None]
     if isinstance(details, list):
         if len(details) != len(persons):
             raise ValueError("details の数が persons の数と一致しません。")
@@ -78,7 +87,14 @@ def record_many(
     return events
 
 
-def _build(action, *, person, target, details, actor) -> AuditEvent:
+def _build(
+    action: Action | str,
+    *,
+    person: Person | None,
+    target: models.Model | None,
+    details: dict[str, Any] | None,
+    actor: Staff | None,
+) -> AuditEvent:
     ctx = context.current()
     text = json.dumps(details or {}, ensure_ascii=False, allow_nan=False, default=str)
     if contains_my_number_like(text):
@@ -119,7 +135,7 @@ _ARGS = [
 ]
 
 
-def _db_row(event: AuditEvent, connection) -> list[Any]:
+def _db_row(event: AuditEvent, connection: BaseDatabaseWrapper) -> list[Any]:
     fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
     return [fields[name].get_db_prep_save(getattr(event, name), connection) for name in _ARGS]
 
@@ -177,7 +193,7 @@ def _append_many(events: list[AuditEvent]) -> None:
         _stored(event, result, connection)
 
 
-def _stored(event: AuditEvent, result, connection) -> None:
+def _stored(event: AuditEvent, result: Sequence[Any], connection: BaseDatabaseWrapper) -> None:
     event.pk, event.chain_position, event.prev_hash, event.row_hash = result
     event._state.adding = False
     event._state.db = connection.alias

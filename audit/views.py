@@ -1,6 +1,7 @@
 """The auditor's screens (監査担当 only: permission `view_audit`). Every use is itself audited."""
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -58,7 +59,7 @@ def _csv_rows(queryset):
         ]
 
 
-def _search(request) -> tuple[EventSearchForm, object]:
+def _search(request) -> tuple[EventSearchForm, QuerySet[AuditEvent]]:
     form = EventSearchForm(request.GET or None)
     if request.GET and not form.is_valid():
         return form, AuditEvent.objects.none()

@@ -25,7 +25,8 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         username, password = cleaned.get("username"), cleaned.get("password")
         if username and password:
             # One message whichever part was wrong: no hint for a guesser.
@@ -85,7 +86,8 @@ class OwnPasswordChangeForm(forms.Form):
     def clean(self):
         from django.contrib.auth import password_validation
 
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         new1, new2 = cleaned.get("new_password1"), cleaned.get("new_password2")
         if new1 and new2 and new1 != new2:
             self.add_error("new_password2", "確認用のパスワードが一致しません。")
@@ -106,12 +108,10 @@ class StaffCreateForm(forms.Form):
         error_messages={"invalid": "ユーザーIDは半角英小文字・数字・「_ . -」の3〜30文字です。"},
     )
     full_name = forms.CharField(label="氏名", max_length=60)
-    office = forms.ModelChoiceField(label="所属", queryset=None, empty_label="選択してください")
+    office = forms.ModelChoiceField(
+        label="所属", queryset=Office.objects.all(), empty_label="選択してください"
+    )
     role = forms.ChoiceField(label="役割", choices=[("", "選択してください"), *Role.choices])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = Office.objects.all()
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -123,9 +123,5 @@ class StaffCreateForm(forms.Form):
 class StaffAssignmentForm(forms.Form):
     """Office and role only (異動・担当替え)."""
 
-    office = forms.ModelChoiceField(label="所属", queryset=None, empty_label=None)
+    office = forms.ModelChoiceField(label="所属", queryset=Office.objects.all(), empty_label=None)
     role = forms.ChoiceField(label="役割", choices=Role.choices)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = Office.objects.all()

@@ -4,6 +4,8 @@ A staff user is never deleted, only deactivated: audit rows point at staff users
 never be rewritten by a cascading foreign key (SECURITY.md, audit layer 3).
 """
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -51,7 +53,10 @@ class Staff(AbstractUser):
     password_changed_at = models.DateTimeField("パスワード変更日時", null=True, blank=True)
     must_change_password = models.BooleanField("次回ログイン時にパスワード変更", default=True)
 
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()
+
+    # Set by set_password() until the next save (Django's own attribute, not in the stubs).
+    _password: str | None
 
     class Meta:
         verbose_name = "職員"

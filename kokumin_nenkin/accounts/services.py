@@ -143,7 +143,7 @@ def staff_change_own_password(*, staff: Staff, new_password: str, actor: Staff) 
 
 def totp_enrolment_device(*, staff: Staff) -> TOTPDevice:
     """The unconfirmed authenticator being enrolled (the same one until it is confirmed)."""
-    device = staff.totpdevice_set.filter(confirmed=False).order_by("id").first()
+    device = TOTPDevice.objects.filter(user=staff, confirmed=False).order_by("id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=staff, name="認証アプリ", confirmed=False)
     return device
@@ -156,6 +156,6 @@ def totp_enrolment_confirm(*, staff: Staff, device: TOTPDevice, token: str) -> b
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    staff.totpdevice_set.filter(confirmed=False).delete()
+    TOTPDevice.objects.filter(user=staff, confirmed=False).delete()
     _changed(actor=staff, staff=staff, change="second_factor_enrolled")
     return True

@@ -14,6 +14,7 @@ from django_otp import login as otp_login
 from django_otp_webauthn import exceptions as webauthn_exceptions
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.views import (
+    AuthenticationCeremonyMixin,
     BeginCredentialAuthenticationView,
     BeginCredentialRegistrationView,
     CompleteCredentialAuthenticationView,
@@ -49,7 +50,7 @@ class UserVerifiedWebAuthnHelper(WebAuthnHelper):
         )
 
 
-class _SecondFactorOnly:
+class _SecondFactorOnly(AuthenticationCeremonyMixin):
     """Refuse the ceremony unless the password step is done (never passwordless)."""
 
     def check_can_authenticate(self):

@@ -233,7 +233,7 @@ class PersonGenerator:
                     )
             QualificationRecord.objects.bulk_create(rows, batch_size=BATCH)
         # Point each first spouse back at the second, in one statement per batch.
-        first_ids = [p.spouse_id for p in seconds]
+        first_ids = [p.spouse_id for p in seconds if p.spouse_id is not None]
         for i in range(0, len(first_ids), 500):
             Person.objects.filter(pk__in=first_ids[i : i + 500]).update(
                 spouse=Subquery(Person.objects.filter(spouse=OuterRef("pk")).values("pk")[:1])

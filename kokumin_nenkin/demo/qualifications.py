@@ -8,6 +8,7 @@ Everything here is made up: 個人番号 are random digits with a correct check 
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from kokumin_nenkin.identifiers import my_number_check_digit
 from kokumin_nenkin.verification.models import Entry, EntryHistory, Status
@@ -60,7 +61,7 @@ def history_for(rng: random.Random, person: Person, today: date, operator):
     if person.residence_status == ResidenceStatus.MOVED_OUT and rng.random() < 0.5:
         return []
     rows = []
-    acquisition = {
+    acquisition: dict[str, Any] = {
         "event": Event.ACQUISITION,
         "held": Held.HELD,
         "category": InsuredCategory.FIRST,

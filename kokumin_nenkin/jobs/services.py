@@ -16,9 +16,11 @@ at most every `Progress.min_interval` seconds, so polling sees it at once and th
 not flooded.
 """
 
+from __future__ import annotations
+
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +28,9 @@ from django.utils import timezone
 from kokumin_nenkin.identifiers import contains_my_number_like
 
 from .models import FINISHED, TRANSITIONS, Job, Status
+
+if TYPE_CHECKING:
+    from kokumin_nenkin.accounts.models import Staff
 
 Handler = Callable[[Job, "Progress"], dict | None]
 
@@ -57,7 +62,7 @@ def _check_payload(payload: Any) -> None:
 
 @transaction.atomic
 def job_start(
-    *, handler: Handler, owner, label: str, params: dict | None = None, total: int = 0
+    *, handler: Handler, owner: Staff, label: str, params: dict | None = None, total: int = 0
 ) -> Job:
     """Create the job and queue it. Inside the caller's transaction the job and its task row
     commit together (database backend); the immediate backend runs it at once."""

@@ -104,7 +104,8 @@ class EntryKind:
             field.initial = None
             field.help_text = ""
             if isinstance(field, forms.ChoiceField):
-                choices = [(v, label) for v, label in field.choices if v != ""]
+                # django-stubs type the normalised choices as any input `choices=` accepts.
+                choices = [(v, label) for v, label in field.choices if v != ""]  # type: ignore[misc, union-attr]
                 field.choices = [("", "選択してください"), *choices]
             fields[name] = field
         form_cls = type("RekeyForm", (forms.Form,), fields)
@@ -118,7 +119,8 @@ class EntryKind:
         if isinstance(field, WarekiDateField):
             return format_date(date.fromisoformat(value))
         if isinstance(field, forms.ChoiceField):
-            return str(dict(field.choices).get(value, value))
+            # django-stubs type the normalised choices as any input `choices=` accepts.
+            return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
         return str(value)
 
     def field_label(self, name: str) -> str:
