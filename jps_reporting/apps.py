@@ -8,6 +8,8 @@ class JpsReportingConfig(AppConfig):
     verbose_name = "進達"
 
     def ready(self) -> None:
+        from .panels import register_panels
         from .results import register_kinds
 
         register_kinds()
+        register_panels()
