@@ -1,6 +1,7 @@
 """Reads of the audit log for the auditor's screens."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -43,3 +44,26 @@ def field_changes(instance, limit: int = 100):
     return list(
         LogEntry.objects.get_for_object(instance).select_related("actor").order_by("-pk")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class AbnormalSummary:
+    """The abnormal-access counts of the auditor's home page: counts only, no names."""
+
+    days: int
+    counts: dict[str, int]  # by `abnormal.Kind`
+    labelled_counts: list[tuple[str, int]]  # (Japanese label, count), in the report's order
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def abnormal_summary(days: int = 7) -> AbnormalSummary:
+    """Counted in SQL (`abnormal.summary_counts`). Reading it is an audited view: the caller
+    (the home view) records it."""
+    from .abnormal import KIND_LABELS, summary_counts
+
+    counts = summary_counts(days)
+    labelled = [(label, counts[kind]) for kind, label in KIND_LABELS.items()]
+    return AbnormalSummary(days, counts, labelled)

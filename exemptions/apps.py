@@ -8,8 +8,10 @@ class ExemptionsConfig(AppConfig):
     verbose_name = "免除・付加"
 
     def ready(self) -> None:
+        from .home import register_summaries
         from .kinds import register_all
         from .panels import register_panels
 
         register_all()
         register_panels()
+        register_summaries()

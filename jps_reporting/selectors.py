@@ -61,3 +61,8 @@ def returned_items_for(person) -> list[BatchItem]:
         .select_related("entry", "batch")
         .order_by("-jps_returned_on", "-id")
     )
+
+
+def home_summary() -> dict:
+    """The 進達担当's home-page block: entries waiting to be reported and the last batch."""
+    return {"unreported": unreported_entries().count(), "last": batches().first()}
