@@ -18,7 +18,7 @@ def events(
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
     """Events matching every given filter, newest first. Dates are local (Asia/Tokyo) days."""
-    qs = AuditEvent.objects.select_related("actor", "office", "person")
+    qs = AuditEvent.objects.select_related("actor", "office")  # persons: lookups.label_events
     if person is not None:
         qs = qs.filter(person=person)
     if actor is not None:

@@ -8,6 +8,8 @@ class QualificationsConfig(AppConfig):
     verbose_name = "資格管理"
 
     def ready(self) -> None:
+        from . import audit_lookups
         from .kinds import register_all
 
         register_all()
+        audit_lookups.register()
