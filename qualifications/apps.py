@@ -9,7 +9,9 @@ class QualificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit_lookups
+        from .demo import register_demo_parts
         from .kinds import register_all
 
         register_all()
         audit_lookups.register()
+        register_demo_parts()
