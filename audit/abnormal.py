@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from .lookups import subject_labels
 from .models import Action, AuditEvent
 from .selectors import day_start
 
@@ -125,14 +126,17 @@ def report(date_from: dt.date, date_to: dt.date) -> Report:
             "actor__username",
             "actor__full_name",
             "person_id",
-            "person__addressee_number",
             "details",
         )
     )
+    # 宛名番号 through the lookup the register app gives audit, one query for the period
+    labels = subject_labels(row[5] for row in rows)
     findings: list[Finding] = []
     by_actor: dict[str, list[tuple[dt.datetime, int, str, int]]] = defaultdict(list)
     names: dict[str, str] = {}
-    for position, created, action, username, full_name, person_id, number, details in rows:
+    for position, created, action, username, full_name, person_id, details in rows:
+        label = labels.get(person_id)
+        number = label.number if label else ""
         if action == Action.FIELD_CHANGES:
             # It binds a diff row into the chain; the change it records has its own event.
             continue

@@ -164,14 +164,4 @@ def connect() -> None:
     post_save.connect(
         _chain_log_entry, sender=get_logentry_model(), dispatch_uid="audit_logentry_chain"
     )
-    _register_business_models()
-
-
-def _register_business_models() -> None:
-    """The models whose field changes are kept. Other apps call `register` for their own."""
-    from django.apps import apps
-
-    register(
-        apps.get_model("qualifications", "Person"),
-        exclude_fields=["created_at", "updated_at"],
-    )
+    # The models whose field changes are kept are registered by their own apps (`register`).

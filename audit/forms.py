@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from kokumin_nenkin.accounts.models import Staff
 from kokumin_nenkin.wareki.forms import WarekiDateField
-from qualifications.models import Person
 
+from .lookups import subject_by_number
 from .models import Action
 
 MAX_REPORT_DAYS = 92
@@ -44,7 +44,7 @@ class EventSearchForm(PeriodMixin, forms.Form):
         number = self.cleaned_data["addressee_number"].strip()
         if not number:
             return None
-        person = Person.objects.filter(addressee_number=number).first()
+        person = subject_by_number(number)
         if person is None:
             raise forms.ValidationError("この宛名番号の被保険者は登録されていません。")
         return person

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Model, QuerySet
@@ -26,7 +27,7 @@ def events(
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
     """Events matching every given filter, newest first. Dates are local (Asia/Tokyo) days."""
-    qs = AuditEvent.objects.select_related("actor", "office", "person")
+    qs = AuditEvent.objects.select_related("actor", "office")  # persons: lookups.label_events
     if person is not None:
         qs = qs.filter(person=person)
     if actor is not None:
@@ -52,3 +53,26 @@ def field_changes(instance: Model, limit: int = 100) -> list[LogEntry]:
     return list(
         LogEntry.objects.get_for_object(instance).select_related("actor").order_by("-pk")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class AbnormalSummary:
+    """The abnormal-access counts of the auditor's home page: counts only, no names."""
+
+    days: int
+    counts: dict[str, int]  # by `abnormal.Kind`
+    labelled_counts: list[tuple[str, int]]  # (Japanese label, count), in the report's order
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def abnormal_summary(days: int = 7) -> AbnormalSummary:
+    """Counted in SQL (`abnormal.summary_counts`). Reading it is an audited view: the caller
+    (the home view) records it."""
+    from .abnormal import KIND_LABELS, summary_counts
+
+    counts = summary_counts(days)
+    labelled = [(label, counts[kind]) for kind, label in KIND_LABELS.items()]
+    return AbnormalSummary(days, counts, labelled)

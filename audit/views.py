@@ -1,23 +1,26 @@
 """The auditor's screens (監査担当 only: permission `view_audit`). Every use is itself audited."""
 
+from itertools import batched
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Staff
 from kokumin_nenkin.csv_safety import csv_response
-from qualifications.models import Person
 
 from . import abnormal, selectors
 from .forms import EventSearchForm, ReportPeriodForm
+from .lookups import label_events, subject, subject_labels
 from .models import Action, AuditEvent
 from .services import record
 from .templatetags.audit_tags import audit_time, details_text
 
 PAGE_SIZE = 50
+CSV_CHUNK = 2000
 CSV_HEADER = [
     "連番",
     "日時",
@@ -37,26 +40,31 @@ CSV_HEADER = [
 def _page(request, queryset):
     """One page, read now: the screen shows the log as it was before its own event is added."""
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page.object_list = label_events(list(page.object_list))
     return page
 
 
 def _csv_rows(queryset):
-    for e in queryset.iterator(chunk_size=2000):
-        yield [
-            e.chain_position,
-            audit_time(e.created_at),
-            e.get_action_display(),
-            e.actor.username if e.actor else "",
-            e.actor.full_name if e.actor else "",
-            e.office.name if e.office else "",
-            e.client_ip or "",
-            e.person.addressee_number if e.person else "",
-            e.person.full_name if e.person else "",
-            f"{e.object_type}#{e.object_id}" if e.object_type else "",
-            details_text(e.details),
-            e.request_id,
-        ]
+    for chunk in batched(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
+        labels = subject_labels(e.person_id for e in chunk)
+        yield from (_csv_row(e, labels.get(e.person_id)) for e in chunk)
+
+
+def _csv_row(e, label) -> list:
+    return [
+        e.chain_position,
+        audit_time(e.created_at),
+        e.get_action_display(),
+        e.actor.username if e.actor else "",
+        e.actor.full_name if e.actor else "",
+        e.office.name if e.office else "",
+        e.client_ip or "",
+        label.number if label else "",
+        label.name if label else "",
+        f"{e.object_type}#{e.object_id}" if e.object_type else "",
+        details_text(e.details),
+        e.request_id,
+    ]
 
 
 def _search(request) -> tuple[EventSearchForm, QuerySet[AuditEvent]]:
@@ -109,12 +117,17 @@ def export_events(request):
 @require_GET
 def person_history(request, pk: int):
     """Who looked at or changed this person's records, newest first."""
-    person = get_object_or_404(Person, pk=pk)
+    person = subject(pk)
+    if person is None:
+        raise Http404("該当する方はいません。")
     page = _page(request, selectors.events(person=person))
     changes = selectors.field_changes(person)
     record(Action.VIEW, person=person, details={"screen": "audit_person", "page": page.number})
+    label = subject_labels([pk])[pk]
     return render(
-        request, "audit/person.html", {"person": person, "page": page, "changes": changes}
+        request,
+        "audit/person.html",
+        {"person": person, "subject": label, "page": page, "changes": changes},
     )
 
 

@@ -8,6 +8,12 @@ class ExemptionsConfig(AppConfig):
     verbose_name = "免除・付加"
 
     def ready(self) -> None:
+        from .demo import register_demo_parts
+        from .home import register_summaries
         from .kinds import register_all
+        from .panels import register_panels
 
         register_all()
+        register_panels()
+        register_summaries()
+        register_demo_parts()

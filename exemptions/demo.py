@@ -81,7 +81,7 @@ def seed_demo_exemption_entries(today: date, staff: dict) -> int:
     Each is checked by its kind's rules (`kind.validate`, as at intake; a candidate the rules
     refuse is skipped) and saved the way seed_demo saves its other waiting entries (no audit
     event: demo data is not somebody's work). Returns the number of entries made."""
-    from kokumin_nenkin.demo.qualifications import _entry
+    from kokumin_nenkin.demo.entries import demo_entry
 
     from . import kinds, periods
 
@@ -154,8 +154,26 @@ def seed_demo_exemption_entries(today: date, staff: dict) -> int:
                 kind.validate(person, payload)
             except ValidationError:
                 continue
-            _entry(kind, person, payload, makers[i % len(makers)])
+            demo_entry(kind, person, payload, makers[i % len(makers)])
             used.add(person.pk)
             made += 1
             break
     return made
+
+
+def seed_demo_part(run) -> None:
+    """seed_demo's part of this app (issue 6): incomes for the household panel and exemption
+    届書 in the queue, once the persons are there."""
+    if not run.persons_created:
+        return
+    seed_demo_incomes(years=[run.today.year - 1, run.today.year - 2], seed=run.seed)
+    run.pending += seed_demo_exemption_entries(run.today, run.staff)
+
+
+def register_demo_parts() -> None:
+    """From `ExemptionsConfig.ready()`: after the persons (qualifications, order 100)."""
+    from kokumin_nenkin.demo.parts import DemoPart, register_demo_part
+
+    register_demo_part(
+        DemoPart(code="exemptions.incomes_and_entries", order=200, seed=seed_demo_part)
+    )

@@ -152,26 +152,14 @@ def active_exemption_classes(person: Person, month: date) -> set[ExemptionClass]
 
 
 def exemption_history(person: Person) -> dict[str, list]:
-    """Every exemption and 付加 record of a person, newest first, for the person page."""
+    """Every exemption and 付加 record of a person, newest first, for the person page's panel
+    (`exemptions.panels`). The 届書 JPS sent back are jps_reporting's own panel."""
     return {
         "applications": list(ExemptionApplication.objects.filter(person=person)),
         "statutory": list(StatutoryExemption.objects.filter(person=person)),
         "maternity": list(MaternityExemption.objects.filter(person=person)),
         "additional": list(AdditionalPremium.objects.filter(person=person)),
-        "jps_returns": jps_returns(person),
     }
-
-
-def jps_returns(person: Person) -> list:
-    """The person's 届書 that JPS sent back (処理区分 04 / 処理結果 5), any kind."""
-    from django.apps import apps
-
-    batch_item = apps.get_model("jps_reporting", "BatchItem")
-    return list(
-        batch_item.objects.filter(entry__person=person, jps_returned_on__isnull=False)
-        .select_related("entry", "batch")
-        .order_by("-jps_returned_on", "-id")
-    )
 
 
 def current_category(person: Person) -> str:

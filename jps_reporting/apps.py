@@ -8,6 +8,10 @@ class JpsReportingConfig(AppConfig):
     verbose_name = "進達"
 
     def ready(self) -> None:
+        from .home import register_summaries
+        from .panels import register_panels
         from .results import register_kinds
 
         register_kinds()
+        register_panels()
+        register_summaries()

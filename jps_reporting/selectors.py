@@ -51,3 +51,18 @@ def reception_register(day: date, office_id: int) -> QuerySet[Entry]:
 
 def results_uploads() -> QuerySet[ResultsUpload]:
     return ResultsUpload.objects.select_related("uploaded_by", "entry")
+
+
+def returned_items_for(person) -> list[BatchItem]:
+    """The person's 届書 that JPS sent back (処理区分 04 / 処理結果 5), any kind, newest first:
+    the person-page panel of this app (`jps_reporting.panels`)."""
+    return list(
+        BatchItem.objects.filter(entry__person=person, jps_returned_on__isnull=False)
+        .select_related("entry", "batch")
+        .order_by("-jps_returned_on", "-id")
+    )
+
+
+def home_summary() -> dict:
+    """The 進達担当's home-page block: entries waiting to be reported and the last batch."""
+    return {"unreported": unreported_entries().count(), "last": batches().first()}

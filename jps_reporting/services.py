@@ -274,6 +274,13 @@ def _rebuild(batch: Batch, actor) -> Job:
             len(changed),
         )
     Batch.objects.filter(pk=batch.pk).update(output_status=Batch.OutputStatus.PENDING)
+    # The request that asks is audited itself: the job runs only after it has committed.
+    record(
+        Action.EXPORT,
+        target=batch,
+        details={"result": "requested", "進達番号": batch.number},
+        actor=actor,
+    )
     job = job_start(
         handler=build_batch_outputs,
         owner=actor,

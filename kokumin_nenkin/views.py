@@ -5,15 +5,37 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from audit.models import Action
+from audit.selectors import abnormal_summary
+from audit.services import record
+
 from .accounts.access import ANY_STAFF, public, requires
 from .accounts.models import Role
+from .home import summaries_for
+from .verification.selectors import work_counts
+
+ABNORMAL_SUMMARY_DAYS = 7
 
 
 @requires(ANY_STAFF)
 @require_GET
 def home(request):
-    role = request.user.role
-    return render(request, "home.html", {"role": role, "Role": Role})
+    """Every count is read here, through selectors (the apps' blocks through `home.py`), before
+    rendering: the template only formats."""
+    user = request.user
+    role = user.role
+    data = {"role": role, "Role": Role, "summaries": summaries_for(user)}
+    if role in (Role.COUNTER, Role.SUPERVISOR):
+        data["counts"] = work_counts(user)
+    if role == Role.AUDITOR:
+        abnormal = abnormal_summary(ABNORMAL_SUMMARY_DAYS)
+        # Counts only (no names, no persons); that the auditor saw them is itself recorded.
+        record(
+            Action.VIEW,
+            details={"画面": "異常アクセスの概要", "日数": abnormal.days, "件数": abnormal.counts},
+        )
+        data["abnormal"] = abnormal
+    return render(request, "home.html", data)
 
 
 @public

@@ -8,6 +8,10 @@ class QualificationsConfig(AppConfig):
     verbose_name = "資格管理"
 
     def ready(self) -> None:
+        from . import audit_lookups
+        from .demo import register_demo_parts
         from .kinds import register_all
 
         register_all()
+        audit_lookups.register()
+        register_demo_parts()

@@ -189,9 +189,11 @@ def search_persons(query: SearchQuery) -> QuerySet[Person]:
 
 
 def person_page(person_pk: int) -> dict:
-    """Everything the person page shows, in a fixed number of queries whatever the history."""
-    from exemptions.selectors import exemption_history
+    """Everything the person page shows, in a fixed number of queries whatever the history.
+    The blocks of other apps come from the panel registry (`qualifications.panels`)."""
     from kokumin_nenkin.verification.selectors import open_entries_for
+
+    from .panels import panels_for
 
     person = Person.objects.select_related("household", "spouse").get(pk=person_pk)
     history = list(
@@ -220,7 +222,7 @@ def person_page(person_pk: int) -> dict:
             PensionNumberNoticeReissue.objects.filter(person=person).select_related("operator")
         ),
         "household_members": household,
-        "exemption_history": exemption_history(person),
+        "panels": panels_for(person),  # what the workflow and reporting apps add
     }
 
 

@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kokumin_nenkin.accounts.models import Office, Role, Staff
 from kokumin_nenkin.accounts.totp import current_code, demo_key_for
+from tests.on_commit import requests_commit  # noqa: F401 - autouse: on_commit after a request
 
 PASSWORD = "Kumagaya-Test-Pass-2026"
 

@@ -1,4 +1,4 @@
-"""Template helpers of the audit screens, and the abnormal-access summary of the home page."""
+"""Template filters of the audit screens (formatting only: nothing is read or written here)."""
 
 import json
 
@@ -24,18 +24,3 @@ def details_text(details) -> str:
     if not details:
         return ""
     return json.dumps(details, ensure_ascii=False, sort_keys=True)
-
-
-@register.inclusion_tag("audit/_summary.html")
-def abnormal_summary(days: int = 7):
-    """Counts only (no names, no persons): the home page of 監査担当. Counted in SQL
-    (`abnormal.summary_counts`); that the auditor saw them is itself recorded."""
-    from audit.abnormal import KIND_LABELS, summary_counts
-    from audit.models import Action
-    from audit.services import record
-
-    counts = summary_counts(days)
-    total = sum(counts.values())
-    record(Action.VIEW, details={"画面": "異常アクセスの概要", "日数": days, "件数": counts})
-    labelled = [(label, counts[kind]) for kind, label in KIND_LABELS.items()]
-    return {"days": days, "total": total, "labelled_counts": labelled}

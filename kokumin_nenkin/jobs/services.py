@@ -10,7 +10,8 @@ A job handler is a plain function marked with `@job_handler`:
             progress.advance()
         return {"summary": "報告書 120件を作成しました。", "next_url": "/jps/batches/7/"}
 
-and started with `job_start(handler=build_outputs, owner=user, label="報告書の作成", params={})`.
+and started with `job_start(handler=build_outputs, owner=user, label="報告書の作成", params={})`,
+which queues its task only when the caller's transaction commits (`transaction.on_commit`).
 Progress is written in its own short transactions (the worker runs outside any transaction),
 at most every `Progress.min_interval` seconds, so polling sees it at once and the database is
 not flooded.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -64,10 +66,9 @@ def _check_payload(payload: Any) -> None:
 def job_start(
     *, handler: Handler, owner: Staff, label: str, params: dict | None = None, total: int = 0
 ) -> Job:
-    """Create the job and queue it. Inside the caller's transaction the job and its task row
-    commit together (database backend); the immediate backend runs it at once."""
-    from .tasks import run_job
-
+    """Create the job (queued) and queue its task once the caller's transaction commits: the
+    worker never sees a job whose data is not committed yet, and a rolled-back request leaves
+    no task behind (its job row goes with it)."""
     if not getattr(handler, "is_job_handler", False):
         raise ValueError(f"{handler_path(handler)} is not a @job_handler")
     params = params or {}
@@ -75,10 +76,17 @@ def job_start(
     job = Job.objects.create(
         kind=handler_path(handler), label=label, owner=owner, params=params, total=total
     )
-    task_result = run_job.enqueue(job.pk)
-    Job.objects.filter(pk=job.pk).update(task_result_id=str(task_result.id))
-    job.refresh_from_db()
+    transaction.on_commit(partial(_enqueue, job.pk))
     return job
+
+
+def _enqueue(job_id: int) -> None:
+    """After commit: hand the job to the task backend (the immediate backend, in tests, runs
+    it here and now) and keep the task's id on the job."""
+    from .tasks import run_job
+
+    task_result = run_job.enqueue(job_id)
+    Job.objects.filter(pk=job_id).update(task_result_id=str(task_result.id))
 
 
 def job_set_status(job_id: int, new: Status, **fields: Any) -> Job:

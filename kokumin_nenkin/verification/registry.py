@@ -65,7 +65,9 @@ class EntryKind:
             elif value is None:
                 out[name] = ""
             elif isinstance(field, forms.TypedChoiceField) and not isinstance(value, str):
-                keys = (str(k) for k, _ in field.choices if k != "" and field.coerce(k) == value)
+                # django-stubs types .choices as any accepted input; Django returns the list.
+                choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+                keys = (str(k) for k, _ in choices if k != "" and field.coerce(k) == value)
                 out[name] = next(keys, str(value))
             else:
                 out[name] = str(value)

@@ -30,3 +30,17 @@ def returned_count(user) -> int:
 
 def open_entries_for(person) -> QuerySet[Entry]:
     return Entry.objects.filter(person=person, status__in=OPEN_STATUSES).select_related("maker")
+
+
+def work_counts(user) -> dict[str, int]:
+    """The work-queue counts of the home page: the user's own open and returned entries, and
+    the entries waiting for them to verify (each only with the permission that uses it)."""
+    from kokumin_nenkin.accounts.roles import perm
+
+    counts = {"returned": 0, "mine": 0, "waiting": 0}
+    if user.has_perm(perm("enter_entry")):
+        counts["mine"] = my_entries(user).count()
+        counts["returned"] = returned_count(user)
+    if user.has_perm(perm("verify_entry")):
+        counts["waiting"] = waiting_for_verification(user).count()
+    return counts

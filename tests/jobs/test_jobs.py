@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -19,6 +20,19 @@ from tests.conftest import login
 from . import handlers
 
 
+@pytest.fixture
+def start(django_capture_on_commit_callbacks):
+    """job_start as a request calls it: the job runs once the transaction has committed."""
+
+    def _start(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = job_start(**kwargs)
+        job.refresh_from_db()
+        return job
+
+    return _start
+
+
 def page(client, job):
     return client.get(reverse("jobs:progress", args=[job.pk]))
 
@@ -31,8 +45,8 @@ def state(client, job):
     return response.json()
 
 
-def test_a_job_runs_and_its_owner_sees_the_result(cast, client_for):
-    job = job_start(
+def test_a_job_runs_and_its_owner_sees_the_result(start, cast, client_for):
+    job = start(
         handler=handlers.count_to, owner=cast["shintatsu"], label="件数の確認", params={"n": 25}
     )
     assert job.status == Status.SUCCEEDED and job.task_result_id
@@ -57,10 +71,8 @@ def test_a_job_runs_and_its_owner_sees_the_result(cast, client_for):
     assert 'data-job-finished="true"' in html and 'value="100"' in html
 
 
-def test_the_page_loads_its_script_from_a_file_and_no_inline_script(cast, client_for):
-    job = job_start(
-        handler=handlers.count_to, owner=cast["shintatsu"], label="件数", params={"n": 1}
-    )
+def test_the_page_loads_its_script_from_a_file_and_no_inline_script(start, cast, client_for):
+    job = start(handler=handlers.count_to, owner=cast["shintatsu"], label="件数", params={"n": 1})
     response = page(client_for("shintatsu"), job)
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.content.decode(), re.S)
     assert any('src="/static/js/progress.js"' in attrs for attrs, _ in scripts)
@@ -90,10 +102,8 @@ def test_a_queued_job_shows_the_same_state_to_every_session_and_after_a_reload(c
     assert 'value="25"' in reloaded and "処理中" in reloaded
 
 
-def test_another_staff_member_cannot_see_a_job_nor_learn_that_it_exists(cast, client_for):
-    job = job_start(
-        handler=handlers.count_to, owner=cast["shintatsu"], label="件数", params={"n": 1}
-    )
+def test_another_staff_member_cannot_see_a_job_nor_learn_that_it_exists(start, cast, client_for):
+    job = start(handler=handlers.count_to, owner=cast["shintatsu"], label="件数", params={"n": 1})
     other = client_for("kakunin")
     assert page(other, job).status_code == 404
     assert other.get(reverse("jobs:status", args=[job.pk])).status_code == 404
@@ -102,8 +112,8 @@ def test_another_staff_member_cannot_see_a_job_nor_learn_that_it_exists(cast, cl
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
 
 
-def test_an_unexpected_failure_shows_a_plain_message_and_no_detail(cast, client_for, caplog):
-    job = job_start(handler=handlers.breaks, owner=cast["shintatsu"], label="壊れる処理")
+def test_an_unexpected_failure_shows_a_plain_message_and_no_detail(start, cast, client_for, caplog):
+    job = start(handler=handlers.breaks, owner=cast["shintatsu"], label="壊れる処理")
     assert job.status == Status.FAILED and job.finished_at
     s = state(client_for("shintatsu"), job)
     assert s["status_label"] == "失敗" and s["finished"] is True
@@ -112,14 +122,14 @@ def test_an_unexpected_failure_shows_a_plain_message_and_no_detail(cast, client_
     assert "RuntimeError" in caplog.text  # the operator still has the traceback in the log
 
 
-def test_an_expected_failure_shows_its_own_japanese_message(cast):
-    job = job_start(handler=handlers.refuses, owner=cast["shintatsu"], label="取込")
+def test_an_expected_failure_shows_its_own_japanese_message(start, cast):
+    job = start(handler=handlers.refuses, owner=cast["shintatsu"], label="取込")
     assert job.status == Status.FAILED
     assert job.message == "ファイルに誤りがあるため処理しませんでした。"
 
 
-def test_a_result_link_off_the_site_fails_the_job(cast):
-    job = job_start(handler=handlers.links_elsewhere, owner=cast["shintatsu"], label="リンク")
+def test_a_result_link_off_the_site_fails_the_job(start, cast):
+    job = start(handler=handlers.links_elsewhere, owner=cast["shintatsu"], label="リンク")
     assert job.status == Status.FAILED and job.result == {}
 
 
@@ -162,8 +172,36 @@ def test_progress_writes_are_throttled_but_the_end_is_always_written(cast):
     assert job.done == 1000
 
 
-def test_a_finished_job_is_not_run_again(cast):
+def test_a_finished_job_is_not_run_again(start, cast):
     from kokumin_nenkin.jobs.tasks import run_job
 
-    job = job_start(handler=handlers.count_to, owner=cast["shintatsu"], label="x", params={"n": 2})
+    job = start(handler=handlers.count_to, owner=cast["shintatsu"], label="x", params={"n": 2})
     assert run_job.call(job.pk) == "skipped"
+
+
+def test_a_job_waits_for_the_transaction_that_started_it_to_commit(start, cast):
+    with transaction.atomic():
+        job = job_start(
+            handler=handlers.count_to, owner=cast["shintatsu"], label="x", params={"n": 3}
+        )
+        job.refresh_from_db()
+        assert job.status == Status.QUEUED and not job.task_result_id  # not run inside
+    # pytest-django's own transaction never commits: the callback is still waiting
+    job.refresh_from_db()
+    assert job.status == Status.QUEUED
+    done = start(handler=handlers.count_to, owner=cast["shintatsu"], label="y", params={"n": 3})
+    assert done.status == Status.SUCCEEDED and done.done == 3
+
+
+def test_a_job_started_in_a_transaction_that_rolls_back_never_runs(
+    cast, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        job_start(handler=handlers.count_to, owner=cast["shintatsu"], label="x", params={"n": 3})
+        raise RuntimeError("the request failed after starting the job")
+    assert callbacks == []  # nothing was queued to run
+    assert not Job.objects.exists()

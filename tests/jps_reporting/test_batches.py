@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -14,6 +15,7 @@ from audit.services import digest_for_details
 from exemptions.models import DecisionStatus, ExemptionApplication
 from jps_reporting.formats.f1 import parse_f1
 from jps_reporting.models import Batch, BatchItem, BatchOutput
+from jps_reporting.services import batch_confirm
 from kokumin_nenkin.identifiers import find_my_number_like
 from kokumin_nenkin.jobs.models import Job
 from kokumin_nenkin.verification.models import Entry, Status
@@ -285,3 +287,25 @@ def test_the_preview_is_in_the_access_history_of_every_person_it_lists(client_fo
     seen = AuditEvent.objects.filter(action=Action.VIEW, details__screen="進達のプレビュー")
     assert {e.person_id for e in seen} == listed
     assert all(e.actor.username == "shintatsu" for e in seen)
+
+
+def test_outputs_are_made_only_once_the_confirmation_has_committed(
+    entries, cast, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        batch_confirm(
+            cutoff=timezone.localdate(),
+            entry_ids=[e.pk for e in entries],
+            messages={},
+            actor=cast["shintatsu"],
+        )
+        assert Job.objects.get().status == "queued"  # nothing made inside
+        assert not BatchOutput.objects.exists()
+        raise RuntimeError("the request failed after the confirmation")
+    assert callbacks == []  # the job left with the rolled-back transaction
+    assert not Batch.objects.exists() and not BatchOutput.objects.exists()
+    assert not Job.objects.exists()

@@ -4,11 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from exemptions.demo import seed_demo_exemption_entries, seed_demo_incomes
 from kokumin_nenkin.accounts.models import Staff
-from kokumin_nenkin.demo.generator import DEMO_STAFF, PersonGenerator, create_demo_staff
-from kokumin_nenkin.demo.qualifications import pending_work, tidy_search_indexes
-from qualifications.models import Person
+from kokumin_nenkin.demo.generator import DEMO_STAFF, create_demo_staff
+from kokumin_nenkin.demo.parts import DemoRun, has_demo_data, run_parts
 
 DEMO_USERNAMES = [username for username, *_ in DEMO_STAFF]
 
@@ -30,19 +28,16 @@ class Command(BaseCommand):
             raise CommandError("--persons は 0 以上で指定してください。")
         started = time.perf_counter()
         create_demo_staff()
-        if if_empty and Person.objects.exists():
+        if if_empty and has_demo_data():
             self.stdout.write("住民データは既にあります。職員のデモアカウントのみ更新しました。")
             return
-        today = timezone.localdate()
-        created = PersonGenerator(seed=seed, today=today).generate(persons)
         staff = {s.username: s for s in Staff.objects.filter(username__in=DEMO_USERNAMES)}
-        pending = pending_work(today, staff) if created else 0
-        if created:  # issue 6: incomes for the household panel, exemption 届書 in the queue
-            seed_demo_incomes(years=[today.year - 1, today.year - 2], seed=seed)
-            pending += seed_demo_exemption_entries(today, staff)
-        tidy_search_indexes()
+        # Each app's part, in order (kokumin_nenkin.demo.parts, registered in ready()).
+        run = run_parts(
+            DemoRun(today=timezone.localdate(), seed=seed, persons=persons, staff=staff)
+        )
         elapsed = time.perf_counter() - started
         self.stdout.write(
-            f"デモデータを作成しました: 住民 {created:,} 人、確認待ちなどの受付 {pending} 件"
-            f"（{elapsed:.1f} 秒）"
+            f"デモデータを作成しました: 住民 {run.persons_created:,} 人、"
+            f"確認待ちなどの受付 {run.pending} 件（{elapsed:.1f} 秒）"
         )

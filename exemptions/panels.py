@@ -1,0 +1,23 @@
+"""This app's panel of the person page (registered from `ExemptionsConfig.ready()`)."""
+
+from qualifications.panels import PersonPanel, register_panel
+
+HISTORY_ORDER = 100
+
+
+def _history_context(person) -> dict:
+    from .selectors import exemption_history
+
+    return {"history": exemption_history(person)}
+
+
+def register_panels() -> None:
+    register_panel(
+        PersonPanel(
+            code="exemptions.history",
+            title="免除・付加の履歴",
+            order=HISTORY_ORDER,
+            template_name="exemptions/_history.html",
+            context=_history_context,
+        )
+    )

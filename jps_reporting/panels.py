@@ -1,0 +1,23 @@
+"""This app's panel of the person page (registered from `JpsReportingConfig.ready()`)."""
+
+from qualifications.panels import PersonPanel, register_panel
+
+RETURNS_ORDER = 200  # after the exemption history (100)
+
+
+def _returns_context(person) -> dict:
+    from .selectors import returned_items_for
+
+    return {"returned_items": returned_items_for(person)}
+
+
+def register_panels() -> None:
+    register_panel(
+        PersonPanel(
+            code="jps_reporting.returns",
+            title="日本年金機構から返戻された届書",
+            order=RETURNS_ORDER,
+            template_name="jps_reporting/_person_returns.html",
+            context=_returns_context,
+        )
+    )

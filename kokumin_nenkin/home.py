@@ -1,0 +1,48 @@
+"""Blocks that apps add to the home page.
+
+The platform does not import the apps above it: each app registers a `HomeSummary` from its
+`AppConfig.ready()`, and the home view reads the summaries shown to the user (`summaries_for`)
+before rendering. The counts come from the app's selectors, called by the view, never from a
+template tag; a summary whose reading must be audited is recorded by the view too.
+
+    register_summary(HomeSummary("someapp.queue", "…", 100, "someapp/_home.html",
+                                 shown_to=lambda user: ..., context=lambda user: {...}))
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    code: str  # "<app label>.<name>"
+    title: str  # Japanese heading of the block
+    order: int  # smaller first
+    template_name: str  # included with `summary` (this) and `data` (what context returned)
+    shown_to: Callable[[Any], bool]  # user -> whether the block is on their home page
+    context: Callable[[Any], dict]  # user -> the block's data (counts from selectors)
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    summary: HomeSummary
+    data: dict
+
+
+_SUMMARIES: dict[str, HomeSummary] = {}
+
+
+def register_summary(summary: HomeSummary) -> HomeSummary:
+    """Add (or replace, by code) a block of the home page."""
+    _SUMMARIES[summary.code] = summary
+    return summary
+
+
+def registered_summaries() -> list[HomeSummary]:
+    return sorted(_SUMMARIES.values(), key=lambda s: (s.order, s.code))
+
+
+def summaries_for(user) -> list[SummaryView]:
+    """The blocks shown to `user`, in order, each with its data read now."""
+    return [SummaryView(s, s.context(user)) for s in registered_summaries() if s.shown_to(user)]
