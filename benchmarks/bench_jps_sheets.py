@@ -32,7 +32,7 @@ def items(n: int) -> list[ReportItem]:
         exempt = form in ("11", "12")
         out.append(
             ReportItem(
-                reception_number=f"2026{i + 1:08d}",
+                receipt_number=f"2026{i + 1:08d}",
                 form_code=form,
                 family_name=family[0],
                 given_name=given[0],

@@ -262,7 +262,7 @@ def data_record(item: ReportItem) -> bytes:
 
     bpn = item.basic_pension_digits
     if bpn and not re.fullmatch(r"\d{10}", bpn):
-        raise ValueError(f"基礎年金番号の形式が違います（受付番号 {item.reception_number}）")
+        raise ValueError(f"基礎年金番号の形式が違います（受付番号 {item.receipt_number}）")
     postal = item.postal_code.replace("-", "").replace("－", "")
     postal = unicodedata.normalize("NFKC", postal)
     if postal and not re.fullmatch(r"\d{7}", postal):
@@ -278,7 +278,7 @@ def data_record(item: ReportItem) -> bytes:
 
     parts = [
         b"2",
-        _num(item.reception_number, 12, "受付番号"),
+        _num(item.receipt_number, 12, "受付番号"),
         _num(item.form_code, 2, "届書種類"),
         (bpn or "").encode("ascii").ljust(10, b" "),
         attempt(kana),
@@ -318,7 +318,7 @@ def write_f1(
     created_on: date,
 ) -> F1File:
     """The whole file for one batch, and the items that go on paper only (with reasons)."""
-    ordered = sorted(items, key=lambda i: i.reception_number)
+    ordered = sorted(items, key=lambda i: i.receipt_number)
     refuse_my_number_like(ordered)
     records = [
         header_record(

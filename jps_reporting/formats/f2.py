@@ -46,7 +46,7 @@ HEADER = [
 
 
 # --- column parsers -------------------------------------------------------------------------
-def reception_number(value: str) -> str:
+def receipt_number(value: str) -> str:
     if not re.fullmatch(r"\d{12}", value):
         raise FieldError(f"「{value[:30]}」は受付番号（12桁の数字）ではありません。")
     return value
@@ -98,7 +98,7 @@ def note(value: str) -> str:
 
 
 COLUMNS = {
-    "受付番号": required(reception_number),
+    "受付番号": required(receipt_number),
     "処理区分": required(code_of(PROCESS_KINDS)),
     "基礎年金番号": optional(basic_pension_number),
     "氏名カナ": required(kana),
@@ -120,7 +120,7 @@ class ResultLine:
     """One valid line of a JPS results file."""
 
     line: int
-    reception_number: str
+    receipt_number: str
     process_kind: str
     basic_pension_number: str | None
     name_kana: str
@@ -139,7 +139,7 @@ class ResultLine:
     def from_row(cls, line: int, row: dict) -> "ResultLine":
         return cls(
             line=line,
-            reception_number=row["受付番号"],
+            receipt_number=row["受付番号"],
             process_kind=row["処理区分"],
             basic_pension_number=row["基礎年金番号"],
             name_kana=row["氏名カナ"],
@@ -237,7 +237,7 @@ class F2Input:
 class ReportedRef:
     """What was reported under one 受付番号 (filled by the batch from its items)."""
 
-    reception_number: str
+    receipt_number: str
     form_code: str
     family_name_kana: str
     given_name_kana: str
@@ -322,9 +322,9 @@ def reconcile(
     find = _as_lookup(lookup)
     iterator = iter(lines)
     while chunk := list(islice(iterator, chunk_size)):
-        found = find([line.reception_number for line in chunk])
+        found = find([line.receipt_number for line in chunk])
         for line in chunk:
-            reported = found.get(line.reception_number)
+            reported = found.get(line.receipt_number)
             if reported is None:
                 yield Reconciled(line, Outcome.UNMATCHED, ("報告していない受付番号です。",))
                 continue
