@@ -2,7 +2,8 @@
 the 送付書 (transmittal) with counts. A4, the embedded Japanese font, 和暦, the 受付番号 on every
 sheet, no 個人番号 anywhere. Rendered only through `kokumin_nenkin.pdf` (static-only fetcher).
 
-Phase 2 stores the bytes with their SHA-256 when a batch is confirmed; reprints serve those.
+The batch job stores the bytes with their SHA-256 once, when a batch is confirmed; reprints serve
+those.
 """
 
 import functools

@@ -1,8 +1,8 @@
 """What one report line carries: the F1 data fields of one verified entry.
 
-Phase 1 builds the file, the sheets and the reconciliation from these plain values; the batch
-(phase 2) fills them from verified qualification, exemption and 付加 entries. Nothing here
-touches the database, so writers and renderers stay pure and testable.
+The file, the sheets and the reconciliation are built from these plain values; the batch
+(`batches.entry_report_item`) fills them from verified qualification, exemption and 付加 entries.
+Nothing here touches the database, so writers and renderers stay pure and testable.
 """
 
 import re

@@ -228,7 +228,7 @@ class F2Input:
         return sum(1 for _ in self.lines())
 
     def mark_imported(self, actor) -> None:
-        """Inside the transaction that applies the file (phase 2): the same file never twice."""
+        """Inside the transaction that applies the file: the same file never twice."""
         self.csv.mark_imported(actor)
 
 

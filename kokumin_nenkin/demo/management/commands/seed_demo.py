@@ -37,7 +37,7 @@ class Command(BaseCommand):
         created = PersonGenerator(seed=seed, today=today).generate(persons)
         staff = {s.username: s for s in Staff.objects.filter(username__in=DEMO_USERNAMES)}
         pending = pending_work(today, staff) if created else 0
-        if created:  # issue 6: incomes for the household panel, exemption 届書 in the queue
+        if created:  # incomes for the household panel, exemption 届書 in the queue
             seed_demo_incomes(years=[today.year - 1, today.year - 2], seed=seed)
             pending += seed_demo_exemption_entries(today, staff)
         tidy_search_indexes()
