@@ -13,7 +13,6 @@ Reconciliation is a pure function of the lines and a lookup of the reported item
 """
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ from itertools import islice
 
 from kokumin_nenkin.identifiers import contains_my_number_like
 from kokumin_nenkin.imports import CsvInput, FieldError, LineError, code_of, optional, required
+from kokumin_nenkin.kana import comparable
 from kokumin_nenkin.wareki import format_date
 
 from ..codes import EXEMPTION_CLASSES, FORM_KINDS, PROCESS_KIND_FORMS, PROCESS_KINDS, RESULTS
@@ -271,9 +271,7 @@ class Reconciled:
 
 def normalise_kana(text: str) -> str:
     """Kana compared in any width: 'ｸﾏｶﾞﾔ ﾊﾅｺ' == 'クマガヤ　ハナコ' == 'くまがや はなこ'."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
-    return re.sub(r"[\s・･]", "", text)
+    return comparable(text)
 
 
 Lookup = Callable[[Sequence[str]], Mapping[str, ReportedRef]] | Mapping[str, ReportedRef]
