@@ -9,10 +9,6 @@ from audit.triggers import maintenance
 from qualifications.models import Person
 from tests import factories
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (locks, concurrency)"
-)
-
 
 def make_person(number: str | None = None, *, diffed: bool = False, **extra) -> Person:
     """A synthetic person (tests.factories) as a plain row with no audit event of its own, and
