@@ -19,7 +19,7 @@ from django.core.exceptions import MiddlewareNotUsed
 from kokumin_nenkin.accounts.access import declared_access
 
 from . import context
-from .policy import exempt_methods, is_known_gap, touches_personal_data
+from .policy import exempt_methods, touches_personal_data
 
 
 class AuditEventMissing(AssertionError):
@@ -72,7 +72,7 @@ class AuditRequirementMiddleware:
     def _require_event(request, response) -> None:
         if not touches_personal_data(request.audit_access) or response.status_code >= 400:
             return
-        if getattr(request, "audit_no_personal_data", False) or is_known_gap(request):
+        if getattr(request, "audit_no_personal_data", False):
             return
         from .models import AuditEvent
 

@@ -59,20 +59,7 @@ def unclassified_permissions() -> set[str]:
     return every - PERSONAL_DATA_PERMISSIONS - OTHER_PERMISSIONS
 
 
-# Views that still answer with personal data, or with a blank page, without writing an event —
-# found by the check when the audit app met the other apps' screens. Each is exempted from the
-# test-time check until its owner either records the access (`record()`) or declares that the
-# response shows nothing personal (`no_personal_data(request)`), then removes it from here.
-# (URL name, HTTP method) → why it is listed.
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
-
-
 def no_personal_data(request) -> None:
     """Say, from inside a view, that this response shows no personal data (e.g. a search page
     with no query yet), so it needs no audit event."""
     request.audit_no_personal_data = True
-
-
-def is_known_gap(request) -> bool:
-    match = getattr(request, "resolver_match", None)
-    return match is not None and (match.view_name, request.method) in KNOWN_GAPS

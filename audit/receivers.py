@@ -3,15 +3,13 @@
 Django: user_logged_in (password step passed), user_logged_out, user_login_failed (the username
 tried is kept; the password never is — Django has already masked it, and we do not read it).
 Ours: second_factor_failed / second_factor_passed / staff_account_changed.
-django-axes: user_locked_out, connected only when axes is an installed app (importing
-`axes.signals` imports its models, which needs the app installed).
+django-axes: user_locked_out.
 
 The client address is always ours (`audit.context`), never the one axes computed.
 """
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
 from kokumin_nenkin.identifiers import contains_my_number_like
@@ -93,7 +91,7 @@ def connect_all() -> None:
     signals.second_factor_failed.connect(on_second_factor_failed, dispatch_uid="audit_2fa_fail")
     signals.second_factor_passed.connect(on_second_factor_passed, dispatch_uid="audit_2fa_pass")
     signals.staff_account_changed.connect(on_staff_account_changed, dispatch_uid="audit_staff")
-    if apps.is_installed("axes"):
-        from axes.signals import user_locked_out
+    # Imported here: `axes.signals` imports axes' models, which needs the app registry ready.
+    from axes.signals import user_locked_out
 
-        connect_lockout(user_locked_out)
+    connect_lockout(user_locked_out)

@@ -2,7 +2,7 @@
 
 1. Cost of auditing a request, on two real pages opened by a logged-in 確認担当 (full
    middleware stack, ATOMIC_REQUESTS, session, OTP), each against itself with `record()` made a
-   no-op in the same run (requests interleaved). Target (issue 4): ≤ 1.15×.
+   no-op in the same run (requests interleaved). Target: ≤ 1.15×.
    - the person page of the qualifications app (one VIEW event);
    - the household and income panel of the exemptions app, which shows the applicant and spouse
      and writes one event per person shown, all in one round trip (`record_many`); compared in

@@ -1,7 +1,7 @@
 """A 100,000-line JPS results file (F2): the whole-file validation and the reconciliation with
 the reported items, against a plain `csv.reader` pass over the same bytes (the baseline).
 
-BENCH_RESULT_LINES (default 100,000) sets the size. Target (issue 7): validation +
+BENCH_RESULT_LINES (default 100,000) sets the size. Target: validation +
 reconciliation ≤ 60 s, memory bounded (streaming: nothing kept per line but the counts and the
 first examples). The lookup stands in for the batch's database query, one per 1,000 lines.
 Timing runs without tracing; the peak Python memory is measured in a second, traced pass.

@@ -1,7 +1,7 @@
 """1,000 report sheets (one A4 page per item) through our renderer, against plain WeasyPrint
 rendering the very same HTML with the same font and stylesheet in the same run (the baseline).
 
-BENCH_SHEETS (default 1000) sets the size. Target (issue 7): ours / baseline ≤ 1.25×.
+BENCH_SHEETS (default 1000) sets the size. Target: ours / baseline ≤ 1.25×.
 Each side runs in its own forked process, so each peak memory is its own.
 """
 
@@ -32,7 +32,7 @@ def items(n: int) -> list[ReportItem]:
         exempt = form in ("11", "12")
         out.append(
             ReportItem(
-                reception_number=f"2026{i + 1:08d}",
+                receipt_number=f"2026{i + 1:08d}",
                 form_code=form,
                 family_name=family[0],
                 given_name=given[0],

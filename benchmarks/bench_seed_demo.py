@@ -1,6 +1,6 @@
 """seed_demo: persons per second, against a plain bulk INSERT of the same rows (the baseline).
 
-BENCH_PERSONS (default 100,000) sets the size. The target (issue 2): 100,000 persons on
+BENCH_PERSONS (default 100,000) sets the size. The target: 100,000 persons on
 PostgreSQL in under two minutes.
 """
 

@@ -1,1 +1,1 @@
-"""Models of this app arrive with its issue."""
+"""Benefit claims (裁定請求): no models yet."""

@@ -2,8 +2,7 @@
 
 One module, one table: every amount lives in `THRESHOLD_SETS`, versioned by the first month it
 applies to, never as a bare constant in the logic. Figures marked `[GK]` (general knowledge not
-yet checked against an official page) are collected here so they can be corrected in one place;
-`GK_ITEMS` lists them for the docs and the reviewers.
+yet checked against an official page) are collected here so they can be corrected in one place.
 
 The screening is a pure function: the counter staff see the same arithmetic the code used.
 Income = 前年所得 (合計所得金額, income, not receipts); a class is allowed when **each** tested
@@ -129,15 +128,6 @@ INCOME_EXCLUDED_REASONS = {"失業": "失業等による特例", "天災": "天�
 
 #: [GK] The 障害者・寡婦・ひとり親 route covers the 申請免除 classes and 納付猶予, not 学特.
 SPECIAL_ROUTE_CLASSES = frozenset({*APPLICATION_CLASSES, ExemptionClass.POSTPONEMENT})
-
-GK_ITEMS = (
-    "令和3年6月までの4分の3・半額・4分の1・学特の基準額（78万・118万・158万・118万円）",
-    "学生納付特例の基準（128万円＋扶養親族等控除額＋社会保険料控除額等）",
-    "障害者・寡婦・ひとり親の特例（135万円、令和3年6月まで125万円）が学特に及ばないこと",
-    "天災を理由とする場合に本人の所得を審査に含めないこと",
-    "基準の選択は判定する期間の始期の月による（学特の年度は4月始まり）",
-    "最初の基準の適用開始（平成18年7月）",
-)
 
 
 def thresholds_for(first_month: date) -> ThresholdSet:

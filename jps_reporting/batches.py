@@ -28,7 +28,7 @@ def entry_report_item(entry: Entry, *, message: str = "") -> ReportItem:
     person = entry.person
     fields = get_kind(entry.kind).report_fields(entry)
     return ReportItem(
-        reception_number=entry.receipt_number,
+        receipt_number=entry.receipt_number,
         form_code=entry.form_code,
         family_name=person.family_name,
         given_name=person.given_name,
@@ -52,12 +52,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Snapshots and fingerprints stored before 受付番号 had one name everywhere hold it under the
+# old key. They are read as they are (BatchItem rows are never rewritten); new ones use the new.
+_FORMER_KEYS = {"receipt_number": "reception_number"}
+
+
 def item_snapshot(item: ReportItem) -> dict[str, Any]:
     return {f.name: _jsonable(getattr(item, f.name)) for f in dataclasses.fields(item)}
 
 
 def item_from_snapshot(data: Mapping[str, Any]) -> ReportItem:
-    values = dict(data)
+    current = {former: name for name, former in _FORMER_KEYS.items()}
+    values = {current.get(key, key): value for key, value in data.items()}
     for name in ("birth_date", "effective_date"):
         values[name] = date.fromisoformat(values[name])
     for name in ("period_start", "period_end"):
@@ -66,14 +72,26 @@ def item_from_snapshot(data: Mapping[str, Any]) -> ReportItem:
     return ReportItem(**values)
 
 
-def fingerprint(item: ReportItem) -> str:
-    """What identifies the reported data (not the 連絡欄): a change of the person or the entry
-    after confirmation changes it."""
-    data = item_snapshot(item)
+def _digest(data: dict[str, Any]) -> str:
+    data = dict(data)
     data.pop("message", None)
     return hashlib.sha256(
         json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
     ).hexdigest()
+
+
+def fingerprint(item: ReportItem) -> str:
+    """What identifies the reported data (not the 連絡欄): a change of the person or the entry
+    after confirmation changes it."""
+    return _digest(item_snapshot(item))
+
+
+def fingerprint_matches(item: ReportItem, stored: str) -> bool:
+    """Whether `item` still gives the data fingerprinted at confirmation (`stored`), whichever
+    key names the snapshot had then."""
+    data = item_snapshot(item)
+    former = {_FORMER_KEYS.get(key, key): value for key, value in data.items()}
+    return stored in (_digest(data), _digest(former))
 
 
 @dataclass(frozen=True)
@@ -120,14 +138,14 @@ def preview(
     """The report lines of the entries, which of them the F1 file cannot hold and why (the
     writer's own paper-only result), and the counts per 届書種類."""
     pairs = [(e, entry_report_item(e, message=messages.get(e.pk, ""))) for e in entries]
-    blocked = {i.reception_number: tuple(i.my_number_like_fields()) for _, i in pairs}
-    writable = [i for _, i in pairs if not blocked[i.reception_number]]
+    blocked = {i.receipt_number: tuple(i.my_number_like_fields()) for _, i in pairs}
+    writable = [i for _, i in pairs if not blocked[i.receipt_number]]
     f1 = write_f1(
         writable, municipality_code=municipality_code, batch_number=0, created_on=date.today()
     )
-    paper = {p.item.reception_number: p.reasons for p in f1.paper_only}
+    paper = {p.item.receipt_number: p.reasons for p in f1.paper_only}
     rows = [
-        PreviewRow(e, i, paper.get(i.reception_number, ()), blocked[i.reception_number])
+        PreviewRow(e, i, paper.get(i.receipt_number, ()), blocked[i.receipt_number])
         for e, i in pairs
     ]
     totals: dict[str, list[int]] = {}

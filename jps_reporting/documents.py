@@ -2,7 +2,8 @@
 the 送付書 (transmittal) with counts. A4, the embedded Japanese font, 和暦, the 受付番号 on every
 sheet, no 個人番号 anywhere. Rendered only through `kokumin_nenkin.pdf` (static-only fetcher).
 
-Phase 2 stores the bytes with their SHA-256 when a batch is confirmed; reprints serve those.
+The batch job stores the bytes with their SHA-256 once, when a batch is confirmed; reprints serve
+those.
 """
 
 import functools
@@ -101,10 +102,10 @@ def _rows(items: Sequence[ReportItem], paper_only: Mapping[str, Sequence[str]]) 
     return [
         SheetRow(
             item=printable_item(i),
-            recorded=i.reception_number not in paper_only,
-            reasons=tuple(printable(r) for r in paper_only.get(i.reception_number, ())),
+            recorded=i.receipt_number not in paper_only,
+            reasons=tuple(printable(r) for r in paper_only.get(i.receipt_number, ())),
         )
-        for i in sorted(items, key=lambda i: i.reception_number)
+        for i in sorted(items, key=lambda i: i.receipt_number)
     ]
 
 
@@ -144,7 +145,7 @@ def render_report_sheet_parts(
     and let it go, and the memory needed is that of one part."""
     per_part = per_part or settings.JPS_SHEETS_PER_PART
     refuse_my_number_like(items)  # the whole batch before any part is made
-    ordered = sorted(items, key=lambda i: i.reception_number)
+    ordered = sorted(items, key=lambda i: i.receipt_number)
     for start in range(0, max(len(ordered), 1), per_part):
         yield render_report_sheets(
             ordered[start : start + per_part], batch=batch, paper_only=paper_only
@@ -175,7 +176,7 @@ def transmittal_counts(
     for i in items:
         t = totals.setdefault(i.form_code, [0, 0])
         t[0] += 1
-        t[1] += i.reception_number not in paper_only
+        t[1] += i.receipt_number not in paper_only
     return [
         CountRow(code, FORM_KINDS[code], total, recorded)
         for code, (total, recorded) in sorted(totals.items())

@@ -1,8 +1,8 @@
 """What one report line carries: the F1 data fields of one verified entry.
 
-Phase 1 builds the file, the sheets and the reconciliation from these plain values; the batch
-(phase 2) fills them from verified qualification, exemption and 付加 entries. Nothing here
-touches the database, so writers and renderers stay pure and testable.
+The file, the sheets and the reconciliation are built from these plain values; the batch
+(`batches.entry_report_item`) fills them from verified qualification, exemption and 付加 entries.
+Nothing here touches the database, so writers and renderers stay pure and testable.
 """
 
 import re
@@ -13,7 +13,7 @@ from kokumin_nenkin.identifiers import find_my_number_like
 
 from .codes import EXEMPTION_CLASSES, FORM_KINDS, INSURED_CATEGORIES, SEXES
 
-RECEPTION_NUMBER_RE = re.compile(r"\d{12}")
+RECEIPT_NUMBER_RE = re.compile(r"\d{12}")
 
 
 class MyNumberLikeInOutput(ValueError):
@@ -28,7 +28,7 @@ class ReportItem:
     empty when not yet assigned. Never holds a 個人番号.
     """
 
-    reception_number: str  # 受付番号: 西暦 year + 8-digit sequence
+    receipt_number: str  # 受付番号: 西暦 year + 8-digit sequence
     form_code: str  # 届書種類
     family_name: str
     given_name: str
@@ -54,8 +54,8 @@ class ReportItem:
             if isinstance(value, date):
                 object.__setattr__(self, name, (value.year, value.month))
         # Programming errors (the batch builds these from validated entries), not user input.
-        if not RECEPTION_NUMBER_RE.fullmatch(self.reception_number):
-            raise ValueError(f"受付番号は12桁の数字です: {self.reception_number!r}")
+        if not RECEIPT_NUMBER_RE.fullmatch(self.receipt_number):
+            raise ValueError(f"受付番号は12桁の数字です: {self.receipt_number!r}")
         if self.form_code not in FORM_KINDS:
             raise ValueError(f"届書種類のコードではありません: {self.form_code!r}")
         if self.sex not in SEXES:
@@ -98,14 +98,14 @@ class ReportItem:
         return [
             name
             for name, value in self.text_fields().items()
-            if find_my_number_like(value, allow={self.reception_number})
+            if find_my_number_like(value, allow={self.receipt_number})
         ]
 
 
 def refuse_my_number_like(items) -> None:
     """Fail closed before any output (file, sheet, transmittal) is made."""
     refused = [
-        f"{i.reception_number}（{'・'.join(i.my_number_like_fields())}）"
+        f"{i.receipt_number}（{'・'.join(i.my_number_like_fields())}）"
         for i in items
         if i.my_number_like_fields()
     ]

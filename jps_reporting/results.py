@@ -102,7 +102,7 @@ def lookup(numbers) -> dict[str, ReportedRef]:
     for item in items:
         s = item.snapshot
         found[item.entry.receipt_number] = ReportedRef(
-            reception_number=item.entry.receipt_number,
+            receipt_number=item.entry.receipt_number,
             form_code=item.form_code,
             family_name_kana=s["family_name_kana"],
             given_name_kana=s["given_name_kana"],
@@ -172,8 +172,8 @@ def outcome_digest(results) -> tuple[str, dict]:
     return digest.hexdigest(), counts
 
 
-def reception_numbers(upload: ResultsUpload) -> set[str]:
-    return {line.reception_number for line in open_file(upload).lines()}
+def receipt_numbers(upload: ResultsUpload) -> set[str]:
+    return {line.receipt_number for line in open_file(upload).lines()}
 
 
 @transaction.atomic
@@ -250,7 +250,7 @@ def results_request_apply(*, upload: ResultsUpload, actor):
 
 # --- applying -------------------------------------------------------------------------------
 def _assign_pension_number(line: ResultLine, actor) -> str:
-    entry = Entry.objects.get(receipt_number=line.reception_number)
+    entry = Entry.objects.get(receipt_number=line.receipt_number)
     person = Person.objects.select_for_update().get(pk=entry.person_id)
     number = normalise_basic_pension_number(line.basic_pension_number or "")
     if person.basic_pension_number and person.basic_pension_number != number:
@@ -275,7 +275,7 @@ def _mark_returned(line: ResultLine, actor) -> None:
     item = (
         BatchItem.objects.select_for_update()
         .select_related("entry")
-        .get(entry__receipt_number=line.reception_number)
+        .get(entry__receipt_number=line.receipt_number)
     )
     if item.jps_returned_on is not None:
         raise StaleEntry(f"{line.line}行目: この受付は既に返戻として記録されています。")
@@ -394,9 +394,9 @@ class ResultsApplyKind(EntryKind):
             entry__kind=RESULTS_KIND, entry__status__in=OPEN_STATUSES, applied_at__isnull=True
         ).exclude(pk=upload.pk)
         if others.exists():
-            ours = reception_numbers(upload)
+            ours = receipt_numbers(upload)
             for other in others:
-                if ours & reception_numbers(other):
+                if ours & receipt_numbers(other):
                     raise ValidationError(
                         {
                             "upload_id": f"反映を待っている「{other.filename}」と同じ受付番号の"

@@ -40,7 +40,7 @@ def batch_output(batch: Batch, kind: str, part: int = 1) -> BatchOutput | None:
     return BatchOutput.objects.filter(batch=batch, kind=kind, part=part).first()
 
 
-def reception_register(day: date, office_id: int) -> QuerySet[Entry]:
+def receipt_register(day: date, office_id: int) -> QuerySet[Entry]:
     """受付処理簿: the entries taken in on one day at one office, in 受付番号 order."""
     return (
         Entry.objects.filter(created_at__date=day, maker_office_id=office_id)

@@ -22,6 +22,7 @@ from . import selectors
 from .batches import (
     entry_report_item,
     fingerprint,
+    fingerprint_matches,
     item_from_snapshot,
     item_snapshot,
     preview,
@@ -122,7 +123,7 @@ def changed_items(batch: Batch) -> list[BatchItem]:
     changed = []
     for item in selectors.batch_items(batch):
         now = entry_report_item(item.entry, message=item.message)
-        if fingerprint(now) != item.fingerprint:
+        if not fingerprint_matches(now, item.fingerprint):
             changed.append(item)
     return changed
 
@@ -212,7 +213,7 @@ def build_batch_outputs(job: Job, progress: Progress) -> dict:
             batch_number=batch.number,
             created_on=batch.reported_on,
         )
-        if {p.item.reception_number for p in f1.paper_only} != set(paper_only):
+        if {p.item.receipt_number for p in f1.paper_only} != set(paper_only):
             raise JobFailed("電子媒体に収録できる受付が確定時と一致しません。出力は作成しません。")
         digests["送付書"] = _store(
             batch, "transmittal", f"{stem}-soufusho.pdf", "application/pdf", transmittal

@@ -196,16 +196,16 @@ class RegisterForm(forms.Form):
 
 @requires("report_to_jps")
 @require_GET
-def reception_register(request):
+def receipt_register(request):
     """受付処理簿: the entries taken in on a day at an office, as a PDF."""
     form = RegisterForm(request.GET if "day" in request.GET else None)
     if not form.is_valid():
         no_personal_data(request)  # the day-and-office form only
         return render(request, "jps_reporting/register_form.html", {"form": form})
     day, office = form.cleaned_data["day"], form.cleaned_data["office"]
-    entries = list(selectors.reception_register(day, office.pk))
+    entries = list(selectors.receipt_register(day, office.pk))
     pdf = render_pdf(
-        "jps_reporting/pdf/reception_register.html",
+        "jps_reporting/pdf/receipt_register.html",
         {"day": day, "office": office, "entries": entries, "city_name": settings.CITY_NAME},
         stylesheets=["css/pdf-base.css"],
     )

@@ -1,21 +1,17 @@
 """Text normalisation for the person register and its search box.
 
-フリガナ is stored as full-width katakana; the search keys drop every space so that
-`ﾔﾏﾀﾞ ﾀﾛｳ`, `やまだたろう` and `ヤマダ　タロウ` all find the same person.
+フリガナ is stored as full-width katakana (`kokumin_nenkin.kana.to_katakana`); the search keys
+drop every space so that `ﾔﾏﾀﾞ ﾀﾛｳ`, `やまだたろう` and `ヤマダ　タロウ` all find the same person.
 """
 
 import re
 import unicodedata
 
+from kokumin_nenkin.kana import to_katakana
+
+__all__ = ["is_kana", "kana_key", "name_key", "to_katakana"]
+
 _SPACES = re.compile(r"[\s\u3000]+")
-_HIRAGANA = re.compile(r"[\u3041-\u3096]")
-
-
-def to_katakana(text: str) -> str:
-    """Half-width katakana → full-width (NFKC), hiragana → katakana, spaces collapsed."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _HIRAGANA.sub(lambda m: chr(ord(m.group()) + 0x60), text)
-    return _SPACES.sub("\u3000", text).strip()
 
 
 def kana_key(text: str) -> str:

@@ -33,6 +33,15 @@ def age_reached_on(birth: date, age: int) -> date:
     return birthday - timedelta(days=1)
 
 
+def age_on(birth: date, on: date) -> int:
+    """Age in whole years on a date, counted the same way (a year more from the day before the
+    birthday)."""
+    age = on.year - birth.year
+    if on < age_reached_on(birth, age):
+        age -= 1
+    return age
+
+
 def _same_day(event: date | None, birth: date) -> date | None:
     return event
 

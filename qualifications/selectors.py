@@ -224,13 +224,3 @@ def person_page(person_pk: int) -> dict:
         "household_members": household,
         "panels": panels_for(person),  # what the workflow and reporting apps add
     }
-
-
-def age_on(birth: date, on: date) -> int:
-    """Age in whole years on a date, as 年齢計算ニ関スル法律 counts it (reached the day before)."""
-    from .rules import age_reached_on
-
-    years = on.year - birth.year
-    while years > 0 and age_reached_on(birth, years) > on:
-        years -= 1
-    return years

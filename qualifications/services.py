@@ -44,18 +44,6 @@ def person_create(*, actor=None, my_number_value: str | None = None, **fields: A
     return person
 
 
-@transaction.atomic
-def person_set_my_number(*, person: Person, my_number_value: str, actor) -> Person:
-    """Store (or replace) the 個人番号, encrypted. The audit event says only that it changed."""
-    person.my_number_encrypted = my_number.encrypt(my_number_value)
-    person.my_number_hash = my_number.lookup_hash(my_number_value)
-    person.save(update_fields=["my_number_encrypted", "my_number_hash", "updated_at"])
-    record(
-        Action.UPDATE, person=person, target=person, details={"changed": ["個人番号"]}, actor=actor
-    )
-    return person
-
-
 def person_find_by_my_number(my_number_value: str) -> Person | None:
     return Person.objects.filter(my_number_hash=my_number.lookup_hash(my_number_value)).first()
 

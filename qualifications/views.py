@@ -17,6 +17,7 @@ from . import selectors, services
 from .forms import MemoForm, SearchForm
 from .kinds import ACQUISITION, CATEGORY_CHANGE, LOSS, REISSUE
 from .models import Person
+from .rules import age_on
 
 PAGE_SIZE = 20
 
@@ -61,7 +62,7 @@ def person(request, pk: int):
     today = timezone.localdate()
     data.update(
         {
-            "age": selectors.age_on(p.birth_date, today),
+            "age": age_on(p.birth_date, today),
             "kinds": [ACQUISITION, LOSS, CATEGORY_CHANGE, REISSUE],
             "may_enter": can_enter(request.user),
             "may_reveal": request.user.has_perm(perm("reveal_my_number")),

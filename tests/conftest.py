@@ -1,4 +1,8 @@
-"""The cast of staff every test can log in as, and a real two-step login through HTTP."""
+"""The cast of staff every test can log in as, and a real two-step login through HTTP.
+
+A test marked `@pytest.mark.postgres_only` (row locks, concurrency, a second process sharing the
+database) is skipped on any other database.
+"""
 
 import pytest
 from django.test import Client
@@ -21,6 +25,17 @@ CAST = {
     "kansa": (Role.AUDITOR, "honcho"),
     "kanri": (Role.ADMIN, "honcho"),
 }
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (row locks, concurrency)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)
 
 
 def make_staff(username: str, role: str, office_code: str = "honcho", **extra) -> Staff:

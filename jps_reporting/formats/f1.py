@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from kokumin_nenkin import kana
 from kokumin_nenkin.wareki import WarekiError, to_jps_date, to_jps_month
 
 from ..items import ReportItem, refuse_my_number_like
@@ -23,7 +24,7 @@ from ..items import ReportItem, refuse_my_number_like
 ENCODING = "cp932"
 RECORD_BYTES = 300
 EOL = b"\r\n"
-FULL_SPACE = "\u3000"
+FULL_SPACE = kana.FULL_SPACE
 
 
 @dataclass(frozen=True)
@@ -92,21 +93,6 @@ class F1File:
 
 
 # --- character conversion -------------------------------------------------------------------
-def _half_width_table() -> dict[str, str]:
-    table = {}
-    for cp in range(0xFF61, 0xFFA0):
-        half = chr(cp)
-        full = unicodedata.normalize("NFKC", half)
-        if len(full) == 1:
-            table[full] = half
-    # Katakana with no half-width form: the conventional replacements.
-    table.update({"ヰ": "ｲ", "ヱ": "ｴ", "ヵ": "ｶ", "ヶ": "ｹ", "ヮ": "ﾜ"})
-    table.update({"\u309b": "ﾞ", "\u309c": "ﾟ", FULL_SPACE: " "})
-    return table
-
-
-_TO_HALF = _half_width_table()
-
 # Characters whose JIS meaning CP932 holds under another code point (the well-known
 # JIS X 0208 ↔ CP932 mapping differences). The same character, not a substitution.
 _JIS_TO_CP932 = str.maketrans(
@@ -131,38 +117,17 @@ def _shown(ch: str) -> str:
 
 def to_half_width_kana(text: str, *, field_name: str = "氏名カナ") -> str:
     """'クマガヤ　ハナコ' or 'くまがや はなこ' → 'ｸﾏｶﾞﾔ ﾊﾅｺ'. Raises Unrecordable."""
-    out = []
-    for ch in unicodedata.normalize("NFD", text):
-        cp = ord(ch)
-        if 0x3041 <= cp <= 0x3096:  # hiragana → katakana
-            ch = chr(cp + 0x60)
-            cp += 0x60
-        if ch in _TO_HALF:
-            out.append(_TO_HALF[ch])
-        elif 0x20 <= cp <= 0x7E:
-            out.append(ch)
-        elif 0xFF01 <= cp <= 0xFF5E:
-            out.append(chr(cp - 0xFEE0))
-        elif 0xFF61 <= cp <= 0xFF9F:
-            out.append(ch)
-        else:
-            raise Unrecordable(f"{field_name}に半角カナにできない文字{_shown(ch)}があります。")
-    return "".join(out)
+    try:
+        return kana.to_half_width(text)
+    except kana.NoHalfWidthForm as exc:
+        raise Unrecordable(
+            f"{field_name}に半角カナにできない文字{_shown(exc.char)}があります。"
+        ) from None
 
 
 def to_full_width(text: str) -> str:
     """Half-width letters, digits, spaces and katakana to full width; JIS variants to CP932."""
-    text = re.sub(r"[\uff61-\uff9f]+", lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    out = []
-    for ch in text:
-        cp = ord(ch)
-        if ch == " ":
-            out.append(FULL_SPACE)
-        elif 0x21 <= cp <= 0x7E:
-            out.append(chr(cp + 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out).translate(_JIS_TO_CP932)
+    return kana.to_full_width(text).translate(_JIS_TO_CP932)
 
 
 # --- field encoders -------------------------------------------------------------------------
@@ -262,7 +227,7 @@ def data_record(item: ReportItem) -> bytes:
 
     bpn = item.basic_pension_digits
     if bpn and not re.fullmatch(r"\d{10}", bpn):
-        raise ValueError(f"基礎年金番号の形式が違います（受付番号 {item.reception_number}）")
+        raise ValueError(f"基礎年金番号の形式が違います（受付番号 {item.receipt_number}）")
     postal = item.postal_code.replace("-", "").replace("－", "")
     postal = unicodedata.normalize("NFKC", postal)
     if postal and not re.fullmatch(r"\d{7}", postal):
@@ -278,7 +243,7 @@ def data_record(item: ReportItem) -> bytes:
 
     parts = [
         b"2",
-        _num(item.reception_number, 12, "受付番号"),
+        _num(item.receipt_number, 12, "受付番号"),
         _num(item.form_code, 2, "届書種類"),
         (bpn or "").encode("ascii").ljust(10, b" "),
         attempt(kana),
@@ -318,7 +283,7 @@ def write_f1(
     created_on: date,
 ) -> F1File:
     """The whole file for one batch, and the items that go on paper only (with reasons)."""
-    ordered = sorted(items, key=lambda i: i.reception_number)
+    ordered = sorted(items, key=lambda i: i.receipt_number)
     refuse_my_number_like(ordered)
     records = [
         header_record(

@@ -13,7 +13,6 @@ Reconciliation is a pure function of the lines and a lookup of the reported item
 """
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ from itertools import islice
 
 from kokumin_nenkin.identifiers import contains_my_number_like
 from kokumin_nenkin.imports import CsvInput, FieldError, LineError, code_of, optional, required
+from kokumin_nenkin.kana import comparable
 from kokumin_nenkin.wareki import format_date
 
 from ..codes import EXEMPTION_CLASSES, FORM_KINDS, PROCESS_KIND_FORMS, PROCESS_KINDS, RESULTS
@@ -46,7 +46,7 @@ HEADER = [
 
 
 # --- column parsers -------------------------------------------------------------------------
-def reception_number(value: str) -> str:
+def receipt_number(value: str) -> str:
     if not re.fullmatch(r"\d{12}", value):
         raise FieldError(f"「{value[:30]}」は受付番号（12桁の数字）ではありません。")
     return value
@@ -98,7 +98,7 @@ def note(value: str) -> str:
 
 
 COLUMNS = {
-    "受付番号": required(reception_number),
+    "受付番号": required(receipt_number),
     "処理区分": required(code_of(PROCESS_KINDS)),
     "基礎年金番号": optional(basic_pension_number),
     "氏名カナ": required(kana),
@@ -120,7 +120,7 @@ class ResultLine:
     """One valid line of a JPS results file."""
 
     line: int
-    reception_number: str
+    receipt_number: str
     process_kind: str
     basic_pension_number: str | None
     name_kana: str
@@ -139,7 +139,7 @@ class ResultLine:
     def from_row(cls, line: int, row: dict) -> "ResultLine":
         return cls(
             line=line,
-            reception_number=row["受付番号"],
+            receipt_number=row["受付番号"],
             process_kind=row["処理区分"],
             basic_pension_number=row["基礎年金番号"],
             name_kana=row["氏名カナ"],
@@ -228,7 +228,7 @@ class F2Input:
         return sum(1 for _ in self.lines())
 
     def mark_imported(self, actor) -> None:
-        """Inside the transaction that applies the file (phase 2): the same file never twice."""
+        """Inside the transaction that applies the file: the same file never twice."""
         self.csv.mark_imported(actor)
 
 
@@ -237,7 +237,7 @@ class F2Input:
 class ReportedRef:
     """What was reported under one 受付番号 (filled by the batch from its items)."""
 
-    reception_number: str
+    receipt_number: str
     form_code: str
     family_name_kana: str
     given_name_kana: str
@@ -271,9 +271,7 @@ class Reconciled:
 
 def normalise_kana(text: str) -> str:
     """Kana compared in any width: 'ｸﾏｶﾞﾔ ﾊﾅｺ' == 'クマガヤ　ハナコ' == 'くまがや はなこ'."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
-    return re.sub(r"[\s・･]", "", text)
+    return comparable(text)
 
 
 Lookup = Callable[[Sequence[str]], Mapping[str, ReportedRef]] | Mapping[str, ReportedRef]
@@ -322,9 +320,9 @@ def reconcile(
     find = _as_lookup(lookup)
     iterator = iter(lines)
     while chunk := list(islice(iterator, chunk_size)):
-        found = find([line.reception_number for line in chunk])
+        found = find([line.receipt_number for line in chunk])
         for line in chunk:
-            reported = found.get(line.reception_number)
+            reported = found.get(line.receipt_number)
             if reported is None:
                 yield Reconciled(line, Outcome.UNMATCHED, ("報告していない受付番号です。",))
                 continue

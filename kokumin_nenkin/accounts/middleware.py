@@ -17,10 +17,6 @@ PASSWORD_STAGE = "accounts:password_change"  # noqa: S105 (a URL name)
 ENROL_STAGE = "accounts:enrol"
 
 
-def is_fully_verified(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_verified())
-
-
 def login_stage(user) -> str | None:
     """The step a logged-in user must finish before anything else (a URL name), or None.
 

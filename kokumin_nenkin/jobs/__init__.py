@@ -1,4 +1,4 @@
-"""Background jobs with progress, shared by every app (issue 7).
+"""Background jobs with progress, shared by every app.
 
 A `Job` row holds what a person sees (status, total, done, message, result files); the work runs
 in Django's Tasks API (`django_tasks_db` worker in production, the immediate backend in tests)

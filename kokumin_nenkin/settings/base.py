@@ -96,7 +96,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
-    # issue 4 — audit: every request writes (audit events); take the write lock at BEGIN so a
+    # Every request writes (audit events): take the write lock at BEGIN so a
     # second writer waits for the timeout instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 else:
@@ -171,7 +171,7 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 CITY_NAME = env.str("CITY_NAME", default="熊谷市")
 MUNICIPALITY_CODE = env.str("MUNICIPALITY_CODE", default="112020")
 
-# issue 4 — audit log. Business hours and holidays for the abnormal-access report; the
+# Audit log. Business hours and holidays for the abnormal-access report; the
 # distinct-persons-per-hour threshold; AUDIT_REQUIRE_EVENTS / AUDIT_ALLOW_FLUSH are for tests.
 AUDIT_BUSINESS_HOURS = (
     env.str("AUDIT_BUSINESS_START", default="08:30"),
@@ -191,7 +191,7 @@ DEMO_MODE = env.bool("DEMO_MODE", default=False)
 
 OTP_TOTP_ISSUER = "国民年金事務システム"
 
-# --- Issue 3: staff identity and access control (docs/security.md) ---
+# --- Staff identity and access control (docs/security.md) ---
 # Passwords expire (the city's policy; NIST SP 800-63B advises against it, see docs/security.md).
 PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=90)
 # Sessions: idle and absolute timeouts enforced on the server; the page warns before the idle one.
@@ -242,7 +242,7 @@ LOGGING = {
     },
 }
 
-# --- Issue 7: reporting to JPS (jps_reporting) and background jobs with progress -------------
+# --- Reporting to JPS (jps_reporting) and background jobs with progress ---------------------
 INSTALLED_APPS += ["kokumin_nenkin.jobs"]
 # Designated terminals: the networks (CIDR list) from which the electronic-media file (F1) may
 # be written. Empty means nowhere; development (DEBUG) allows this machine only.
@@ -252,7 +252,6 @@ EXPORT_ALLOWED_NETWORKS: list[str] = env.list(
 # Whom the report sheets and the 送付書 are addressed to.
 JPS_OFFICE_NAME = env.str("JPS_OFFICE_NAME", default="日本年金機構 熊谷年金事務所長")
 
-# --- Issues 6 and 7, phase 3 (issue67): results, 付加 end, 継続申請, report-sheet parts ---------
 # The report sheets of a batch are made and stored in parts of at most this many sheets, so a
 # large batch's PDF rendering needs the memory of one part, not of the whole batch.
 JPS_SHEETS_PER_PART = env.int("JPS_SHEETS_PER_PART", default=200)

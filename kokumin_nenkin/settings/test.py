@@ -19,7 +19,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# issue 4 — audit: a request that touched personal data without an audit event is an error;
+# Audit: a request that touched personal data without an audit event is an error;
 # flush (between transactional tests) may empty the append-only audit tables.
 AUDIT_REQUIRE_EVENTS = True
 AUDIT_ALLOW_FLUSH = True

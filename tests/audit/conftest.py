@@ -1,7 +1,5 @@
 """Helpers for the audit tests: a few events in a chain, a synthetic person, tampering."""
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 
@@ -9,32 +7,21 @@ from audit.models import Action, AuditEvent
 from audit.services import record
 from audit.triggers import maintenance
 from qualifications.models import Person
-
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (locks, concurrency)"
-)
+from tests import factories
 
 
-def make_person(number: str = "900000000000001", *, diffed: bool = False, **extra) -> Person:
-    """A synthetic person. Created without a django-auditlog diff (and so without the chained
-    event that binds it) unless `diffed`, so the chain tests count only their own events."""
+def make_person(number: str | None = None, *, diffed: bool = False, **extra) -> Person:
+    """A synthetic person (tests.factories) as a plain row with no audit event of its own, and
+    without a django-auditlog diff (nor the chained event that binds it) unless `diffed`, so
+    the chain tests count only their own events. `number` is the 宛名番号."""
     from auditlog.context import disable_auditlog
 
-    fields = {
-        "addressee_number": number,
-        "family_name": "試験",
-        "given_name": "花子",
-        "family_name_kana": "シケン",
-        "given_name_kana": "ハナコ",
-        "sex": "2",
-        "birth_date": dt.date(1990, 4, 1),
-        "address": "埼玉県熊谷市試験町1-1",
-    }
-    fields.update(extra)
+    if number is not None:
+        extra["addressee_number"] = number
     if diffed:
-        return Person.objects.create(**fields)
+        return factories.make_person(registered=False, **extra)
     with disable_auditlog():
-        return Person.objects.create(**fields)
+        return factories.make_person(registered=False, **extra)
 
 
 @pytest.fixture

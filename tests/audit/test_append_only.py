@@ -13,7 +13,7 @@ from audit.services import record
 from audit.triggers import AUDIT_TABLES, installed_triggers
 from qualifications.models import Person
 
-from .conftest import make_person, postgres_only
+from .conftest import make_person
 
 STATEMENTS = {
     "audit_auditevent": [
@@ -78,7 +78,7 @@ class TestTheAppConnectionCannotChangeAuditRows:
         assert refused(sql)
         assert AuditEvent.objects.count() == before
 
-    @postgres_only
+    @pytest.mark.postgres_only
     @pytest.mark.parametrize("table", AUDIT_TABLES)
     def test_truncate_raises(self, rows_in_both_tables, table):
         with connection.cursor() as cursor:  # run the deferred FK checks of the inserts above
@@ -129,7 +129,7 @@ def test_another_program_opening_the_sqlite_file_cannot_update_either(rows_in_bo
         raw.close()
 
 
-@postgres_only
+@pytest.mark.postgres_only
 @pytest.mark.django_db
 class TestProductionRole:
     """docs/audit.md: the app role has SELECT and INSERT on audit tables and is no superuser."""

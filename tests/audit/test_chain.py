@@ -12,7 +12,7 @@ from audit import chain
 from audit.models import Action, AuditEvent
 from audit.services import AuditWriteRefused, record, record_many
 
-from .conftest import make_person, postgres_only, tamper
+from .conftest import make_person, tamper
 
 
 def verify_command(*args) -> str:
@@ -153,7 +153,7 @@ def _write_events(n: int, errors: list, barrier: threading.Barrier) -> None:
         connections.close_all()
 
 
-@postgres_only
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_or_break_the_chain():
     threads_n, per_thread = 8, 50
@@ -225,7 +225,7 @@ class TestRecordMany:
         assert "位置 2" in verify_fails_at()
 
 
-@postgres_only
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_batches_and_single_events_never_fork_the_chain(person):
     others = [make_person(f"90000000000003{i}") for i in range(2)]

@@ -4,7 +4,6 @@ address is the trusted one (SECURITY.md attack 12); a password is never stored."
 import json
 
 import pytest
-from django.apps import apps
 from django.dispatch import Signal
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -109,10 +108,6 @@ def test_lockout_is_recorded_with_our_address_not_the_one_axes_computed(db):
     )
 
 
-@pytest.mark.skipif(
-    not apps.is_installed("axes"),
-    reason="django-axes is not an installed app on this branch yet",
-)
 def test_axes_lockout_signal_is_connected(db):
     from axes.signals import user_locked_out
 

@@ -23,25 +23,22 @@ def make_person(
     spouse=None,
     relationship="",
 ) -> Person:
-    n = next(_numbers)
-    person = Person.objects.create(
-        addressee_number=f"9{n:09d}",
+    from tests.factories import make_person as make_synthetic_person
+
+    return make_synthetic_person(
+        registered=False,
         family_name=family,
         given_name=given,
         family_name_kana="クマガヤ",
         given_name_kana="ハナコ",
         sex=sex,
         birth_date=birth,
-        postal_code="3600000",
         address="熊谷市テスト町一丁目1番1号",
         household=household,
         is_householder=householder,
         relationship=relationship or ("世帯主" if householder else ""),
         spouse=spouse,
     )
-    if spouse is not None and spouse.spouse_id is None:
-        Person.objects.filter(pk=spouse.pk).update(spouse=person)
-    return person
 
 
 def qualify(person, operator, category="1", acquired_on=date(2012, 5, 9)):

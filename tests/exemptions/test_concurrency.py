@@ -4,7 +4,7 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from exemptions.models import DecisionChange, DecisionStatus, ExemptionApplication
 from exemptions.periods import Period
@@ -16,8 +16,6 @@ from .conftest import make_person
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_decisions_on_one_application_leave_exactly_one(cast):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     app = ExemptionApplication.objects.create(
         person=make_person(),
         operator=cast["madoguchi"],

@@ -5,7 +5,7 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from exemptions.models import AdditionalPremium, ExemptionApplication
 from kokumin_nenkin.verification import services
@@ -14,12 +14,6 @@ from .conftest import give_income, make_person
 from .test_intake import qualify
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
 
 
 APPLICATION = {

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.tasks import task_backends
 from django.urls import reverse
@@ -22,13 +21,7 @@ from . import handlers
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="a worker process cannot share SQLite's in-memory test database",
-    ),
-]
+pytestmark = pytest.mark.postgres_only  # a worker process cannot share SQLite's test database
 
 
 @pytest.fixture

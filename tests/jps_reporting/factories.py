@@ -6,7 +6,7 @@ from datetime import date
 from jps_reporting.items import ReportItem
 
 BASE = ReportItem(
-    reception_number="202600000123",
+    receipt_number="202600000123",
     form_code="11",
     family_name="熊谷",
     given_name="花子",
@@ -27,4 +27,4 @@ BASE = ReportItem(
 
 
 def item(n: int = 123, **changes) -> ReportItem:
-    return replace(BASE, reception_number=f"2026{n:08d}", **changes)
+    return replace(BASE, receipt_number=f"2026{n:08d}", **changes)

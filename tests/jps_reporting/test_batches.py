@@ -3,6 +3,7 @@ stored with their SHA-256 in the audit event, reprint, designated terminals, 受
 
 import hashlib
 import io
+import json
 import re
 
 import pytest
@@ -174,7 +175,7 @@ def test_the_stored_f1_round_trips_through_cp932_and_holds_only_recordable_entri
     assert by_number[entries[2].receipt_number]["免除区分"] == "01"
 
 
-def test_no_output_holds_a_twelve_digit_run_but_the_reception_numbers(client_for, entries):
+def test_no_output_holds_a_twelve_digit_run_but_the_receipt_numbers(client_for, entries):
     Person.objects.filter(pk=entries[0].person_id).update(basic_pension_number="1234-567890")
     confirm(client_for("shintatsu"), entries)
     allowed = {e.receipt_number for e in entries}
@@ -241,12 +242,40 @@ def test_an_unchanged_batch_whose_outputs_are_missing_is_built_again(client_for,
     assert bytes(batch.outputs.get(kind="f1").content) == f1
 
 
+def test_a_batch_stored_with_the_former_snapshot_key_is_read_and_built_the_same(
+    client_for, entries
+):
+    """Batches confirmed when the snapshot called 受付番号 `reception_number` stay readable:
+    their fingerprints still match, and a rebuild gives the same file."""
+    client = client_for("shintatsu")
+    confirm(client, entries)
+    batch = Batch.objects.get()
+    f1 = bytes(batch.outputs.get(kind="f1").content)
+    for item in BatchItem.objects.filter(batch=batch):
+        old = {
+            ("reception_number" if k == "receipt_number" else k): v
+            for k, v in item.snapshot.items()
+        }
+        digest = hashlib.sha256(
+            json.dumps(
+                {k: v for k, v in old.items() if k != "message"},
+                sort_keys=True,
+                ensure_ascii=False,
+            ).encode("utf-8")
+        ).hexdigest()
+        BatchItem.objects.filter(pk=item.pk).update(snapshot=old, fingerprint=digest)
+    BatchOutput.objects.filter(batch=batch).delete()
+    response = client.post(f"/jps/batches/{batch.pk}/rebuild/")
+    assert response.status_code == 302
+    assert bytes(batch.outputs.get(kind="f1").content) == f1
+
+
 @pytest.mark.parametrize(("name", "status"), [("madoguchi", 403), ("kakunin", 403), ("kansa", 403)])
 def test_only_the_report_clerk_reaches_the_batch_screens(client_for, entries, name, status):
     assert client_for(name).get(NEW, {"cutoff": today()}).status_code == status
 
 
-def test_the_reception_register_lists_a_days_entries_of_one_office(client_for, entries, cast):
+def test_the_receipt_register_lists_a_days_entries_of_one_office(client_for, entries, cast):
     office = cast["madoguchi"].office
     client = client_for("shintatsu")
     response = client.get("/jps/register/", {"day": today(), "office": office.pk})

@@ -100,19 +100,19 @@ def test_transmittal_counts_per_form_and_lists_paper_only_items():
     assert "令和8年11月26日" in flat
 
 
-def test_no_twelve_digit_run_in_any_printed_output_but_the_reception_numbers():
+def test_no_twelve_digit_run_in_any_printed_output_but_the_receipt_numbers():
     many = [
         item(n, basic_pension_number=f"{1000 + n:04d}-{n:06d}", postal_code=f"{3600000 + n}")
         for n in range(1, 13)
     ]
-    allow = {i.reception_number for i in many}
+    allow = {i.receipt_number for i in many}
     for pdf in (
         render_report_sheets(many, batch=BATCH),
-        render_transmittal(many, batch=BATCH, paper_only={many[0].reception_number: ("x",)}),
+        render_transmittal(many, batch=BATCH, paper_only={many[0].receipt_number: ("x",)}),
     ):
         text = "\n".join(pages_text(pdf))
         assert find_my_number_like(text, allow=allow) == []
-        assert many[0].reception_number in text  # the check looked at real text
+        assert many[0].receipt_number in text  # the check looked at real text
 
 
 @pytest.mark.parametrize("field", ["message", "address", "family_name"])

@@ -130,7 +130,7 @@ def test_kana_is_half_width_with_voiced_marks_as_separate_bytes(family, given, e
     assert len(expected.encode("cp932")) == nbytes
 
 
-def test_items_are_written_in_reception_number_order():
+def test_items_are_written_in_receipt_number_order():
     f = write([item(30), item(10), item(20)])
     assert [r["受付番号"] for r in parse_f1(f.content)[1:-1]] == [
         "202600000010",
@@ -171,7 +171,7 @@ def test_an_item_the_file_cannot_hold_goes_on_paper_only_with_the_reason(changes
     assert [p.item for p in f.paper_only] == [bad]
     assert f.paper_only[0].reasons == (reason,)
     parsed = parse_f1(f.content)
-    assert [r["受付番号"] for r in parsed[1:-1]] == [good.reception_number]
+    assert [r["受付番号"] for r in parsed[1:-1]] == [good.receipt_number]
     assert parsed[-1]["データ件数"] == "000001"
 
 
@@ -199,10 +199,10 @@ def test_all_items_on_paper_still_gives_a_valid_empty_file():
     assert parse_f1(f.content)[-1]["データ件数"] == "000000"
 
 
-def test_no_twelve_digit_run_but_the_reception_number():
+def test_no_twelve_digit_run_but_the_receipt_number():
     items = [item(n) for n in range(1, 50)]
     f = write(items)
-    allow = {i.reception_number for i in items}
+    allow = {i.receipt_number for i in items}
     for rec in parse_f1(f.content):
         for value in rec.values():
             assert find_my_number_like(value, allow=allow) == []

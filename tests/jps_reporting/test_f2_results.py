@@ -41,7 +41,7 @@ def read(text: str | bytes, *, encoding: str = "utf-8", name: str = "kekka.csv",
 def test_a_good_file_reads_in_every_allowed_encoding_and_line_ending(encoding, eol):
     f2, lines, errors = read(csv(*GOOD, eol=eol), encoding=encoding)
     assert errors == [] and f2.ok
-    assert [x.reception_number for x in lines] == [f"20260000000{i}" for i in range(1, 5)]
+    assert [x.receipt_number for x in lines] == [f"20260000000{i}" for i in range(1, 5)]
     first, second, third, fourth = lines
     assert first.basic_pension_number == "1234-567890" and first.line == 2
     assert fourth.basic_pension_number == "1234-567891"  # 10 digits accepted, normalised
@@ -193,7 +193,7 @@ def test_reconciliation_sorts_lines_into_matched_unmatched_and_conflict():
     lines = list(
         F2Input(csv(*GOOD, GOOD[0].replace("0001,", "0099,", 1)).encode(), filename="k.csv").lines()
     )
-    result = {r.line.reception_number: r for r in reconcile(lines, REPORTED)}
+    result = {r.line.receipt_number: r for r in reconcile(lines, REPORTED)}
     assert result["202600000001"].outcome is Outcome.MATCHED  # half-width kana matches
     assert result["202600000002"].outcome is Outcome.MATCHED  # full-width with
     assert result["202600000003"].outcome is Outcome.CONFLICT

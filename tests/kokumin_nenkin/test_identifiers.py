@@ -76,7 +76,7 @@ def test_my_number_like_scanner(text, found):
     assert ids.contains_my_number_like(text) is found
 
 
-def test_known_reception_numbers_can_be_allowed():
+def test_known_receipt_numbers_can_be_allowed():
     text = "受付番号 202500000123 / 個人番号 123456789018"
     assert ids.find_my_number_like(text) == ["202500000123", "123456789018"]
     assert ids.find_my_number_like(text, allow={"202500000123"}) == ["123456789018"]

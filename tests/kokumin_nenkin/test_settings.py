@@ -51,10 +51,3 @@ def test_prod_refuses_a_short_secret_key():
     result = load_prod({"SECRET_KEY": "short"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
-
-
-def test_language_and_time_zone():
-    from django.conf import settings
-
-    assert settings.LANGUAGE_CODE == "ja"
-    assert settings.TIME_ZONE == "Asia/Tokyo"

@@ -1,31 +1,8 @@
-"""Synthetic persons and approved qualification histories for tests (no real person's data)."""
+"""Approved qualification histories for tests (synthetic data); persons from tests.factories."""
 
-import itertools
-from datetime import date
+from tests.factories import make_person
 
-from qualifications.models import Household, Person
-from qualifications.services import person_create
-
-_numbers = itertools.count(1)
-
-
-def make_person(**overrides) -> Person:
-    n = next(_numbers)
-    fields = {
-        "addressee_number": f"9{n:09d}",
-        "family_name": "試験",
-        "given_name": f"太郎{n}",
-        "family_name_kana": "シケン",
-        "given_name_kana": "タロウ",
-        "sex": "1",
-        "birth_date": date(1990, 6, 15),
-        "postal_code": "3600000",
-        "address": "熊谷市試験町一丁目1番1号",
-    }
-    fields.update(overrides)
-    if "household" not in fields:
-        fields["household"] = Household.objects.create(number=f"T{n:07d}")
-    return person_create(**fields)
+__all__ = ["acquisition_payload", "approve", "make_person"]
 
 
 def approve(entry, checker, **rekey):

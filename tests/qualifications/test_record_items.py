@@ -11,7 +11,7 @@ from django.conf import settings
 
 DOC = Path(settings.BASE_DIR) / "docs" / "record-items.md"
 ROW = re.compile(r"^\| (\d+) \| ([^|]+?) \| ([^|]+?) \| ([^|]+?) \| ([^|]+?) \|$", re.M)
-# The items this app owns must be mapped already; the others arrive with their issues.
+# The items of this app must be mapped; the others are mapped by the apps that hold them.
 OWNED_HERE = set(range(1, 16)) | set(range(61, 67))
 
 

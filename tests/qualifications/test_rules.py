@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from kokumin_nenkin.verification import services
 from qualifications.codes import Held
 from qualifications.rules import (
+    age_on,
     age_reached_on,
     check_acquisition,
     check_category_change,
@@ -30,6 +31,20 @@ from tests.qualifications.factories import acquisition_payload, approve, make_pe
 )
 def test_age_is_reached_on_the_day_before_the_birthday(birth, age, reached):
     assert age_reached_on(birth, age) == reached
+
+
+@pytest.mark.parametrize(
+    "birth,on,age",
+    [
+        (date(2005, 4, 2), date(2025, 3, 31), 19),
+        (date(2005, 4, 2), date(2025, 4, 1), 20),  # vector 1: 20 the day before the birthday
+        (date(2004, 2, 29), date(2025, 2, 27), 20),
+        (date(2004, 2, 29), date(2025, 2, 28), 21),  # leap-day birth, common year
+        (date(1990, 6, 15), date(1990, 6, 15), 0),
+    ],
+)
+def test_age_on_a_date_counts_from_the_day_before_the_birthday(birth, on, age):
+    assert age_on(birth, on) == age
 
 
 def _person(birth=date(2005, 4, 2)):

@@ -5,7 +5,7 @@ import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from kokumin_nenkin.verification import services
 from kokumin_nenkin.verification.models import Entry, Status
@@ -13,12 +13,6 @@ from qualifications.models import QualificationRecord
 from tests.qualifications.factories import acquisition_payload, make_person
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
 
 
 def test_two_approvals_racing_apply_exactly_once(cast):
