@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kokumin_nenkin import wareki
+from qualifications.rules import age_on, age_reached_on
 
 from .rules import ABOVE_THE_FORM, APPLICATION_CLASSES, ExemptionClass, RuleRefused
 
@@ -149,25 +150,8 @@ def application_period(
 
 
 # --- ages -----------------------------------------------------------------------------------
-def age_reached_on(birth: date, age: int) -> date:
-    """Age is reached on the day before the birthday (年齢計算ニ関スル法律); 29 Feb → 28 Feb."""
-    year = birth.year + age
-    try:
-        birthday = birth.replace(year=year)
-    except ValueError:  # 29 Feb in a common year: the birthday is 1 March
-        birthday = date(year, 3, 1)
-    return birthday - timedelta(days=1)
-
-
 def month_age_reached(birth: date, age: int) -> date:
     return month_of(age_reached_on(birth, age))
-
-
-def age_on(birth: date, on: date) -> int:
-    age = on.year - birth.year
-    if on < age_reached_on(birth, age):
-        age -= 1
-    return age
 
 
 # --- refused combinations ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
-from audit.policy import no_personal_data_on
+from audit.policy import no_personal_data, no_personal_data_on
 from audit.services import record, record_many
 from kokumin_nenkin import wareki
 from kokumin_nenkin.accounts.access import requires
@@ -47,6 +47,8 @@ def income_import(request):
                 f"更新 {result.updated:,}件）。",
             )
             return redirect("exemptions:income_import")
+    if result is None:
+        no_personal_data(request)  # the form again with its errors (no file, no encoding)
     status = 400 if result is not None and not result.ok else 200
     return render(
         request, "exemptions/income_import.html", {"form": form, "result": result}, status=status

@@ -128,3 +128,9 @@ def test_a_cp932_file_read_as_utf8_is_refused_with_its_line(cast, residents):
 @pytest.mark.parametrize("name,status", [("madoguchi", 403), ("kakunin", 403), ("kansa", 403)])
 def test_only_the_report_clerk_may_import(client_for, name, status):
     assert client_for(name).get(URL).status_code == status
+
+
+def test_a_post_without_a_file_says_so_next_to_the_field(client_for):
+    response = client_for("shintatsu").post(URL, {"encoding": "auto"})
+    assert response.status_code == 200
+    assert "取り込むファイルを選んでください。" in response.content.decode()
