@@ -15,12 +15,11 @@ if TYPE_CHECKING:
     from auditlog.models import LogEntry
 
     from kokumin_nenkin.accounts.models import Staff
-    from qualifications.models import Person
 
 
 def events(
     *,
-    person: Person | None = None,
+    person: Model | None = None,
     actor: Staff | None = None,
     action: str | None = None,
     date_from: dt.date | None = None,
@@ -29,7 +28,7 @@ def events(
     """Events matching every given filter, newest first. Dates are local (Asia/Tokyo) days."""
     qs = AuditEvent.objects.select_related("actor", "office")  # persons: lookups.label_events
     if person is not None:
-        qs = qs.filter(person=person)
+        qs = qs.filter(person_id=person.pk)
     if actor is not None:
         qs = qs.filter(actor=actor)
     if action:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 from django.utils import timezone
 
 from kokumin_nenkin.identifiers import contains_my_number_like
@@ -19,7 +20,6 @@ from .models import Action, AuditEvent
 
 if TYPE_CHECKING:
     from kokumin_nenkin.accounts.models import Staff
-    from qualifications.models import Person
 
 
 class AuditWriteRefused(ValueError):
@@ -44,7 +44,7 @@ def digest_for_details(sha256_hex: str) -> str:
 def record(
     action: Action | str,
     *,
-    person: Person | None = None,
+    person: Model | None = None,
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
     actor: Staff | None = None,
@@ -60,7 +60,7 @@ def record(
 def record_many(
     action: Action | str,
     *,
-    persons: Iterable[Person],
+    persons: Iterable[Model],
     target: models.Model | None = None,
     details: dict[str, Any] | list[dict[str, Any]] | None = None,
     actor: Staff | None = None,
@@ -90,7 +90,7 @@ def record_many(
 def _build(
     action: Action | str,
     *,
-    person: Person | None,
+    person: Model | None,
     target: models.Model | None,
     details: dict[str, Any] | None,
     actor: Staff | None,

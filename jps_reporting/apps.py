@@ -9,8 +9,8 @@ class JpsReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from .home import register_summaries
+        from .kinds import register_kinds
         from .panels import register_panels
-        from .results import register_kinds
 
         register_kinds()
         register_panels()

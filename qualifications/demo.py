@@ -10,6 +10,10 @@ students, couples with a dependent spouse, some moved out and some deceased.
 Everything here is made up: 個人番号 are random digits with a correct check digit,
 基礎年金番号 are random. Histories are written as migrated data (no entry, no audit event).
 Registered from `QualificationsConfig.ready()` (`register_demo_parts`).
+
+Longer than our usual 400 lines on purpose: the histories, the waiting entries and the bulk
+generator share one random stream per seed, and splitting them would make the same seed give
+different data.
 """
 
 import random

@@ -259,7 +259,6 @@ def check_decided_class(
     )
 
 
-@transaction.atomic
 def exemption_revoke_check(*, application: ExemptionApplication, period: Period) -> None:
     """The rules of a 取消 (申請 or 職権), without writing."""
     if application.decision != DecisionStatus.APPROVED:

@@ -16,7 +16,7 @@ FORBIDDEN = {
     "exemptions": {"jps_reporting"},
     "benefits": {"jps_reporting"},
     "audit": {"qualifications", "exemptions", "benefits", "jps_reporting"},
-    "kokumin_nenkin": {"exemptions", "benefits", "jps_reporting"},
+    "kokumin_nenkin": {"qualifications", "exemptions", "benefits", "jps_reporting"},
 }
 
 
