@@ -149,7 +149,7 @@ def report(date_from: dt.date, date_to: dt.date) -> Report:
 
         action_label = Action(action).label
         if action in FAILURE_ACTIONS:
-            tried = (details or {}).get("username", "")
+            tried = (details or {}).get("ユーザーID") or (details or {}).get("username", "")
             add(
                 Kind.LOGIN_FAILURE,
                 f"{action_label}" + (f"（ユーザーID: {tried}）" if tried else ""),

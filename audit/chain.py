@@ -272,7 +272,10 @@ def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Ver
                 False, checked, position - 1, prev, position, "保管済みのハッシュと一致しません"
             )
         if row["action"] == "field_changes" and row["object_type"] == _LOG_ENTRY_LABEL:
-            bound[int(row["object_id"])] = (position, (row["details"] or {}).get("sha256", ""))
+            # "sha256": the key of the events written before the details keys were Japanese.
+            details = row["details"] or {}
+            digest = details.get("SHA-256") or details.get("sha256") or ""
+            bound[int(row["object_id"])] = (position, digest)
         prev = row["row_hash"]
         checked += 1
         expected_position += 1

@@ -142,7 +142,7 @@ def _chain_log_entry(sender, instance, created, raw=False, **kwargs) -> None:
     record(
         Action.FIELD_CHANGES,
         target=instance,
-        details={"sha256": log_entry_digest(values), "model": _model_label(instance)},
+        details={"SHA-256": log_entry_digest(values), "対象": _model_label(instance)},
     )
 
 

@@ -63,11 +63,11 @@ class EventSearchForm(PeriodMixin, forms.Form):
         """The filters for the audit event of this search (no personal numbers)."""
         data = self.cleaned_data
         return {
-            "staff": data["staff"].username if data.get("staff") else "",
-            "action": data.get("action") or "",
-            "date_from": data["date_from"].isoformat() if data.get("date_from") else "",
-            "date_to": data["date_to"].isoformat() if data.get("date_to") else "",
-            "by_person": bool(data.get("addressee_number")),
+            "職員": data["staff"].username if data.get("staff") else "",
+            "操作": data.get("action") or "",
+            "開始日": data["date_from"].isoformat() if data.get("date_from") else "",
+            "終了日": data["date_to"].isoformat() if data.get("date_to") else "",
+            "対象者指定": bool(data.get("addressee_number")),
         }
 
 

@@ -29,7 +29,7 @@ def _safe_username(value) -> str:
 
 
 def on_logged_in(sender, request, user, **kwargs):
-    record(Action.LOGIN, actor=user, details={"step": "password"})
+    record(Action.LOGIN, actor=user, details={"段階": "password"})
 
 
 def on_logged_out(sender, request, user, **kwargs):
@@ -38,13 +38,15 @@ def on_logged_out(sender, request, user, **kwargs):
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    record(Action.LOGIN_FAILURE, details={"username": _safe_username(credentials.get("username"))})
+    record(
+        Action.LOGIN_FAILURE, details={"ユーザーID": _safe_username(credentials.get("username"))}
+    )
 
 
 def _factor_details(kwargs) -> dict:
-    details: dict[str, Any] = {"method": str(kwargs.get("method") or "totp")}
+    details: dict[str, Any] = {"方式": str(kwargs.get("method") or "totp")}
     if kwargs.get("throttled"):
-        details["throttled"] = True
+        details["抑止"] = True
     return details
 
 
@@ -53,10 +55,13 @@ def on_second_factor_failed(sender, request, user, **kwargs):
 
 
 def on_second_factor_passed(sender, request, user, **kwargs):
-    record(Action.LOGIN, actor=user, details={"step": "second_factor", **_factor_details(kwargs)})
+    record(Action.LOGIN, actor=user, details={"段階": "second_factor", **_factor_details(kwargs)})
 
 
-SECRET_KEY_HINTS = ("password", "token", "secret", "key", "code")
+SECRET_KEY_HINTS = (
+    *("password", "token", "secret", "key", "code"),
+    *("パスワード", "トークン", "秘密", "鍵", "コード", "暗証"),
+)
 
 
 def _without_secrets(details: dict) -> dict:
@@ -67,15 +72,15 @@ def _without_secrets(details: dict) -> dict:
 
 
 def on_staff_account_changed(sender, request=None, actor=None, staff=None, change="", **kwargs):
-    details = {"change": str(change), "staff": getattr(staff, "username", "")}
+    details = {"変更内容": str(change), "職員": getattr(staff, "username", "")}
     extra = _without_secrets(kwargs.get("details") or {})
     if extra:
-        details["details"] = extra
+        details["詳細"] = extra
     record(Action.ACCOUNT_CHANGE, actor=actor, target=staff, details=details)
 
 
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    record(Action.LOCKOUT, details={"username": _safe_username(username)})
+    record(Action.LOCKOUT, details={"ユーザーID": _safe_username(username)})
 
 
 def connect_lockout(signal) -> None:

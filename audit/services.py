@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
@@ -17,6 +18,7 @@ from kokumin_nenkin.identifiers import contains_my_number_like
 
 from . import chain, context
 from .models import Action, AuditEvent
+from .schema import unknown_keys
 
 if TYPE_CHECKING:
     from kokumin_nenkin.accounts.models import Staff
@@ -103,6 +105,11 @@ def _build(
     details = json.loads(text)
     if action not in Action.values:
         raise AuditWriteRefused(f"未定義の操作です: {action}")
+    if settings.AUDIT_CHECK_DETAILS and (unknown := unknown_keys(str(action), details)):
+        raise AuditWriteRefused(
+            f"監査ログの詳細の項目 {'・'.join(unknown)} は「{Action(action).label}」に定義されて"
+            "いません（audit/schema.py）。"
+        )
     actor_id = actor.pk if actor is not None else ctx.actor_id
     office_id = ctx.office_id
     if actor is not None and (office_id is None or actor.pk != ctx.actor_id):

@@ -88,14 +88,14 @@ def index(request):
             Action.SEARCH,
             person=form.cleaned_data.get("addressee_number"),
             details={
-                "screen": "audit_search",
-                "filters": form.described(),
-                "hits": page.paginator.count,
-                "page": page.number,
+                "画面": "audit_search",
+                "条件": form.described(),
+                "該当件数": page.paginator.count,
+                "ページ": page.number,
             },
         )
     else:
-        record(Action.SEARCH, details={"screen": "audit_search", "invalid": True, "hits": 0})
+        record(Action.SEARCH, details={"画面": "audit_search", "入力誤り": True, "該当件数": 0})
     return render(request, "audit/index.html", {"form": form, "page": page})
 
 
@@ -108,7 +108,7 @@ def export_events(request):
     record(
         Action.EXPORT,
         person=form.cleaned_data.get("addressee_number"),
-        details={"screen": "audit_search", "filters": form.described(), "rows": queryset.count()},
+        details={"画面": "audit_search", "条件": form.described(), "件数": queryset.count()},
     )
     return csv_response("audit_events.csv", CSV_HEADER, _csv_rows(queryset))
 
@@ -122,7 +122,7 @@ def person_history(request, pk: int):
         raise Http404("該当する方はいません。")
     page = _page(request, selectors.events(person=person))
     changes = selectors.field_changes(person)
-    record(Action.VIEW, person=person, details={"screen": "audit_person", "page": page.number})
+    record(Action.VIEW, person=person, details={"画面": "audit_person", "ページ": page.number})
     label = subject_labels([pk])[pk]
     return render(
         request,
@@ -140,7 +140,7 @@ def staff_activity(request, pk: int):
     record(
         Action.VIEW,
         target=staff,
-        details={"screen": "audit_staff", "staff": staff.username, "page": page.number},
+        details={"画面": "audit_staff", "職員": staff.username, "ページ": page.number},
     )
     return render(request, "audit/staff.html", {"staff": staff, "page": page})
 
@@ -159,13 +159,13 @@ def _report(request):
 @require_GET
 def abnormal_report(request):
     form, report = _report(request)
-    details = {"screen": "audit_abnormal"}
+    details: dict[str, object] = {"画面": "audit_abnormal"}
     if report is not None:
-        details.update(
-            date_from=report.date_from.isoformat(),
-            date_to=report.date_to.isoformat(),
-            findings=report.total,
-        )
+        details |= {
+            "開始日": report.date_from.isoformat(),
+            "終了日": report.date_to.isoformat(),
+            "検出件数": report.total,
+        }
     record(Action.VIEW, details=details)
     return render(
         request,
@@ -183,10 +183,10 @@ def export_abnormal(request):
     record(
         Action.EXPORT,
         details={
-            "screen": "audit_abnormal",
-            "date_from": report.date_from.isoformat(),
-            "date_to": report.date_to.isoformat(),
-            "rows": report.total,
+            "画面": "audit_abnormal",
+            "開始日": report.date_from.isoformat(),
+            "終了日": report.date_to.isoformat(),
+            "件数": report.total,
         },
     )
     header = ["区分", "日時", "操作者ID", "操作者", "内容", "連番", "宛名番号"]

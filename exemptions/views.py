@@ -224,7 +224,7 @@ def renewals(request):
             )
             return redirect(f"{reverse('exemptions:renewals')}?year={year}")
     candidates = selectors.renewal_candidates(year)
-    record(Action.VIEW, details={"screen": "継続申請", "年度": year, "rows": len(candidates)})
+    record(Action.VIEW, details={"画面": "継続申請", "年度": year, "件数": len(candidates)})
     return render(
         request,
         "exemptions/renewals.html",

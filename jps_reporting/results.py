@@ -184,7 +184,7 @@ def results_upload(
     if not f2.ok or summary is None:
         record(
             Action.IMPORT,
-            details={"kind": KIND, "result": "refused", "errors": f2.error_count},
+            details={"種類": KIND, "結果": "refused", "エラー件数": f2.error_count},
             actor=actor,
         )
         return None, f2
@@ -203,9 +203,9 @@ def results_upload(
         Action.IMPORT,
         target=upload,
         details={
-            "kind": KIND,
-            "result": "validated",
-            "lines": upload.line_count,
+            "種類": KIND,
+            "結果": "validated",
+            "行数": upload.line_count,
             "一致": upload.matched,
             "該当なし": upload.unmatched,
             "不一致": upload.conflicts,
@@ -244,6 +244,19 @@ def results_request_apply(*, upload: ResultsUpload, actor):
 
 
 # --- applying -------------------------------------------------------------------------------
+#: What applying a line did, as the audit event of the apply counts it (audit/schema.py).
+OUTCOME_LABELS = {
+    "pension_number": "基礎年金番号付番",
+    "unchanged": "変更なし",
+    "exemption": "免除",
+    "additional": "付加",
+    "returned": "返戻",
+    "returned_notice": "返戻",
+    "revoked": "取消",
+    "confirmed": "確認",
+}
+
+
 def _assign_pension_number(line: ResultLine, actor) -> str:
     entry = Entry.objects.get(receipt_number=line.receipt_number)
     person = Person.objects.select_for_update().get(pk=entry.person_id)
@@ -335,13 +348,16 @@ def results_apply(*, upload_id: int, actor) -> ResultsUpload:
             "依頼の後に記録が変わり、突合の結果が依頼した時と違います。"
             "差し戻して、入力者が突合結果を確認し直してください。"
         )
+    counts: dict[str, int] = {}
+    for what, n in done.items():
+        counts[OUTCOME_LABELS[what]] = counts.get(OUTCOME_LABELS[what], 0) + n
     f2.mark_imported(actor)
     upload.applied_at = timezone.now()
     upload.save(update_fields=["applied_at"])
     record(
         Action.IMPORT,
         target=upload,
-        details={"kind": KIND, "result": "applied", **done},
+        details={"種類": KIND, "結果": "applied", **counts},
         actor=actor,
     )
     return upload

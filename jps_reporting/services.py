@@ -167,7 +167,7 @@ def build_batch_outputs(job: Job, progress: Progress) -> dict:
         record(
             Action.EXPORT,
             target=batch,
-            details={"result": "refused", "reason": "進達後の変更", "件数": len(changed)},
+            details={"結果": "refused", "理由": "進達後の変更", "件数": len(changed)},
             actor=job.owner,
         )
         raise JobFailed(message)
@@ -229,7 +229,7 @@ def build_batch_outputs(job: Job, progress: Progress) -> dict:
             Action.EXPORT,
             target=batch,
             details={
-                "result": "created",
+                "結果": "created",
                 "進達番号": batch.number,
                 "SHA-256": {k: digest_for_details(v) for k, v in digests.items()},
             },
@@ -255,7 +255,7 @@ def batch_rebuild_outputs(*, batch: Batch, actor) -> Job:
         record(
             Action.EXPORT,
             target=batch,
-            details={"result": "refused", "reason": "進達後の変更", "件数": exc.args[1]},
+            details={"結果": "refused", "理由": "進達後の変更", "件数": exc.args[1]},
             actor=actor,
         )
         raise ReportingRefused(exc.args[0]) from None
@@ -279,7 +279,7 @@ def _rebuild(batch: Batch, actor) -> Job:
     record(
         Action.EXPORT,
         target=batch,
-        details={"result": "requested", "進達番号": batch.number},
+        details={"結果": "requested", "進達番号": batch.number},
         actor=actor,
     )
     job = job_start(
@@ -299,7 +299,7 @@ def output_served(*, output: BatchOutput, actor) -> None:
         action,
         target=output.batch,
         details={
-            "result": "served",
+            "結果": "served",
             "出力": output.get_kind_display(),
             "SHA-256": digest_for_details(output.sha256),
         },

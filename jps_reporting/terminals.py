@@ -54,7 +54,7 @@ def refuse_unless_designated_terminal(request, *, purpose: str):
         return None
     record(
         Action.EXPORT,
-        details={"result": "refused", "reason": "指定端末以外からの出力", "purpose": purpose},
+        details={"結果": "refused", "理由": "指定端末以外からの出力", "目的": purpose},
     )
     logger.warning("export refused outside designated terminals: %s", purpose)
     return render(request, REFUSED_TEMPLATE, {"purpose": purpose}, status=403)

@@ -37,7 +37,7 @@ F1_PURPOSE = "電子媒体ファイル（F1）の出力"
 @require_GET
 def index(request):
     batches = list(selectors.batches()[:50])
-    record(Action.VIEW, details={"screen": "進達一覧", "rows": len(batches)})
+    record(Action.VIEW, details={"画面": "進達一覧", "件数": len(batches)})
     return render(
         request,
         "jps_reporting/index.html",
@@ -99,13 +99,13 @@ def batch_new(request):
             Action.VIEW,
             persons=shown_persons,
             details=[
-                {"screen": "進達のプレビュー", "entry": r.entry.pk}
+                {"画面": "進達のプレビュー", "受付": r.entry.pk}
                 for r in shown.rows
                 if r.entry.person_id
             ],
         )
     else:
-        record(Action.VIEW, details={"screen": "進達のプレビュー", "rows": shown.total})
+        record(Action.VIEW, details={"画面": "進達のプレビュー", "件数": shown.total})
     rows = [
         {"row": r, "value": values.get(r.entry.pk, r.item.message), "error": errors.get(r.entry.pk)}
         for r in shown.rows
@@ -134,7 +134,7 @@ def batch_detail(request, pk: int):
     stored = list(batch.outputs.defer("content").order_by("kind", "part"))
     outputs = {o.kind: o for o in stored if o.part == 1}
     sheet_parts = [o for o in stored if o.kind == BatchOutput.Kind.SHEETS]
-    record(Action.VIEW, target=batch, details={"screen": "進達の詳細", "rows": len(items)})
+    record(Action.VIEW, target=batch, details={"画面": "進達の詳細", "件数": len(items)})
     return render(
         request,
         "jps_reporting/batch_detail.html",
@@ -254,7 +254,7 @@ def _reconciliation(request, pk: int, *, may_request: bool):
     upload = get_object_or_404(selectors.results_uploads(), pk=pk)
     _, lines = results.reconciled(upload)
     summary = summarize(lines)
-    record(Action.VIEW, target=upload, details={"screen": "処理結果の突合", "rows": summary.total})
+    record(Action.VIEW, target=upload, details={"画面": "処理結果の突合", "件数": summary.total})
     sections = [
         {
             "outcome": o,
@@ -309,7 +309,7 @@ def results_request(request, pk: int):
         record(
             Action.SUBMIT,
             target=upload,
-            details={"kind": results.RESULTS_KIND, "result": "refused"},
+            details={"種類": results.RESULTS_KIND, "結果": "refused"},
         )
     else:
         messages.success(

@@ -38,7 +38,7 @@ def person_create(*, actor=None, my_number_value: str | None = None, **fields: A
         Action.CREATE,
         person=person,
         target=person,
-        details={"has_my_number": bool(my_number_value)},
+        details={"個人番号の有無": bool(my_number_value)},
         actor=actor,
     )
     return person
@@ -139,7 +139,7 @@ def qualification_apply(*, entry, event: str, actor) -> QualificationRecord:
             row.category_change_cause = p["cause"]
             row.category_change_notified_on = _d(p["notified_on"])
     row.save()
-    record(Action.CREATE, person=person, target=row, details={"event": event}, actor=actor)
+    record(Action.CREATE, person=person, target=row, details={"異動": event}, actor=actor)
     return row
 
 

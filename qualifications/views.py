@@ -34,11 +34,11 @@ def search(request):
         record(
             Action.SEARCH,
             details={
-                "query": query.audit_text,
-                "understood_as": query.kind,
-                "hits": min(paginator.count, selectors.COUNT_CAP),
-                "hits_capped": paginator.capped,
-                "page": page.number,
+                "検索語": query.audit_text,
+                "解釈": query.kind,
+                "該当件数": min(paginator.count, selectors.COUNT_CAP),
+                "上限到達": paginator.capped,
+                "ページ": page.number,
             },
         )
     if page is None:
@@ -91,5 +91,5 @@ def memo_new(request, pk: int):
         services.memo_create(person=p, actor=request.user, **form.cleaned_data)
         messages.success(request, "メモを記録しました。")
         return redirect("qualifications:person", pk=p.pk)
-    record(Action.VIEW, person=p, details={"screen": "memo_form"})
+    record(Action.VIEW, person=p, details={"画面": "memo_form"})
     return render(request, "qualifications/memo_form.html", {"form": form, "person": p})

@@ -58,7 +58,7 @@ def staff_create(
         actor=actor,
         staff=staff,
         change="created",
-        details={"office": office.code, "role": role},
+        details={"所属": office.code, "役割": role},
     )
     return TemporaryPassword(staff=staff, password=password)
 
@@ -69,7 +69,7 @@ def staff_change_assignment(*, staff: Staff, office: Office, role: str, actor: S
     if staff.pk == actor.pk:
         raise ValidationError(SELF_CHANGE_ERROR)
     check_assignment(office=office, role=role)
-    before = {"office": staff.office.code if staff.office else "", "role": staff.role}
+    before = {"所属": staff.office.code if staff.office else "", "役割": staff.role}
     staff.office = office
     staff.role = role
     staff.save(update_fields=["office", "role"])
@@ -77,7 +77,7 @@ def staff_change_assignment(*, staff: Staff, office: Office, role: str, actor: S
         actor=actor,
         staff=staff,
         change="assignment",
-        details={"before": before, "after": {"office": office.code, "role": role}},
+        details={"変更前": before, "変更後": {"所属": office.code, "役割": role}},
     )
     return staff
 
@@ -126,7 +126,7 @@ def staff_reset_second_factor(*, staff: Staff, actor: Staff) -> int:
     for device in list(devices_for_user(staff, confirmed=None)):
         device.delete()
         removed += 1
-    _changed(actor=actor, staff=staff, change="second_factor_reset", details={"removed": removed})
+    _changed(actor=actor, staff=staff, change="second_factor_reset", details={"削除": removed})
     return removed
 
 

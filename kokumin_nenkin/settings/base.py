@@ -180,6 +180,9 @@ AUDIT_BUSINESS_HOURS = (
 AUDIT_BULK_LOOKUP_PER_HOUR = env.int("AUDIT_BULK_LOOKUP_PER_HOUR", default=30)
 AUDIT_YEAR_END_CLOSURE = env.bool("AUDIT_YEAR_END_CLOSURE", default=True)  # 12/29–1/3 closed
 AUDIT_REQUIRE_EVENTS = False
+# Every audit event's details keys must be in audit/schema.py for its action (a programming
+# error otherwise); on in development and tests, where a new key is caught before it ships.
+AUDIT_CHECK_DETAILS = False
 AUDIT_ALLOW_FLUSH = False
 
 # Key for encrypting 個人番号 at rest (and for its keyed lookup hash).

@@ -13,3 +13,4 @@ from .base import env
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 WHITENOISE_AUTOREFRESH = True
+AUDIT_CHECK_DETAILS = True  # a details key missing from audit/schema.py fails at once

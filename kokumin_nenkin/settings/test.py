@@ -22,4 +22,5 @@ STORAGES = {
 # Audit: a request that touched personal data without an audit event is an error;
 # flush (between transactional tests) may empty the append-only audit tables.
 AUDIT_REQUIRE_EVENTS = True
+AUDIT_CHECK_DETAILS = True
 AUDIT_ALLOW_FLUSH = True

@@ -102,7 +102,7 @@ def transition(entry_id: int, to: str, *, actor, reason: str = "", before=None) 
         _AUDIT_ACTION[Status(to)],
         person=entry.person,
         target=entry,
-        details={"kind": entry.kind, "from": previous, "to": to},
+        details={"種類": entry.kind, "変更前": previous, "変更後": to},
         actor=actor,
     )
     return entry
@@ -155,9 +155,9 @@ def entry_submit(
         person=person,
         target=entry,
         details={
-            "kind": kind,
-            "to": Status.PENDING,
-            "amends": supersedes.pk if supersedes else None,
+            "種類": kind,
+            "変更後": Status.PENDING,
+            "訂正元": supersedes.pk if supersedes else None,
         },
         actor=actor,
     )

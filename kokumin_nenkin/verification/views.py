@@ -58,9 +58,7 @@ def _intake(request, *, kind, person, save, initial=None, title, entry=None):
             )
             return redirect("verification:detail", pk=saved.pk)
     # The form shows the person (and the entry being re-entered): an access like any other.
-    record(
-        Action.VIEW, person=person, target=entry, details={"screen": "intake", "kind": kind.code}
-    )
+    record(Action.VIEW, person=person, target=entry, details={"画面": "intake", "種類": kind.code})
     return render(
         request,
         "verification/intake.html",
@@ -212,7 +210,7 @@ def withdraw(request, pk: int):
 @require_GET
 def queue(request):
     entries = list(selectors.waiting_for_verification(request.user)[:200])
-    record(Action.VIEW, details={"screen": "確認待ち一覧", "rows": len(entries)})
+    record(Action.VIEW, details={"画面": "確認待ち一覧", "件数": len(entries)})
     return render(request, "verification/queue.html", {"entries": _with_kinds(entries)})
 
 
@@ -220,7 +218,7 @@ def queue(request):
 @require_GET
 def mine(request):
     entries = list(selectors.my_entries(request.user)[:200])
-    record(Action.VIEW, details={"screen": "自分の受付一覧", "rows": len(entries)})
+    record(Action.VIEW, details={"画面": "自分の受付一覧", "件数": len(entries)})
     return render(request, "verification/mine.html", {"entries": _with_kinds(entries)})
 
 

@@ -32,7 +32,8 @@ def person(db) -> Person:
 @pytest.fixture
 def chain_of_five(db, person) -> list[AuditEvent]:
     return [
-        record(Action.VIEW, person=person, details={"screen": "person", "n": i}) for i in range(5)
+        record(Action.VIEW, person=person, details={"画面": "person", "ページ": i})
+        for i in range(5)
     ]
 
 

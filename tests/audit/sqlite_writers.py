@@ -48,7 +48,7 @@ def main() -> None:
                 with transaction.atomic():
                     Person.objects.count()  # a read first, as a view does before record()
                     time.sleep(0.01)
-                    record(Action.SEARCH, details={"writer": n, "round": i})
+                    record(Action.SEARCH, details={"該当件数": n, "ページ": i})
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
             barrier.abort()

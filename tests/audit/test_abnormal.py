@@ -80,7 +80,7 @@ def test_login_failures_and_lockouts_in_office_hours_are_reported(cast, action):
         with as_actor(cast["madoguchi"]):
             record_at(at("2026-11-17", "10:00"), action)
     else:
-        record_at(at("2026-11-17", "10:00"), action, details={"username": "madoguchi"})
+        record_at(at("2026-11-17", "10:00"), action, details={"ユーザーID": "madoguchi"})
     (finding,) = report(dt.date(2026, 11, 17), dt.date(2026, 11, 17)).findings
     assert finding.kind == Kind.LOGIN_FAILURE
 
@@ -128,7 +128,9 @@ class TestHomeSummary:
                     record_at(at(day.isoformat(), hm), Action.VIEW, person=persons[0])
                 record_at(at(day.isoformat(), "11:00"), Action.REVEAL_MY_NUMBER, person=persons[1])
                 record_at(at(day.isoformat(), "23:00"), Action.FIELD_CHANGES)
-            record_at(at(day.isoformat(), "09:00"), Action.LOGIN_FAILURE, details={"username": "x"})
+            record_at(
+                at(day.isoformat(), "09:00"), Action.LOGIN_FAILURE, details={"ユーザーID": "x"}
+            )
         yesterday = days[1].isoformat()
         with as_actor(cast["kakunin2"]):
             # A burst: 35 persons in 35 minutes, across a clock hour.

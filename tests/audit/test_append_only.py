@@ -160,7 +160,7 @@ class TestProductionRole:
         head = AuditEvent.objects.count()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL ROLE kn_audit_test_app")
-            event = record(Action.SEARCH, details={"hits": 1})
+            event = record(Action.SEARCH, details={"該当件数": 1})
             batch = record_many(Action.VIEW, persons=[person, person])
         assert event.chain_position == head + 1
         assert [e.chain_position for e in batch] == [head + 2, head + 3]
@@ -180,13 +180,13 @@ class TestFlushBetweenTests:
 
     def test_flush_empties_audit_tables_when_allowed(self):
         make_person()
-        record(Action.SEARCH, details={"hits": 0})
+        record(Action.SEARCH, details={"該当件数": 0})
         call_command("flush", interactive=False, verbosity=0)
         assert not AuditEvent.objects.exists()
         assert not LogEntry.objects.exists()
 
     def test_flush_is_refused_without_the_setting(self):
-        record(Action.SEARCH, details={"hits": 0})
+        record(Action.SEARCH, details={"該当件数": 0})
         with override_settings(AUDIT_ALLOW_FLUSH=False), pytest.raises(CommandError):
             call_command("flush", interactive=False, verbosity=0)
         assert AuditEvent.objects.count() == 1

@@ -38,8 +38,8 @@ def test_each_diff_row_gets_a_chained_event_with_its_digest(changed_person):
     for event, entry in zip(bound, (created, updated), strict=True):
         stored = diffs.log_entry_values([entry.pk])[entry.pk]
         assert event.details == {
-            "sha256": diffs.log_entry_digest(stored),
-            "model": "qualifications.person",
+            "SHA-256": diffs.log_entry_digest(stored),
+            "対象": "qualifications.person",
         }
     out = verify_command()
     assert "正常" in out and "2 件を照合" in out
@@ -49,7 +49,7 @@ def test_the_digest_never_looks_like_a_my_number(changed_person):
     from kokumin_nenkin.identifiers import contains_my_number_like
 
     for event in AuditEvent.objects.filter(action=Action.FIELD_CHANGES):
-        digest = event.details["sha256"]
+        digest = event.details["SHA-256"]
         assert len(digest.replace(".", "")) == 64
         assert not contains_my_number_like(digest)
 

@@ -62,7 +62,7 @@ class TestFailClosed:
 
             def record_with_a_number(*args, **kwargs):
                 # refused: details may never hold a 12-digit run
-                return services.record(*args, **{**kwargs, "details": {"note": "1234 5678 9012"}})
+                return services.record(*args, **{**kwargs, "details": {"画面": "1234 5678 9012"}})
 
             monkeypatch.setattr("qualifications.services.record", record_with_a_number)
         client.raise_request_exception = False

@@ -30,11 +30,11 @@ def all_audit_text() -> str:
 def test_a_full_login_records_both_steps_with_actor_office_and_address(cast):
     login(Client(), cast["kakunin"])
     events = list(AuditEvent.objects.all())
-    assert [(e.action, e.details.get("step")) for e in events] == [
+    assert [(e.action, e.details.get("段階")) for e in events] == [
         (Action.LOGIN, "password"),
         (Action.LOGIN, "second_factor"),
     ]
-    assert events[1].details["method"] == "totp"
+    assert events[1].details["方式"] == "totp"
     for event in events:
         assert event.actor == cast["kakunin"]
         assert event.office == cast["kakunin"].office
@@ -46,7 +46,7 @@ def test_a_full_login_records_both_steps_with_actor_office_and_address(cast):
 def test_a_wrong_password_keeps_the_username_tried_and_never_the_password(client, cast):
     wrong = "Wrong-Password-Zebra-42"
     client.post(reverse("accounts:login"), {"username": "madoguchi", "password": wrong})
-    assert actions() == [(Action.LOGIN_FAILURE, None, {"username": "madoguchi"})]
+    assert actions() == [(Action.LOGIN_FAILURE, None, {"ユーザーID": "madoguchi"})]
     assert wrong not in all_audit_text()
     assert PASSWORD not in all_audit_text()
 
@@ -64,7 +64,7 @@ def test_a_my_number_typed_as_user_id_is_recorded_without_the_digits(client, cas
 def test_a_wrong_second_factor_is_recorded(client, cast):
     client.post(reverse("accounts:login"), {"username": "kakunin", "password": PASSWORD})
     client.post(reverse("accounts:otp"), {"token": "000000"})
-    assert actions()[-1] == (Action.SECOND_FACTOR_FAILURE, "kakunin", {"method": "totp"})
+    assert actions()[-1] == (Action.SECOND_FACTOR_FAILURE, "kakunin", {"方式": "totp"})
 
 
 def test_logout_is_recorded(cast):
@@ -80,16 +80,21 @@ def test_staff_account_change_is_recorded_against_the_changed_account(cast):
         actor=cast["kanri"],
         staff=cast["madoguchi"],
         change="role",
-        details={"from": "窓口担当", "to": "確認担当", "temporary_password": "Tmp-Secret-99"},
+        details={
+            "変更前": "窓口担当",
+            "変更後": "確認担当",
+            "temporary_password": "Tmp-Secret-99",
+            "仮パスワード": "Tmp-Secret-98",
+        },
     )
     event = AuditEvent.objects.get()
     assert event.action == Action.ACCOUNT_CHANGE
     assert event.actor == cast["kanri"]
     assert event.object_type == "accounts.Staff"
     assert event.object_id == str(cast["madoguchi"].pk)
-    assert event.details["change"] == "role"
-    assert event.details["details"] == {"from": "窓口担当", "to": "確認担当"}
-    assert "Tmp-Secret-99" not in all_audit_text()
+    assert event.details["変更内容"] == "role"
+    assert event.details["詳細"] == {"変更前": "窓口担当", "変更後": "確認担当"}
+    assert "Tmp-Secret-99" not in all_audit_text() and "Tmp-Secret-98" not in all_audit_text()
 
 
 def test_lockout_is_recorded_with_our_address_not_the_one_axes_computed(db):
@@ -104,7 +109,7 @@ def test_lockout_is_recorded_with_our_address_not_the_one_axes_computed(db):
     assert (event.action, event.client_ip, event.details) == (
         Action.LOCKOUT,
         "192.0.2.10",
-        {"username": "madoguchi"},
+        {"ユーザーID": "madoguchi"},
     )
 
 
@@ -152,6 +157,6 @@ def test_real_lockout_through_axes_is_recorded_with_the_trusted_address(cast, se
     events = list(AuditEvent.objects.all())
     assert [e.action for e in events].count(Action.LOGIN_FAILURE) == settings.AXES_FAILURE_LIMIT
     (lockout,) = [e for e in events if e.action == Action.LOCKOUT]
-    assert lockout.details == {"username": "madoguchi"}
+    assert lockout.details == {"ユーザーID": "madoguchi"}
     assert {e.client_ip for e in events} == {"192.0.2.77"}
     assert "Wrong-Pass-1234" not in all_audit_text()

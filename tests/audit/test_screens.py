@@ -44,7 +44,7 @@ def history(cast):
     with as_actor(cast["madoguchi"]):
         record_at(at("2026-11-17", "10:00"), Action.VIEW, person=ko)
     with as_actor(cast["kakunin"]):
-        record_at(at("2026-11-21", "11:00"), Action.UPDATE, person=otsu, details={"f": "x"})
+        record_at(at("2026-11-21", "11:00"), Action.UPDATE, person=otsu, details={"理由": "x"})
     return ko, otsu
 
 
@@ -75,8 +75,8 @@ def test_search_by_person_with_wareki_period_and_its_own_audit_event(kansa, hist
     assert "1 件" in html and "甲野" in html and "乙川" not in html
     own = AuditEvent.objects.latest("chain_position")
     assert (own.action, own.person, own.actor) == (Action.SEARCH, ko, cast["kansa"])
-    assert own.details["hits"] == 1
-    assert own.details["filters"]["date_from"] == "2026-11-01"
+    assert own.details["該当件数"] == 1
+    assert own.details["条件"]["開始日"] == "2026-11-01"
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_a_persons_access_history_and_a_staff_members_activity(kansa, history, c
     html = kansa.get(reverse("audit:staff", args=[cast["madoguchi"].pk])).content.decode()
     assert "甲野" in html and "乙川" not in html
     own = AuditEvent.objects.latest("chain_position")
-    assert own.details["screen"] == "audit_staff"
+    assert own.details["画面"] == "audit_staff"
     assert own.object_id == str(cast["madoguchi"].pk)
 
 
@@ -163,10 +163,10 @@ def test_abnormal_report_screen_lists_the_saturday_update(kansa, history):
     assert "土曜日" in html and "休日：1 件" in html and "時間外：0 件" in html
     own = AuditEvent.objects.latest("chain_position")
     assert own.details == {
-        "screen": "audit_abnormal",
-        "date_from": "2026-11-16",
-        "date_to": "2026-11-22",
-        "findings": 1,
+        "画面": "audit_abnormal",
+        "開始日": "2026-11-16",
+        "終了日": "2026-11-22",
+        "検出件数": 1,
     }
 
 
@@ -187,11 +187,11 @@ def test_events_export_is_a_neutralised_utf8_csv_and_audited(kansa, history, cas
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert not contains_my_number_like(response.content.decode())
     own = AuditEvent.objects.latest("chain_position")
-    assert (own.action, own.details["rows"]) == (Action.EXPORT, 1)
+    assert (own.action, own.details["件数"]) == (Action.EXPORT, 1)
 
 
 def test_a_formula_in_a_details_value_at_the_start_of_a_cell_is_neutralised(kansa, cast):
-    record_at(at("2026-11-17", "10:00"), Action.LOGIN_FAILURE, details={"username": "@SUM(1)"})
+    record_at(at("2026-11-17", "10:00"), Action.LOGIN_FAILURE, details={"ユーザーID": "@SUM(1)"})
     response = kansa.get(
         reverse("audit:export_abnormal"), {"date_from": "R8.11.17", "date_to": "R8.11.17"}
     )
@@ -203,7 +203,9 @@ def test_a_formula_in_a_details_value_at_the_start_of_a_cell_is_neutralised(kans
 
 
 def test_the_auditor_home_page_shows_the_abnormal_summary(kansa, cast):
-    record_at(dt.datetime.now(JST).replace(hour=3), Action.LOGIN_FAILURE, details={"username": "x"})
+    record_at(
+        dt.datetime.now(JST).replace(hour=3), Action.LOGIN_FAILURE, details={"ユーザーID": "x"}
+    )
     html = kansa.get(reverse("home")).content.decode()
     assert "異常アクセスの概要" in html
     assert "ログイン失敗・ロック：1 件" in html

@@ -27,7 +27,7 @@ from qualifications.models import Person
 def person_rename(*, person: Person, family_name: str, actor) -> Person:
     person.family_name = family_name
     person.save()
-    record(Action.UPDATE, person=person, target=person, details={"field": "family_name"})
+    record(Action.UPDATE, person=person, target=person, details={"理由": "family_name"})
     return person
 
 

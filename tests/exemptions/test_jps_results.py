@@ -385,7 +385,7 @@ def test_several_requests_wait_at_once_unless_they_share_a_receipt_number(
     response = clerk.post(f"/jps/results/{clash.pk}/request/", follow=True)
     assert "同じ受付番号の結果があります" in response.content.decode()
     assert AuditEvent.objects.filter(
-        action=Action.SUBMIT, details__result="refused", object_id=str(clash.pk)
+        action=Action.SUBMIT, details__結果="refused", object_id=str(clash.pk)
     ).exists()
     assert Entry.objects.filter(kind=RESULTS_KIND, status=EntryStatus.PENDING).count() == 2
     for saved in (first, second):

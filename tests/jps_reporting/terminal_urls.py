@@ -13,7 +13,7 @@ from kokumin_nenkin.urls import urlpatterns as site_patterns
 @requires("report_to_jps")
 @designated_terminal_only("電子媒体ファイル（F1）の作成")
 def export_view(request):
-    record(Action.EXPORT, details={"result": "served", "purpose": "F1"})  # as a real export does
+    record(Action.EXPORT, details={"結果": "served", "目的": "F1"})  # as a real export does
     return HttpResponse(b"F1", content_type="application/octet-stream")
 
 

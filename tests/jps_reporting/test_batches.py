@@ -141,7 +141,7 @@ def test_the_outputs_are_stored_once_with_their_sha256_in_the_audit_event(
     batch = Batch.objects.get()
     outputs = {o.kind: o for o in BatchOutput.objects.filter(batch=batch)}
     assert set(outputs) == {"sheets", "transmittal", "f1"}
-    event = AuditEvent.objects.get(action=Action.EXPORT, details__result="created")
+    event = AuditEvent.objects.get(action=Action.EXPORT, details__結果="created")
     for label, kind in (("報告書", "sheets"), ("送付書", "transmittal"), ("電子媒体", "f1")):
         content = bytes(outputs[kind].content)
         assert hashlib.sha256(content).hexdigest() == outputs[kind].sha256
@@ -152,8 +152,8 @@ def test_the_outputs_are_stored_once_with_their_sha256_in_the_audit_event(
         assert response.status_code == 200 and response.content == bytes(outputs[kind].content)
     response = client.get(f"/jps/batches/{batch.pk}/f1/", REMOTE_ADDR=DESIGNATED)
     assert response.status_code == 200 and response.content == bytes(outputs["f1"].content)
-    assert AuditEvent.objects.filter(action=Action.PRINT, details__result="served").count() == 2
-    assert AuditEvent.objects.filter(action=Action.EXPORT, details__result="served").count() == 1
+    assert AuditEvent.objects.filter(action=Action.PRINT, details__結果="served").count() == 2
+    assert AuditEvent.objects.filter(action=Action.EXPORT, details__結果="served").count() == 1
 
 
 def test_the_stored_f1_round_trips_through_cp932_and_holds_only_recordable_entries(
@@ -205,9 +205,9 @@ def test_the_f1_download_is_refused_outside_designated_terminals_and_audited(
     assert response.status_code == 403
     assert "この端末からは出力できません" in response.content.decode()
     assert bytes(batch.outputs.get(kind="f1").content)[:20] not in response.content
-    refusal = AuditEvent.objects.get(action=Action.EXPORT, details__result="refused")
+    refusal = AuditEvent.objects.get(action=Action.EXPORT, details__結果="refused")
     assert refusal.client_ip == ELSEWHERE and refusal.actor.username == "shintatsu"
-    assert not AuditEvent.objects.filter(details__result="served").exists()
+    assert not AuditEvent.objects.filter(details__結果="served").exists()
 
 
 def test_a_batch_whose_entry_changed_is_never_silently_rebuilt(client_for, entries):
@@ -227,7 +227,7 @@ def test_a_batch_whose_entry_changed_is_never_silently_rebuilt(client_for, entri
     assert "進達後に内容が変わった受付が1件あります" in response.content.decode()
     assert not BatchOutput.objects.exists()
     assert AuditEvent.objects.filter(
-        action=Action.EXPORT, details__result="refused", details__reason="進達後の変更"
+        action=Action.EXPORT, details__結果="refused", details__理由="進達後の変更"
     ).exists()
 
 
@@ -313,7 +313,7 @@ def test_the_preview_is_in_the_access_history_of_every_person_it_lists(client_fo
     page = client_for("shintatsu").get(NEW, {"cutoff": today()})
     assert page.status_code == 200
     listed = {e.person_id for e in entries}
-    seen = AuditEvent.objects.filter(action=Action.VIEW, details__screen="進達のプレビュー")
+    seen = AuditEvent.objects.filter(action=Action.VIEW, details__画面="進達のプレビュー")
     assert {e.person_id for e in seen} == listed
     assert all(e.actor.username == "shintatsu" for e in seen)
 

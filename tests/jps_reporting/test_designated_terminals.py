@@ -23,7 +23,7 @@ def terminals(settings):
 
 
 def refusals():
-    return AuditEvent.objects.filter(action=Action.EXPORT, details__result="refused")
+    return AuditEvent.objects.filter(action=Action.EXPORT, details__結果="refused")
 
 
 def test_export_from_a_designated_terminal_is_served(terminals, client_for):
@@ -40,7 +40,7 @@ def test_export_from_elsewhere_is_refused_and_the_refusal_is_audited(terminals, 
     event = refusals().get()
     assert event.actor == cast["shintatsu"]
     assert event.client_ip == OUTSIDE
-    assert event.details["purpose"] == "電子媒体ファイル（F1）の作成"
+    assert event.details["目的"] == "電子媒体ファイル（F1）の作成"
 
 
 def test_a_forged_forwarded_for_header_does_not_make_a_terminal_designated(terminals, client_for):

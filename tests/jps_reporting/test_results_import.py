@@ -114,8 +114,8 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
     assert ImportedFile.objects.filter(kind="jps_results", sha256=saved.sha256).count() == 1
     saved.refresh_from_db()
     assert saved.applied_at is not None
-    event = AuditEvent.objects.get(action=Action.IMPORT, details__result="applied")
-    assert event.details["pension_number"] == 1 and event.details["exemption"] == 1
+    event = AuditEvent.objects.get(action=Action.IMPORT, details__結果="applied")
+    assert event.details["基礎年金番号付番"] == 1 and event.details["免除"] == 1
 
     # Exactly once: a second approval is refused, the same file is refused at upload.
     again = checker.post(f"/entries/{entry.pk}/approve/", {"rekey-line_count": "4"})
@@ -198,7 +198,7 @@ def test_a_bad_file_is_refused_with_line_numbered_japanese_errors_and_nothing_ke
     assert not ResultsUpload.objects.exists()
     assert not ImportedFile.objects.exists()
     assert Person.objects.get(pk=reported[0].person_id).basic_pension_number == ""
-    assert AuditEvent.objects.filter(action=Action.IMPORT, details__result="refused").count() == 1
+    assert AuditEvent.objects.filter(action=Action.IMPORT, details__結果="refused").count() == 1
 
 
 @pytest.mark.parametrize("name", ["madoguchi", "kakunin", "kansa"])

@@ -44,7 +44,7 @@ def test_a_batch_larger_than_a_part_is_stored_and_reprinted_in_parts(client_for,
         seen += [n for n in numbers if n in text]
     assert seen == numbers  # every sheet once, in 受付番号 order across the parts
     assert clerk.get(f"/jps/batches/{batch.pk}/sheets/4/").status_code == 404
-    event = AuditEvent.objects.get(action=Action.EXPORT, details__result="created")
+    event = AuditEvent.objects.get(action=Action.EXPORT, details__結果="created")
     assert set(event.details["SHA-256"]) == {
         "報告書（1/3）",
         "報告書（2/3）",

@@ -133,7 +133,7 @@ class TestChange:
         assert target.office == menuma and target.username == "madoguchi"
         assert target.is_active and not target.is_superuser and target.full_name != "改名"
         assert changed.calls[0]["change"] == "assignment"
-        assert changed.calls[0]["details"]["before"] == {"office": "honcho", "role": "counter"}
+        assert changed.calls[0]["details"]["変更前"] == {"所属": "honcho", "役割": "counter"}
 
     def test_admin_cannot_change_or_deactivate_themselves(self, admin, cast):
         me = cast["kanri"]

@@ -90,7 +90,7 @@ def test_a_broad_search_stops_counting_at_the_cap(client_for, db, monkeypatch):
         make_person(family_name="広範", given_name=f"花{i}")
     html = client_for("madoguchi").get(reverse("qualifications:search"), {"q": "広範"})
     assert "1,000件以上" in html.content.decode()
-    assert AuditEvent.objects.get(action="search").details["hits_capped"] is True
+    assert AuditEvent.objects.get(action="search").details["上限到達"] is True
 
 
 def test_search_page_is_paginated_and_audited(client_for, cast, db):
@@ -109,9 +109,9 @@ def test_search_page_is_paginated_and_audited(client_for, cast, db):
     second = client.get(reverse("qualifications:search"), {"q": "ｽｽﾞｷ", "page": 2})
     assert second.content.decode().count("次郎") == 5
     events = AuditEvent.objects.filter(action="search", actor=cast["madoguchi"]).order_by("id")
-    assert [e.details["hits"] for e in events] == [25, 25]
-    assert events[0].details["query"] == "ｽｽﾞｷ"
-    assert events[0].details["understood_as"] == "kana"
+    assert [e.details["該当件数"] for e in events] == [25, 25]
+    assert events[0].details["検索語"] == "ｽｽﾞｷ"
+    assert events[0].details["解釈"] == "kana"
 
 
 def test_a_my_number_finds_the_person_but_never_reaches_the_audit_log(client_for, db):
@@ -123,7 +123,7 @@ def test_a_my_number_finds_the_person_but_never_reaches_the_audit_log(client_for
     assert person.full_name in html and "個人番号として検索・1件" in html
     assert not contains_my_number_like(html)
     event = AuditEvent.objects.get(action="search")
-    assert "9876" not in str(event.details) and event.details["hits"] == 1
+    assert "9876" not in str(event.details) and event.details["該当件数"] == 1
 
 
 def test_search_refused_without_the_permission(client_for, db):

@@ -209,7 +209,9 @@ def test_every_transition_is_allowed_or_refused_by_the_table(cast, person, start
         assert entry.status == target
         h = EntryHistory.objects.filter(entry=entry).last()
         assert (h.from_status, h.to_status) == (start, target)
-        assert AuditEvent.objects.filter(object_id=str(entry.pk), details__to=str(target)).exists()
+        assert AuditEvent.objects.filter(
+            object_id=str(entry.pk), details__変更後=str(target)
+        ).exists()
     else:
         with pytest.raises(services.IllegalTransition):
             services.transition(entry.pk, target, actor=cast["kakunin"])

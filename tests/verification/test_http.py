@@ -158,7 +158,7 @@ def test_queue_and_home_show_counts_oldest_first(client_for, cast, db):
     home = kakunin.get(reverse("home")).content.decode()
     assert "確認待ち 2件" in home
     listed = AuditEvent.objects.get(action="view", actor=cast["kakunin"])
-    assert listed.details == {"screen": "確認待ち一覧", "rows": 2}
+    assert listed.details == {"画面": "確認待ち一覧", "件数": 2}
 
 
 def test_withdraw_over_http(client_for, person):
