@@ -6,3 +6,8 @@ class BenefitsConfig(AppConfig):
 
     name = "benefits"
     verbose_name = "給付"
+
+    def ready(self) -> None:
+        from .kinds import register_all
+
+        register_all()
