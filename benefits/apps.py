@@ -9,5 +9,7 @@ class BenefitsConfig(AppConfig):
 
     def ready(self) -> None:
         from .kinds import register_all
+        from .panels import register_panels
 
         register_all()
+        register_panels()
