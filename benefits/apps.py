@@ -6,3 +6,10 @@ class BenefitsConfig(AppConfig):
 
     name = "benefits"
     verbose_name = "給付"
+
+    def ready(self) -> None:
+        from .kinds import register_all
+        from .panels import register_panels
+
+        register_all()
+        register_panels()

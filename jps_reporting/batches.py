@@ -58,7 +58,14 @@ _FORMER_KEYS = {"receipt_number": "reception_number"}
 
 
 def item_snapshot(item: ReportItem) -> dict[str, Any]:
-    return {f.name: _jsonable(getattr(item, f.name)) for f in dataclasses.fields(item)}
+    data = {f.name: _jsonable(getattr(item, f.name)) for f in dataclasses.fields(item)}
+    if not item.paper_fields:
+        # Items without paper-only fields keep the snapshot (and fingerprint) they had before
+        # the field existed, so batches confirmed then still match.
+        data.pop("paper_fields")
+    else:
+        data["paper_fields"] = [list(pair) for pair in item.paper_fields]
+    return data
 
 
 def item_from_snapshot(data: Mapping[str, Any]) -> ReportItem:
@@ -69,6 +76,8 @@ def item_from_snapshot(data: Mapping[str, Any]) -> ReportItem:
     for name in ("period_start", "period_end"):
         if values.get(name) is not None:
             values[name] = tuple(values[name])
+    if "paper_fields" in values:
+        values["paper_fields"] = tuple(tuple(pair) for pair in values["paper_fields"])
     return ReportItem(**values)
 
 

@@ -94,6 +94,7 @@ def printable_item(item: ReportItem) -> ReportItem:
         given_name_kana=printable(item.given_name_kana),
         address=printable(item.address),
         message=printable(item.message),
+        paper_fields=tuple((label, printable(value)) for label, value in item.paper_fields),
     )
 
 

@@ -46,6 +46,9 @@ class ReportItem:
     period_start: tuple[int, int] | date | None = None  # stored as (year, month)
     period_end: tuple[int, int] | date | None = None
     message: str = ""  # 連絡欄 (item 60)
+    # What F1 has no field for (a claim's 年金コード, 請求者 …): (label, value) pairs printed on
+    # the report sheet under 「電子媒体に項目のない事項」, never in the file.
+    paper_fields: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # A month may come as a date (the 1st, as exemptions.reporting gives it) or (y, m).
@@ -91,6 +94,7 @@ class ReportItem:
             "住所": self.address,
             "郵便番号": self.postal_code,
             "連絡欄": self.message,
+            **{f"紙の事項（{label}）": value for label, value in self.paper_fields},
         }
 
     def my_number_like_fields(self) -> list[str]:

@@ -127,6 +127,11 @@ def _as_decision(line: ResultLine) -> JpsDecision:
         result_type_code=line.result_type_code or "",
         processed_on=line.processed_on,
         note=line.note,
+        pension_code=line.pension_code or "",
+        certificate_number=line.certificate_number or "",
+        support_kind=line.support_kind or "",
+        support_start=_month(line.support_from),
+        support_end=_month(line.support_to),
     )
 
 

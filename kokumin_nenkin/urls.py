@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("kokumin_nenkin.accounts.urls")),
     path("accounts/passkey/", include("kokumin_nenkin.accounts.webauthn_urls")),
+    path("benefits/", include("benefits.urls")),
     path("exemptions/", include("exemptions.urls")),
     path("jobs/", include("kokumin_nenkin.jobs.urls")),
     path("jps/", include("jps_reporting.urls")),

@@ -14,6 +14,7 @@ Reconciliation is a pure function of the lines and a lookup of the reported item
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from csv import reader as csv_reader
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -24,10 +25,17 @@ from kokumin_nenkin.imports import CsvInput, FieldError, LineError, code_of, opt
 from kokumin_nenkin.kana import comparable
 from kokumin_nenkin.wareki import format_date
 
-from ..codes import EXEMPTION_CLASSES, FORM_KINDS, PROCESS_KIND_FORMS, PROCESS_KINDS, RESULTS
+from ..codes import (
+    EXEMPTION_CLASSES,
+    FORM_KINDS,
+    PROCESS_KIND_FORMS,
+    PROCESS_KINDS,
+    RESULTS,
+    SUPPORT_KINDS,
+)
 
 KIND = "jps_results"
-HEADER = [
+HEADER_V1 = [
     "受付番号",
     "処理区分",
     "基礎年金番号",
@@ -43,6 +51,11 @@ HEADER = [
     "処理年月日",
     "備考",
 ]
+#: Version 2 (benefit claims): five columns at the end; a file is read by its header.
+V2_COLUMNS = ["年金コード", "記号番号", "給付金種別", "支給開始年月", "支給終了年月"]
+HEADER_V2 = [*HEADER_V1, *V2_COLUMNS]
+HEADER = HEADER_V1  # the header of the files taken in before version 2 (still accepted)
+HEADERS = {1: HEADER_V1, 2: HEADER_V2}
 
 
 # --- column parsers -------------------------------------------------------------------------
@@ -97,6 +110,22 @@ def note(value: str) -> str:
     return value
 
 
+def pension_code(value: str) -> str:
+    if not re.fullmatch(r"\d{4}", value):
+        raise FieldError(f"「{value[:30]}」は年金コード（4桁の数字）ではありません。")
+    return value
+
+
+def certificate_number(value: str) -> str:
+    if not re.fullmatch(r"[0-9A-Za-z-]{1,20}", value):
+        raise FieldError(
+            f"「{value[:30]}」は記号番号（英数字とハイフン20文字まで）ではありません。"
+        )
+    if contains_my_number_like(value):
+        raise FieldError("記号番号に個人番号らしき12桁の数字があります。取り込めません。")
+    return value
+
+
 COLUMNS = {
     "受付番号": required(receipt_number),
     "処理区分": required(code_of(PROCESS_KINDS)),
@@ -112,6 +141,11 @@ COLUMNS = {
     "却下期間終了": optional(year_month),
     "処理年月日": required(iso_date),
     "備考": note,
+    "年金コード": optional(pension_code),
+    "記号番号": optional(certificate_number),
+    "給付金種別": optional(code_of(SUPPORT_KINDS)),
+    "支給開始年月": optional(year_month),
+    "支給終了年月": optional(year_month),
 }
 
 
@@ -134,6 +168,11 @@ class ResultLine:
     rejected_to: tuple[int, int] | None
     processed_on: date
     note: str
+    pension_code: str | None = None
+    certificate_number: str | None = None
+    support_kind: str | None = None
+    support_from: tuple[int, int] | None = None
+    support_to: tuple[int, int] | None = None
 
     @classmethod
     def from_row(cls, line: int, row: dict) -> "ResultLine":
@@ -153,6 +192,11 @@ class ResultLine:
             rejected_to=row["却下期間終了"],
             processed_on=row["処理年月日"],
             note=row["備考"],
+            pension_code=row.get("年金コード"),
+            certificate_number=row.get("記号番号"),
+            support_kind=row.get("給付金種別"),
+            support_from=row.get("支給開始年月"),
+            support_to=row.get("支給終了年月"),
         )
 
 
@@ -164,10 +208,19 @@ def _line_rules(line: int, row: dict) -> list[LineError]:
         errors.append(LineError(line, "基礎年金番号", "基礎年金番号付番（01）には必須です。"))
     if kind == "02" and not row["免除区分"]:
         errors.append(LineError(line, "免除区分", "免除等審査結果（02）には必須です。"))
-    if kind in ("02", "03") and not row["処理結果"]:
+    if kind in ("02", "03", "05", "06") and not row["処理結果"]:
         errors.append(LineError(line, "処理結果", f"{PROCESS_KINDS[kind]}（{kind}）には必須です。"))
     if kind == "02" and row["処理結果"] in ("1", "3") and not row["承認期間開始"]:
         errors.append(LineError(line, "承認期間開始", "承認・一部承認には承認期間が必須です。"))
+    if kind == "05" and row["処理結果"] == "1" and not row.get("記号番号"):
+        errors.append(LineError(line, "記号番号", "裁定結果（05）の承認には必須です。"))
+    if kind == "06" and row["処理結果"] == "1":
+        for column in ("給付金種別", "支給開始年月"):
+            if not row.get(column):
+                errors.append(LineError(line, column, "認定結果（06）の承認には必須です。"))
+    start, end = row.get("支給開始年月"), row.get("支給終了年月")
+    if start and end and start > end:
+        errors.append(LineError(line, "支給終了年月", "支給終了年月が支給開始年月より前です。"))
     for label in ("承認期間", "却下期間"):
         start, end = row[f"{label}開始"], row[f"{label}終了"]
         if (start is None) != (end is None):
@@ -185,13 +238,22 @@ class F2Input:
         self.csv = CsvInput(
             data,
             filename=filename,
-            header=HEADER,
+            header=HEADER_V2,
             kind=KIND,
             columns=COLUMNS,
             unique=("受付番号",),
             encoding=encoding,
         )
+        self.version = self._version()
+        self.csv.header = HEADERS[self.version]
         self._rule_errors: list[LineError] = []
+
+    def _version(self) -> int:
+        """Version 1 (14 columns) or 2 (19 columns), by the header row; anything else is read
+        as version 2, whose header the error message then names."""
+        first = self.csv.text.lstrip("\ufeff").split("\n", 1)[0]
+        cells = [c.strip() for c in next(csv_reader([first]), [])]
+        return 1 if cells == HEADER_V1 else 2
 
     @property
     def sha256(self) -> str:

@@ -24,7 +24,7 @@ class JpsDecision:
     """One line of JPS's results file (format F2) as an entry kind reads it: what JPS decided
     about the 届書 this entry reported. Periods are (first month, last month) as dates."""
 
-    process_kind: str  # 02 免除等審査結果, 03 付加保険料審査結果, 04 返戻
+    process_kind: str  # 02 免除等審査結果, 03 付加保険料審査結果, 04 返戻, 05 裁定結果, 06 認定結果
     result: str  # 処理結果 1–5 ("" for 04)
     exemption_class: str = ""
     approved: tuple[date, date] | None = None
@@ -32,6 +32,12 @@ class JpsDecision:
     result_type_code: str = ""
     processed_on: date | None = None
     note: str = ""
+    # F2 version 2 (benefit claims): 年金コード, 記号番号, 給付金種別, 支給開始年月, 支給終了年月
+    pension_code: str = ""
+    certificate_number: str = ""
+    support_kind: str = ""
+    support_start: date | None = None
+    support_end: date | None = None
 
 
 class DecisionRefused(ValueError):

@@ -18,9 +18,10 @@ from qualifications.services import memo_create
 from tests.qualifications.factories import acquisition_payload, make_person
 
 # The view's own queries (middleware left out): person + household + spouse, history,
-# household members, open entries, memos, reissues, the four exemption histories, the 届書
-# returned by JPS, the audit insert, the office of the staff member in the header.
-PERSON_PAGE_QUERIES = 13
+# household members, open entries, memos, reissues, the four exemption histories, the claims
+# (benefits), the 届書 returned by JPS, the audit insert, the office of the staff member in the
+# header.
+PERSON_PAGE_QUERIES = 14
 
 
 def _history(person, length, operator):
