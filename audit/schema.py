@@ -84,6 +84,10 @@ KEYS: dict[str, str] = {
     "返戻": "返戻の件数",
     "取消": "取消の件数",
     "確認": "届出の確認の件数",
+    "裁定": "処理結果を反映した裁定請求の件数",
+    "請求の種類": "給付の裁定請求の種類",
+    "請求年月日": "裁定請求の年月日",
+    "所得年": "表示した所得の年",
 }
 
 _ANY_SCREEN = {"画面", "件数", "ページ"}
@@ -104,6 +108,8 @@ SCHEMA: dict[str, frozenset[str]] = {
             "申請者",
             "立場",
             "表示の立場",
+            "所得年",
+            "請求の種類",
         }
     ),
     Action.SEARCH: frozenset(
@@ -122,6 +128,9 @@ SCHEMA: dict[str, frozenset[str]] = {
             "届書種類別",
             "紙のみ",
             "進達番号",
+            "請求の種類",
+            "請求年月日",
+            "立場",
         }
     ),
     Action.UPDATE: frozenset(
@@ -143,7 +152,10 @@ SCHEMA: dict[str, frozenset[str]] = {
     Action.RETURN: frozenset({"種類", "変更前", "変更後"}),
     Action.WITHDRAW: frozenset({"種類", "変更前", "変更後"}),
     Action.PRINT: frozenset(
-        {"結果", "出力", "SHA-256", "事務所", "件数", "帳票", "期間", "申請者", "印字の立場"}
+        {
+            *("結果", "出力", "SHA-256", "事務所", "件数", "帳票", "期間", "申請者"),
+            *("印字の立場", "請求の種類"),
+        }
     ),
     Action.EXPORT: frozenset(
         {
@@ -181,6 +193,7 @@ SCHEMA: dict[str, frozenset[str]] = {
             "返戻",
             "取消",
             "確認",
+            "裁定",
         }
     ),
     Action.REVEAL_MY_NUMBER: frozenset({"画面"}),
@@ -198,3 +211,16 @@ def unknown_keys(action: str, details: Mapping[str, object]) -> list[str]:
     """The keys of `details` that the schema does not allow for `action` (empty: it fits)."""
     allowed = SCHEMA.get(action, frozenset())
     return sorted(k for k in details if k not in allowed)
+
+
+def as_markdown() -> str:
+    """The two tables of docs/audit.md: keys per action, and the meaning of each key."""
+    lines = ["| action | 操作 | keys |", "|---|---|---|"]
+    order = list(KEYS)
+    for action in Action:
+        keys = sorted(SCHEMA[action.value], key=order.index)
+        shown = ", ".join(f"`{k}`" for k in keys) or "—"
+        lines.append(f"| `{action.value}` | {action.label} | {shown} |")
+    lines += ["", "| key | meaning |", "|---|---|"]
+    lines += [f"| `{k}` | {meaning} |" for k, meaning in KEYS.items()]
+    return "\n".join(lines) + "\n"

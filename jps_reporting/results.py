@@ -259,6 +259,7 @@ OUTCOME_LABELS = {
     "returned_notice": "返戻",
     "revoked": "取消",
     "confirmed": "確認",
+    "claim": "裁定",
 }
 
 
