@@ -10,35 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# JPS's decision on a claim (審査中 → 承認 / 却下 / 返戻 → 取消): the platform's one vocabulary.
+from kokumin_nenkin.decisions import DECISION_TRANSITIONS as DECISION_TRANSITIONS
+from kokumin_nenkin.decisions import HELD_DECISIONS, DecisionStatus
+
 from .rules import ClaimKind, SupportKind
 
-
-class DecisionStatus(models.TextChoices):
-    """Where JPS's decision on a claim stands. The same five states as the exemption records
-    (`exemptions.models.DecisionStatus`), kept here so one workflow does not import another's
-    lifecycle; the office's steps belong to the entry."""
-
-    AWAITING = "awaiting", "審査中"
-    APPROVED = "approved", "承認"
-    REJECTED = "rejected", "却下"
-    RETURNED = "returned", "返戻"
-    REVOKED = "revoked", "取消"
-
-
-#: The allowed next decisions: 承認 / 却下 / 返戻 from JPS's results (F2 05, 06, 04); an
-#: approval can later be 取消. A 返戻 is final for the record (the corrected 請求書 is a new entry).
-DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
-    DecisionStatus.AWAITING: frozenset(
-        {DecisionStatus.APPROVED, DecisionStatus.REJECTED, DecisionStatus.RETURNED}
-    ),
-    DecisionStatus.APPROVED: frozenset({DecisionStatus.REVOKED}),
-    DecisionStatus.REJECTED: frozenset(),
-    DecisionStatus.REVOKED: frozenset(),
-    DecisionStatus.RETURNED: frozenset(),
-}
-
 #: Decisions under which a claim is live (asked for, or granted).
-LIVE_DECISIONS = (DecisionStatus.AWAITING, DecisionStatus.APPROVED)
+LIVE_DECISIONS = HELD_DECISIONS
 
 
 class ProcessingResult(models.TextChoices):

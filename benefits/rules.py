@@ -17,19 +17,11 @@ from fractions import Fraction
 from django.db import models
 
 from kokumin_nenkin import wareki
+
+# The one error type of the workflow rules, with the form field it belongs next to.
+from kokumin_nenkin.decisions import ABOVE_THE_FORM as ABOVE_THE_FORM
+from kokumin_nenkin.decisions import RuleRefused as RuleRefused
 from qualifications.rules import age_on, age_reached_on
-
-#: The `field` of a refusal about the claim as a whole, shown above the form.
-ABOVE_THE_FORM = "__all__"
-
-
-class RuleRefused(ValueError):
-    """A rule refuses the claim. The message is Japanese and names the rule; `field` is the form
-    field it belongs next to (None: the kind's own choice)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class ClaimKind(models.TextChoices):

@@ -11,19 +11,16 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import record
+from kokumin_nenkin.decisions import TransitionRefused as TransitionRefused
+from kokumin_nenkin.decisions import checked_move
 
 from .models import (
-    DECISION_TRANSITIONS,
     BenefitClaim,
     ClaimDecisionChange,
     DecisionStatus,
     ProcessingResult,
 )
 from .rules import ClaimKind, RuleRefused, SupportKind
-
-
-class TransitionRefused(RuleRefused):
-    pass
 
 
 @transaction.atomic
@@ -82,20 +79,11 @@ def claim_create(
 def claim_decision_transition(
     claim: BenefitClaim, to: DecisionStatus | str, *, actor, reason: str = "", changes=None
 ) -> BenefitClaim:
-    """Move a claim to `to` if `DECISION_TRANSITIONS` allows it; history row and audit event.
+    """Move a claim to `to` if the decisions allow it (`kokumin_nenkin.decisions`); history row
+    and audit event.
     The row is locked first, so two applies cannot both move it from the same state."""
     locked = BenefitClaim.objects.select_for_update().get(pk=claim.pk)
-    to = DecisionStatus(to)
-    current = DecisionStatus(locked.decision)
-    if to not in DECISION_TRANSITIONS[current]:
-        allowed = (
-            "・".join(DecisionStatus(s).label for s in sorted(DECISION_TRANSITIONS[current]))
-            or "なし"
-        )
-        raise TransitionRefused(
-            f"「{current.label}」から「{to.label}」には変更できません"
-            f"（変更できる状態: {allowed}）。"
-        )
+    current, to = checked_move(locked.decision, to)
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
     locked.decision = to

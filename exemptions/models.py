@@ -9,37 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# JPS's decision on a record (審査中 → 承認 / 却下 / 返戻 → 取消): the platform's one vocabulary.
+from kokumin_nenkin.decisions import DECISION_TRANSITIONS as DECISION_TRANSITIONS
+from kokumin_nenkin.decisions import HELD_DECISIONS as HELD_DECISIONS
+from kokumin_nenkin.decisions import DecisionStatus
+
 from .rules import APPLICATION_CLASSES, ExemptionClass
-
-
-class DecisionStatus(models.TextChoices):
-    """Where JPS's decision on a record stands (items 17 and 46). The office's own steps —
-    受付, 確認待ち, 承認済 (checked by a second person), 進達済 — belong to the verification
-    `Entry` that wrote the record, never to the record: a record exists only once its entry was
-    approved, and waits 審査中 until JPS answers."""
-
-    AWAITING = "awaiting", "審査中"
-    APPROVED = "approved", "承認"
-    REJECTED = "rejected", "却下"
-    RETURNED = "returned", "返戻"
-    REVOKED = "revoked", "取消"
-
-
-#: The allowed next decisions. 承認 / 却下 / 返戻 from JPS's results; an approval can later be
-#: 取消. A 返戻 (JPS sent the 届書 back) is final for the record: the corrected 届書 is a new
-#: entry. A 一部承認 is 承認 with both periods (its 処理結果 says 一部承認).
-DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
-    DecisionStatus.AWAITING: frozenset(
-        {DecisionStatus.APPROVED, DecisionStatus.REJECTED, DecisionStatus.RETURNED}
-    ),
-    DecisionStatus.APPROVED: frozenset({DecisionStatus.REVOKED}),
-    DecisionStatus.REJECTED: frozenset(),
-    DecisionStatus.REVOKED: frozenset(),
-    DecisionStatus.RETURNED: frozenset(),
-}
-
-#: Decisions under which a record counts as an exemption (or 付加) held or asked for.
-HELD_DECISIONS = (DecisionStatus.AWAITING, DecisionStatus.APPROVED)
 
 
 class ProcessingResult(models.TextChoices):

@@ -18,6 +18,10 @@ from django.db import models
 
 from kokumin_nenkin import wareki
 
+# The one error type of the workflow rules, with the form field it belongs next to.
+from kokumin_nenkin.decisions import ABOVE_THE_FORM as ABOVE_THE_FORM
+from kokumin_nenkin.decisions import RuleRefused as RuleRefused
+
 
 class ExemptionClass(models.TextChoices):
     """免除区分 (FORMATS.md code table; item 18)."""
@@ -41,20 +45,6 @@ APPLICATION_CLASSES = (
 )
 #: Classes a person applies for at the counter with an income test.
 SCREENED_CLASSES = (*APPLICATION_CLASSES, ExemptionClass.POSTPONEMENT, ExemptionClass.STUDENT)
-
-
-#: The `field` of a refusal about the person as a whole, shown above the form.
-ABOVE_THE_FORM = "__all__"
-
-
-class RuleRefused(ValueError):
-    """The one error of the workflow rules: a rule refuses the request. The message is
-    Japanese and shown to the counter staff; `field` names the form field it belongs next to
-    (None: the kind's own choice, or above the form)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -8,21 +8,15 @@ from django.db import transaction
 
 from audit.models import Action
 from audit.services import record
+from kokumin_nenkin.decisions import TransitionRefused as TransitionRefused
+from kokumin_nenkin.decisions import checked_move
 from qualifications.models import Person
 
 from ..models import (
-    DECISION_TRANSITIONS,
     DecisionChange,
     DecisionRecord,
     DecisionStatus,
 )
-from ..rules import (
-    RuleRefused,
-)
-
-
-class TransitionRefused(RuleRefused):
-    pass
 
 
 # --- the lifecycle ----------------------------------------------------------------------------
@@ -30,22 +24,12 @@ class TransitionRefused(RuleRefused):
 def decision_transition[R: DecisionRecord](
     record_: R, to: DecisionStatus | str, *, actor, reason: str = "", changes: dict | None = None
 ) -> R:
-    """Move a record to `to` if `TRANSITIONS` allows it; write a history row and an audit event.
-
-    The row is locked first, so two clerks cannot both move it from the same state."""
+    """Move a record to `to` if the decisions allow it (`kokumin_nenkin.decisions`); write a
+    history row and an audit event. The row is locked first, so two clerks cannot both move it
+    from the same state."""
     model = type(record_)
     locked = model.objects.select_for_update().get(pk=record_.pk)
-    to = DecisionStatus(to)
-    current = DecisionStatus(locked.decision)
-    if to not in DECISION_TRANSITIONS[current]:
-        allowed = (
-            "・".join(DecisionStatus(s).label for s in sorted(DECISION_TRANSITIONS[current]))
-            or "なし"
-        )
-        raise TransitionRefused(
-            f"「{current.label}」から「{to.label}」には変更できません"
-            f"（変更できる状態: {allowed}）。"
-        )
+    current, to = checked_move(locked.decision, to)
     for name, value in (changes or {}).items():
         setattr(locked, name, value)
     locked.decision = to
