@@ -10,8 +10,10 @@ class QualificationsConfig(AppConfig):
     def ready(self) -> None:
         from . import audit_lookups
         from .demo import register_demo_parts
+        from .home import register_summaries
         from .kinds import register_all
 
         register_all()
+        register_summaries()
         audit_lookups.register()
         register_demo_parts()

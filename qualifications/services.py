@@ -154,3 +154,29 @@ def reissue_apply(*, entry, actor) -> PensionNumberNoticeReissue:
     )
     record(Action.CREATE, person=entry.person, target=row, actor=actor)
     return row
+
+
+# --- work lists -----------------------------------------------------------------------------
+class WorkListRefused(ValueError):
+    """The row is not on the list any more (the message is Japanese)."""
+
+
+@transaction.atomic
+def work_list_dismiss(*, work_list: str, person: Person, event_on: date, reason: str, actor):
+    """Set a work-list row aside with a reason: it leaves the list; audited on the person."""
+    from .models import WorkListDismissal
+    from .worklists import row_of
+
+    if row_of(work_list, person, event_on) is None:
+        raise WorkListRefused("この行は一覧にありません（既に受付・対象外・記録済みです）。")
+    dismissal = WorkListDismissal.objects.create(
+        work_list=work_list, person=person, event_on=event_on, reason=reason, dismissed_by=actor
+    )
+    record(
+        Action.UPDATE,
+        person=person,
+        target=dismissal,
+        details={"種類": f"一覧の対象外:{work_list}", "理由": reason},
+        actor=actor,
+    )
+    return dismissal
