@@ -12,8 +12,10 @@ class QualificationsConfig(AppConfig):
         from .demo import register_demo_parts
         from .home import register_summaries
         from .kinds import register_all
+        from .new_person import register_kind
 
         register_all()
+        register_kind()
         register_summaries()
         audit_lookups.register()
         register_demo_parts()

@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,9 +22,13 @@ from kokumin_nenkin import wareki
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
 from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.verification.registry import validation_messages
+from kokumin_nenkin.verification.services import VerificationError, entry_submit
 
+from . import new_person as new_person_module
 from . import services, worklists
 from .models import Person, WorkList
+from .new_person import NEW_PERSON
 from .register_forms import DismissForm, ResidentsImportForm
 from .residents import residents_import
 
@@ -208,3 +214,52 @@ def work_list_pdf(request, code: str):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="worklist-{work_list.value}.pdf"'
     return response
+
+
+# --- counter registration of a new person -------------------------------------------------
+@requires("enter_entry")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def new_person(request):
+    """被保険者の新規登録: a duplicate is refused or warned, with links, before it is saved."""
+    kind = NEW_PERSON
+    form = kind.make_form(None, data=request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        payload = kind.encode(form.cleaned_data)
+        found = new_person_module.duplicates(payload)
+        if found.warned and not form.cleaned_data["not_duplicate"]:
+            form.add_error(
+                "not_duplicate",
+                "同じ方が登録済み・受付中の可能性があります。候補を確認してください。",
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    entry = entry_submit(
+                        kind=kind.code, person=None, payload=payload, actor=request.user
+                    )
+            except ValidationError as exc:
+                for name, msgs in validation_messages(exc).items():
+                    for msg in msgs:
+                        form.add_error(name if name in form.fields else None, msg)
+            except VerificationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, f"受付番号 {entry.receipt_number} で受け付けました。確認待ちです。"
+                )
+                return redirect("verification:detail", pk=entry.pk)
+    shown = [*found.same_number, *found.similar] if found else []
+    if shown:
+        record_many(
+            Action.VIEW, persons=shown, details={"画面": "新規登録の重複候補", "件数": len(shown)}
+        )
+    else:
+        no_personal_data(request)  # the blank form, or the form with its errors
+    return render(
+        request,
+        "qualifications/new_person.html",
+        {"form": form, "kind": kind, "found": found},
+        status=200 if form.is_bound is False or not form.errors else 400,
+    )

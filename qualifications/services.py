@@ -180,3 +180,15 @@ def work_list_dismiss(*, work_list: str, person: Person, event_on: date, reason:
         actor=actor,
     )
     return dismissal
+
+
+def person_change_apply(*, entry, fields: dict[str, str], form_code: str, actor) -> Person:
+    """An approved 氏名変更届 / 住所変更届: the person's fields, saved with their field diff."""
+    person = Person.objects.select_for_update().get(pk=entry.person_id)
+    for name, attr in fields.items():
+        setattr(person, attr, entry.payload[name])
+    person.save()
+    record(
+        Action.UPDATE, person=person, target=person, details={"届書種類": form_code}, actor=actor
+    )
+    return person

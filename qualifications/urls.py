@@ -14,6 +14,7 @@ urlpatterns = [
         register_views.residents_import_view,
         name="residents_import",
     ),
+    path("new/", register_views.new_person, name="new_person"),
     path("worklists/", register_views.work_lists, name="work_lists"),
     path("worklists/<str:code>/", register_views.work_list, name="work_list"),
     path("worklists/<str:code>/pdf/", register_views.work_list_pdf, name="work_list_pdf"),
