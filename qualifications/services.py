@@ -15,8 +15,21 @@ from kokumin_nenkin.identifiers import normalise_basic_pension_number, validate_
 
 from . import my_number
 from .codes import Event, Held
-from .models import Memo, PensionNumberNoticeReissue, Person, QualificationRecord
+from .models import (
+    CityChangeKind,
+    CityNotice,
+    Memo,
+    PensionNumberNoticeReissue,
+    Person,
+    QualificationRecord,
+)
 from .selectors import qualification_state
+
+CITY_CHANGE_KIND = {
+    Event.ACQUISITION: CityChangeKind.ACQUISITION,
+    Event.LOSS: CityChangeKind.LOSS,
+    Event.CATEGORY_CHANGE: CityChangeKind.CATEGORY_CHANGE,
+}
 
 
 @transaction.atomic
@@ -140,6 +153,8 @@ def qualification_apply(*, entry, event: str, actor) -> QualificationRecord:
             row.category_change_notified_on = _d(p["notified_on"])
     row.save()
     record(Action.CREATE, person=person, target=row, details={"異動": event}, actor=actor)
+    # Every verified qualification change is sent back to 市民課 (F5), once.
+    CityNotice.objects.create(record=row, person=person, change_kind=CITY_CHANGE_KIND[event])
     return row
 
 
