@@ -409,7 +409,7 @@ class CityNotice(models.Model):
     record = models.OneToOneField(
         QualificationRecord,
         verbose_name="資格履歴",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="city_notice",
     )
     person = models.ForeignKey(

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='citynotice',
             name='record',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='city_notice', to='qualifications.qualificationrecord', verbose_name='資格履歴'),
+            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='city_notice', to='qualifications.qualificationrecord', verbose_name='資格履歴'),
         ),
         migrations.AddField(
             model_name='citynoticefile',
