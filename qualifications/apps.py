@@ -10,8 +10,12 @@ class QualificationsConfig(AppConfig):
     def ready(self) -> None:
         from . import audit_lookups
         from .demo import register_demo_parts
+        from .home import register_summaries
         from .kinds import register_all
+        from .new_person import register_kind
 
         register_all()
+        register_kind()
+        register_summaries()
         audit_lookups.register()
         register_demo_parts()

@@ -121,3 +121,54 @@ class SearchForm(forms.Form):
         help_text="氏名・フリガナ（一部可）、基礎年金番号、宛名番号、生年月日（和暦可）、住所",
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "type": "search"}),
     )
+
+
+class NameChangeForm(forms.Form):
+    """氏名変更届 (04): the new name, reported to JPS for 第1号 / 任意加入."""
+
+    notified_on = _date("届出年月日")
+    changed_on = _date("氏名の変更年月日")
+    family_name = forms.CharField(label="新しい氏", max_length=40, error_messages=REQUIRED)
+    given_name = forms.CharField(label="新しい名", max_length=40, error_messages=REQUIRED)
+    family_name_kana = forms.CharField(
+        label="新しい氏（フリガナ）", max_length=60, error_messages=REQUIRED
+    )
+    given_name_kana = forms.CharField(
+        label="新しい名（フリガナ）", max_length=60, error_messages=REQUIRED
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notified_on"].widget.attrs["autofocus"] = True
+
+    def clean(self):
+        data = super().clean()
+        from .normalise import is_kana
+
+        for name in ("family_name_kana", "given_name_kana"):
+            if data.get(name) and not is_kana(data[name]):
+                self.add_error(name, "フリガナはカタカナで入力してください。")
+        return data
+
+
+class AddressChangeForm(forms.Form):
+    """住所変更届 (05): the new address, reported to JPS for 第1号 / 任意加入."""
+
+    notified_on = _date("届出年月日")
+    changed_on = _date("住所の変更年月日")
+    postal_code = forms.RegexField(
+        label="新しい郵便番号",
+        regex=r"^\d{3}-?\d{4}$",
+        error_messages={
+            "required": "入力してください。",
+            "invalid": "7桁の数字で入力してください。",
+        },
+    )
+    address = forms.CharField(label="新しい住所", max_length=120, error_messages=REQUIRED)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notified_on"].widget.attrs["autofocus"] = True
+
+    def clean_postal_code(self):
+        return self.cleaned_data["postal_code"].replace("-", "")

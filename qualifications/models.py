@@ -37,6 +37,20 @@ class ResidenceStatus(models.TextChoices):
     DECEASED = "deceased", "死亡"
 
 
+class ResidentEvent(models.TextChoices):
+    """異動区分 of the resident registry (FORMATS.md F3); `00` is the initial load."""
+
+    INITIAL = "00", "初期移行"
+    MOVED_IN = "A1", "転入（国内）"
+    MOVED_IN_FROM_ABROAD = "A2", "転入（国外から）"
+    MOVED_OUT = "B1", "転出（国内）"
+    MOVED_ABROAD = "B2", "転出（国外へ）"
+    DIED = "C1", "死亡"
+    NAME_CHANGE = "D1", "氏名変更"
+    ADDRESS_CHANGE = "D2", "住所変更（市内）"
+    HOUSEHOLD_CHANGE = "D3", "世帯変更"
+
+
 class Household(models.Model):
     """A 世帯 of the resident registry (その他住民票関係情報)."""
 
@@ -110,6 +124,17 @@ class Person(models.Model):
         choices=ResidenceStatus.choices,
         default=ResidenceStatus.RESIDENT,
     )
+    # The last move of the resident registry (F3 A*, B*, C1 or the initial load's 00) and its
+    # date: what the 転入者・死亡・転出（国外） work lists read.
+    residence_event = models.CharField(
+        "住民異動区分",
+        max_length=2,
+        choices=ResidentEvent.choices,
+        blank=True,
+        db_default="",
+        default="",
+    )
+    residence_event_on = models.DateField("住民異動年月日", null=True, blank=True)
     name_key = models.CharField(
         "検索用氏名", max_length=80, blank=True, editable=False, db_default=""
     )
@@ -126,6 +151,9 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["basic_pension_number"], name="person_bpn"),
             models.Index(fields=["birth_date"], name="person_birth"),
+            models.Index(
+                fields=["residence_event", "residence_event_on"], name="person_residence_event"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -301,3 +329,108 @@ class PensionNumberNoticeReissue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.applied_on}"
+
+
+class WorkList(models.TextChoices):
+    """The 職権・勧奨 work lists of the register (`worklists.py`)."""
+
+    AGE_20 = "age20", "20歳到達者"
+    MOVED_IN = "moved_in", "転入者"
+    AGE_60 = "age60", "60歳到達者"
+    DIED = "died", "死亡者"
+    MOVED_ABROAD = "abroad", "国外転出者"
+
+
+class WorkListDismissal(models.Model):
+    """A work-list row a clerk set aside with a reason: it leaves the list (audited)."""
+
+    work_list = models.CharField("一覧", max_length=20, choices=WorkList.choices)
+    person = models.ForeignKey(
+        Person, verbose_name="被保険者", on_delete=models.CASCADE, related_name="+"
+    )
+    event_on = models.DateField("事由の日")
+    reason = models.CharField("対象外とした理由", max_length=200)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作者ID",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "一覧の対象外"
+        verbose_name_plural = "一覧の対象外"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_list", "person", "event_on"], name="worklist_dismissed_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_list} {self.person_id} {self.event_on}"
+
+
+class CityChangeKind(models.TextChoices):
+    """変更区分 of F5."""
+
+    ACQUISITION = "取得", "取得"
+    LOSS = "喪失", "喪失"
+    CATEGORY_CHANGE = "種別変更", "種別変更"
+
+
+class CityNoticeFile(models.Model):
+    """One F5 file written for 市民課, stored as written (reprints serve these bytes)."""
+
+    filename = models.CharField("ファイル名", max_length=100)
+    content = models.BinaryField("内容")
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    line_count = models.PositiveIntegerField("件数")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="作成者", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "市民課への通知ファイル（F5）"
+        verbose_name_plural = "市民課への通知ファイル（F5）"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CityNotice(models.Model):
+    """One verified qualification change waiting for (or written into) an F5 file.
+
+    Queued by the approval that wrote the history row (one per row, so never twice); `file`
+    is set once, when the row goes into a file."""
+
+    record = models.OneToOneField(
+        QualificationRecord,
+        verbose_name="資格履歴",
+        on_delete=models.CASCADE,
+        related_name="city_notice",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="被保険者", on_delete=models.CASCADE, related_name="+"
+    )
+    change_kind = models.CharField("変更区分", max_length=4, choices=CityChangeKind.choices)
+    file = models.ForeignKey(
+        CityNoticeFile,
+        verbose_name="通知ファイル",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "市民課への通知"
+        verbose_name_plural = "市民課への通知"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["file"], name="city_notice_file")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.change_kind}"

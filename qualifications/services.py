@@ -15,8 +15,21 @@ from kokumin_nenkin.identifiers import normalise_basic_pension_number, validate_
 
 from . import my_number
 from .codes import Event, Held
-from .models import Memo, PensionNumberNoticeReissue, Person, QualificationRecord
+from .models import (
+    CityChangeKind,
+    CityNotice,
+    Memo,
+    PensionNumberNoticeReissue,
+    Person,
+    QualificationRecord,
+)
 from .selectors import qualification_state
+
+CITY_CHANGE_KIND = {
+    Event.ACQUISITION: CityChangeKind.ACQUISITION,
+    Event.LOSS: CityChangeKind.LOSS,
+    Event.CATEGORY_CHANGE: CityChangeKind.CATEGORY_CHANGE,
+}
 
 
 @transaction.atomic
@@ -140,6 +153,8 @@ def qualification_apply(*, entry, event: str, actor) -> QualificationRecord:
             row.category_change_notified_on = _d(p["notified_on"])
     row.save()
     record(Action.CREATE, person=person, target=row, details={"異動": event}, actor=actor)
+    # Every verified qualification change is sent back to 市民課 (F5), once.
+    CityNotice.objects.create(record=row, person=person, change_kind=CITY_CHANGE_KIND[event])
     return row
 
 
@@ -154,3 +169,41 @@ def reissue_apply(*, entry, actor) -> PensionNumberNoticeReissue:
     )
     record(Action.CREATE, person=entry.person, target=row, actor=actor)
     return row
+
+
+# --- work lists -----------------------------------------------------------------------------
+class WorkListRefused(ValueError):
+    """The row is not on the list any more (the message is Japanese)."""
+
+
+@transaction.atomic
+def work_list_dismiss(*, work_list: str, person: Person, event_on: date, reason: str, actor):
+    """Set a work-list row aside with a reason: it leaves the list; audited on the person."""
+    from .models import WorkListDismissal
+    from .worklists import row_of
+
+    if row_of(work_list, person, event_on) is None:
+        raise WorkListRefused("この行は一覧にありません（既に受付・対象外・記録済みです）。")
+    dismissal = WorkListDismissal.objects.create(
+        work_list=work_list, person=person, event_on=event_on, reason=reason, dismissed_by=actor
+    )
+    record(
+        Action.UPDATE,
+        person=person,
+        target=dismissal,
+        details={"種類": f"一覧の対象外:{work_list}", "理由": reason},
+        actor=actor,
+    )
+    return dismissal
+
+
+def person_change_apply(*, entry, fields: dict[str, str], form_code: str, actor) -> Person:
+    """An approved 氏名変更届 / 住所変更届: the person's fields, saved with their field diff."""
+    person = Person.objects.select_for_update().get(pk=entry.person_id)
+    for name, attr in fields.items():
+        setattr(person, attr, entry.payload[name])
+    person.save()
+    record(
+        Action.UPDATE, person=person, target=person, details={"届書種類": form_code}, actor=actor
+    )
+    return person

@@ -15,7 +15,7 @@ from kokumin_nenkin.verification.permissions import can_enter
 
 from . import selectors, services
 from .forms import MemoForm, SearchForm
-from .kinds import ACQUISITION, CATEGORY_CHANGE, LOSS, REISSUE
+from .kinds import ACQUISITION, ADDRESS_CHANGE, CATEGORY_CHANGE, LOSS, NAME_CHANGE, REISSUE
 from .models import Person
 from .rules import age_on
 
@@ -63,7 +63,7 @@ def person(request, pk: int):
     data.update(
         {
             "age": age_on(p.birth_date, today),
-            "kinds": [ACQUISITION, LOSS, CATEGORY_CHANGE, REISSUE],
+            "kinds": [ACQUISITION, LOSS, CATEGORY_CHANGE, NAME_CHANGE, ADDRESS_CHANGE, REISSUE],
             "may_enter": can_enter(request.user),
             "may_reveal": request.user.has_perm(perm("reveal_my_number")),
             "may_write_memo": request.user.has_perm(perm("write_memo")),

@@ -73,11 +73,15 @@ def new_entry(request, kind: str, person_pk: int):
     handler = _kind_or_404(kind)
     # The subject is the model the entry points to (the register's person): no import of it.
     person = get_object_or_404(Entry._meta.get_field("person").related_model, pk=person_pk)
+    # A work list opens the form pre-filled: the form's own fields from the query string
+    # (never a 個人番号: no kind's pre-fillable field holds one).
+    initial = {n: request.GET[n] for n in handler.form_class.base_fields if n in request.GET}
     return _intake(
         request,
         kind=handler,
         person=person,
         title=handler.label,
+        initial=initial or None,
         save=lambda payload: services.entry_submit(
             kind=handler.code, person=person, payload=payload, actor=request.user
         ),
