@@ -8,8 +8,10 @@ class BenefitsConfig(AppConfig):
     verbose_name = "給付"
 
     def ready(self) -> None:
+        from .demo import register_demo_parts
         from .kinds import register_all
         from .panels import register_panels
 
         register_all()
         register_panels()
+        register_demo_parts()
