@@ -340,3 +340,50 @@ def test_a_claim_from_the_counter_to_jps_and_back(
     assert AuditEvent.objects.filter(
         person=person, action="create", object_id=str(claim.pk)
     ).exists()
+
+
+def reported_old_age_claim(client_for, cast):
+    """A 老齢基礎年金 claim taken in, approved and reported to JPS (its record 審査中)."""
+    _, kind, setup, data, rekey, _, _ = CASES[0]
+    person, claimant = setup(cast)
+    assert intake(client_for, kind, person, claimant, data).status_code == 302
+    entry = Entry.objects.get(person=person, kind=f"benefits.{kind}")
+    client_for("kakunin").post(
+        f"/entries/{entry.pk}/approve/", {f"rekey-{k}": v for k, v in rekey.items()}
+    )
+    client_for("shintatsu").post(
+        "/jps/batches/new/", {"cutoff": timezone.localdate().isoformat(), "entry": [entry.pk]}
+    )
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REPORTED
+    return entry, person, BenefitClaim.objects.get(receipt_number=entry.receipt_number)
+
+
+@pytest.mark.django_db
+def test_a_claim_returned_by_jps_keeps_the_reason_and_is_final(staff, cast):
+    entry, person, claim = reported_old_age_claim(staff, cast)
+    line = f2_line(entry, person, ("04", "", "", "", "", "", "")).split(",")
+    line[13] = "添付書類の不足"
+    apply_f2(staff, f2_file(",".join(line)))
+    claim.refresh_from_db()
+    assert (claim.decision, claim.return_reason) == (DecisionStatus.RETURNED, "添付書類の不足")
+    page = staff("madoguchi").get(f"/persons/{person.pk}/").content.decode()
+    assert "返戻" in page
+
+
+@pytest.mark.django_db
+def test_an_approved_claim_revoked_by_jps_ends_as_revoked(staff, cast):
+    entry, person, claim = reported_old_age_claim(staff, cast)
+    apply_f2(staff, f2_file(f2_line(entry, person, ("05", "1", "1150", "1150-123456", "", "", ""))))
+    claim.refresh_from_db()
+    assert claim.decision == DecisionStatus.APPROVED
+    revoked = f2_line(entry, person, ("05", "4", "", "", "", "", "")).replace(
+        "2026-11-20", "2026-12-01"
+    )
+    apply_f2(staff, f2_file(revoked))
+    claim.refresh_from_db()
+    assert (claim.decision, claim.adjudication_result) == (DecisionStatus.REVOKED, "4")
+    assert list(claim.changes.order_by("id").values_list("to_decision", flat=True)) == [
+        DecisionStatus.APPROVED,
+        DecisionStatus.REVOKED,
+    ]
