@@ -232,3 +232,14 @@ FORMS: dict[str, type[ClaimForm]] = {
         SupportForm,
     )
 }
+
+
+class LateAttachmentForm(forms.Form):
+    """An attachment received after the 請求書: which one (of those still due) and when."""
+
+    code = forms.ChoiceField(label="受け取った添付書類", error_messages=CHOOSE)
+    received_on = WarekiDateField(label="受領日")
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [("", "選択してください"), *choices]

@@ -45,6 +45,7 @@ from qualifications.models import Person
 from qualifications.selectors import latest_record
 
 from . import rules, selectors, services
+from .attachments import attachments_due, payload_codes
 from .forms import ATTACHMENTS, CHECKLISTS, FORMS, NOT_REGISTERED
 from .models import BenefitClaim
 from .rules import ABOVE_THE_FORM, Assessment, ClaimKind, RuleRefused
@@ -74,17 +75,6 @@ class Checked:
     claimant_name: str
     assessment: Assessment
     claim_year: int | None = None
-
-
-def received_codes(payload: dict[str, Any]) -> list[str]:
-    return [c for c in str(payload.get("attachments", "")).split(",") if c]
-
-
-def attachments_due(entry) -> list[str]:
-    """The attachments of the entry's checklist not yet received (labels)."""
-    kind = ClaimKind(entry.form_code)
-    received = set(received_codes(entry.payload))
-    return [ATTACHMENTS[c] for c in CHECKLISTS[kind] if c not in received]
 
 
 class ClaimEntryKind(EntryKind):
@@ -136,7 +126,7 @@ class ClaimEntryKind(EntryKind):
             (self.field_label(n), "", self.display(n, payload.get(n)))
             for n in self.form_class.base_fields
         ]
-        due = [ATTACHMENTS[c] for c in CHECKLISTS[self.claim] if c not in received_codes(payload)]
+        due = [ATTACHMENTS[c] for c in CHECKLISTS[self.claim] if c not in payload_codes(payload)]
         rows.append(("未着の添付書類", "", "、".join(due) or "なし"))
         try:
             checked = self.check(person, self.values(payload))

@@ -142,3 +142,32 @@ class ClaimDecisionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.from_decision}→{self.to_decision}"
+
+
+class LateAttachment(models.Model):
+    """An attachment (添付書類) of a claim that came after the 請求書 was taken in. The entry's
+    payload keeps what came with it; this row is what came later, who recorded it and when."""
+
+    entry = models.ForeignKey(
+        "verification.Entry",
+        verbose_name="受付",
+        on_delete=models.CASCADE,  # goes with the entry (a retention purge of the person)
+        related_name="+",
+    )
+    code = models.CharField("添付書類", max_length=20)
+    received_on = models.DateField("受領日")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="記録者", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "後日受領の添付書類"
+        verbose_name_plural = "後日受領の添付書類"
+        ordering = ["entry", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "code"], name="benefits_late_attachment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.code}"

@@ -173,16 +173,3 @@ def claim_entries(person: Person) -> QuerySet[Entry]:
     return Entry.objects.filter(person=person, kind__startswith=CLAIM_KIND_PREFIX).order_by(
         "-created_at", "-id"
     )
-
-
-def entries_with_attachments_due() -> list[Entry]:
-    """Claim entries not withdrawn whose attachments are not all received, oldest first."""
-    entries = (
-        Entry.objects.filter(kind__startswith=CLAIM_KIND_PREFIX)
-        .exclude(status=Status.WITHDRAWN)
-        .select_related("person")
-        .order_by("created_at", "id")
-    )
-    from .kinds import attachments_due  # the kinds read this module: imported when asked
-
-    return [e for e in entries if attachments_due(e)]

@@ -4,11 +4,12 @@ claimant's receipt (受付控え), the list of claims with attachments due. Ever
 that shows a person writes an audit event about that person."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Action
 from audit.policy import no_personal_data
@@ -20,8 +21,15 @@ from kokumin_nenkin.verification.registry import get_kind
 from qualifications.models import Person
 
 from . import rules, selectors
-from .forms import ATTACHMENTS, CHECKLISTS
-from .kinds import ALL, FORM_LABELS, attachments_due, received_codes
+from .attachments import (
+    attachment_received,
+    attachments_due,
+    attachments_received,
+    due_choices,
+    entries_with_attachments_due,
+)
+from .forms import LateAttachmentForm
+from .kinds import ALL, FORM_LABELS
 
 CLAIM_SCREEN = "裁定請求の受付"
 GUIDANCE = "年金事務所での請求のご案内"
@@ -113,7 +121,6 @@ def receipt_pdf(request, entry_id: int):
         raise Http404("裁定請求の受付ではありません。")
     kind = get_kind(entry.kind)
     claim = rules.ClaimKind(entry.form_code)
-    received = set(received_codes(entry.payload))
     values = kind.values(entry.payload)
     pdf = render_pdf(
         "benefits/receipt_pdf.html",
@@ -126,8 +133,8 @@ def receipt_pdf(request, entry_id: int):
             if values.get("claimant")
             else values.get("claimant_name", ""),
             "relationship": values.get("relationship", ""),
-            "received": [ATTACHMENTS[c] for c in CHECKLISTS[claim] if c in received],
-            "due": [ATTACHMENTS[c] for c in CHECKLISTS[claim] if c not in received],
+            "received": attachments_received(entry),
+            "due": attachments_due(entry),
             "today": timezone.localdate(),
             "city_name": settings.CITY_NAME,
         },
@@ -149,8 +156,14 @@ def receipt_pdf(request, entry_id: int):
 def attachments_due_list(request):
     """The claims whose attachments are not all received, oldest first."""
     rows = [
-        {"entry": e, "label": FORM_LABELS[rules.ClaimKind(e.form_code)], "due": attachments_due(e)}
-        for e in selectors.entries_with_attachments_due()
+        {
+            "entry": e,
+            "label": FORM_LABELS[rules.ClaimKind(e.form_code)],
+            "due": attachments_due(e),
+            "taken_on": timezone.localdate(e.created_at),
+            "form": LateAttachmentForm(choices=due_choices(e), prefix=f"e{e.pk}"),
+        }
+        for e in entries_with_attachments_due()
     ]
     if rows:
         record_many(
@@ -161,3 +174,33 @@ def attachments_due_list(request):
     else:
         no_personal_data(request)
     return render(request, "benefits/attachments_due.html", {"rows": rows})
+
+
+@requires("enter_entry")
+@require_POST
+def late_attachment(request, entry_id: int):
+    """An attachment that came after intake: recorded (and audited), back to the list."""
+    entry = get_object_or_404(Entry.objects.select_related("person"), pk=entry_id)
+    if not entry.kind.startswith(selectors.CLAIM_KIND_PREFIX):
+        no_personal_data(request)
+        raise Http404("裁定請求の受付ではありません。")
+    form = LateAttachmentForm(request.POST, choices=due_choices(entry), prefix=f"e{entry.pk}")
+    if form.is_valid():
+        try:
+            attachment_received(
+                entry=entry,
+                code=form.cleaned_data["code"],
+                received_on=form.cleaned_data["received_on"],
+                actor=request.user,
+            )
+        except rules.RuleRefused as exc:
+            no_personal_data(request)  # refused: nothing recorded, nothing of the person shown
+            messages.error(request, f"{entry.receipt_number}: {exc}")
+        else:
+            label = dict(form.fields["code"].choices)[form.cleaned_data["code"]]
+            messages.success(request, f"{entry.receipt_number}: {label}の受領を記録しました。")
+    else:
+        no_personal_data(request)  # nothing recorded, nothing of the person shown
+        errors = "、".join(str(m) for ms in form.errors.values() for m in ms)
+        messages.error(request, f"{entry.receipt_number}: {errors}")
+    return redirect("benefits:attachments_due")

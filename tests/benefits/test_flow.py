@@ -4,14 +4,16 @@ with 届書種類 31–37, the fields F1 has no place for on the paper sheet) �
 version 2 file (05 裁定結果, 06 認定結果) applied through the two-person apply → the person page.
 No 個人番号 in any output."""
 
+import io
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfReader
 
 from audit.models import AuditEvent
-from benefits.models import BenefitClaim, DecisionStatus
+from benefits.models import BenefitClaim, DecisionStatus, LateAttachment
 from jps_reporting.formats.f1 import parse_f1
 from jps_reporting.formats.f2 import HEADER_V2
 from jps_reporting.models import BatchItem, BatchOutput, ResultsUpload
@@ -387,3 +389,55 @@ def test_an_approved_claim_revoked_by_jps_ends_as_revoked(staff, cast):
         DecisionStatus.APPROVED,
         DecisionStatus.REVOKED,
     ]
+
+
+@pytest.mark.django_db
+def test_an_attachment_that_comes_later_is_recorded_and_leaves_the_due_list(staff, cast):
+    _, kind, setup, data, _, _, _ = CASES[0]
+    person, claimant = setup(cast)
+    assert intake(staff, kind, person, claimant, data).status_code == 302  # techo, bank came
+    entry = Entry.objects.get(person=person, kind=f"benefits.{kind}")
+    clerk = staff("madoguchi")
+    listed = clerk.get("/benefits/attachments-due/").content.decode()
+    assert entry.receipt_number in listed and "戸籍謄本（戸籍全部事項証明書）" in listed
+
+    url = f"/benefits/entries/{entry.pk}/attachments/"
+    prefix = f"e{entry.pk}"
+    # Not on the list of what is still due: refused, nothing recorded.
+    clerk.post(url, {f"{prefix}-code": "techo", f"{prefix}-received_on": "R7.6.10"})
+    assert not LateAttachment.objects.exists()
+    today = timezone.localdate()
+    typed = f"R{today.year - 2018}.{today.month}.{today.day}"
+    # Before the 請求書 was taken in: refused next to the date, nothing recorded.
+    clerk.post(url, {f"{prefix}-code": "koseki", f"{prefix}-received_on": "R7.6.10"})
+    assert not LateAttachment.objects.exists()
+    response = clerk.post(url, {f"{prefix}-code": "koseki", f"{prefix}-received_on": typed})
+    assert response.status_code == 302
+    late = LateAttachment.objects.get()
+    assert (late.code, late.received_on, late.recorded_by) == (
+        "koseki",
+        today,
+        cast["madoguchi"],
+    )
+    event = AuditEvent.objects.get(action="update", object_id=str(entry.pk))
+    assert event.person == person and event.details["添付書類"] == "戸籍謄本（戸籍全部事項証明書）"
+    after = clerk.get("/benefits/attachments-due/").content.decode()
+    assert "戸籍謄本（戸籍全部事項証明書）の受領を記録しました。" in after  # the message, once
+    assert f">{entry.receipt_number}</a>" not in after  # and the row is gone
+
+    pdf = clerk.get(f"/benefits/entries/{entry.pk}/receipt.pdf").content
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "未着" not in text and "戸籍謄本（戸籍全部事項証明書）" in text
+
+
+@pytest.mark.django_db
+def test_only_the_counter_records_a_late_attachment(staff, cast):
+    _, kind, setup, data, _, _, _ = CASES[0]
+    person, claimant = setup(cast)
+    intake(staff, kind, person, claimant, data)
+    entry = Entry.objects.get(person=person, kind=f"benefits.{kind}")
+    response = staff("kansa").post(
+        f"/benefits/entries/{entry.pk}/attachments/",
+        {f"e{entry.pk}-code": "koseki", f"e{entry.pk}-received_on": "R7.6.10"},
+    )
+    assert response.status_code == 403 and not LateAttachment.objects.exists()
