@@ -139,6 +139,24 @@ class Entry(models.Model):
         except KeyError:
             return self.kind
 
+    def version(self) -> str:
+        """What the checker was shown, as one value: every field of the proposal, the record
+        version it was made against, its status and last change. The approval form carries it;
+        an entry changed since (returned and re-entered, amended) no longer matches."""
+        import hashlib
+        import json
+
+        state = [
+            self.payload,
+            self.base_version,
+            self.status,
+            self.person_id,
+            self.supersedes_id,
+            self.updated_at.isoformat() if self.updated_at else "",
+        ]
+        text = json.dumps(state, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

@@ -29,9 +29,12 @@ class ReturnForm(forms.Form):
 
 def _kind_or_404(code: str):
     try:
-        return get_kind(code)
+        kind = get_kind(code)
     except KeyError:
         raise Http404("受付の種類がありません。") from None
+    if not kind.generic_screens:  # account changes have their own screens
+        raise Http404("受付の種類がありません。")
+    return kind
 
 
 def _add_rule_errors(form, exc: ValidationError) -> None:
@@ -165,7 +168,10 @@ def _decide(request, pk, action):
                 if not rekey_form.is_valid():
                     raise services.VerificationError("届書から確認項目を入力してください。")
                 services.entry_approve(
-                    entry_id=entry.pk, rekeyed=rekey_form.cleaned_data, actor=request.user
+                    entry_id=entry.pk,
+                    rekeyed=rekey_form.cleaned_data,
+                    actor=request.user,
+                    seen_version=request.POST.get("version", ""),
                 )
                 messages.success(request, f"受付番号 {entry.receipt_number} を承認しました。")
             elif action == "return":
