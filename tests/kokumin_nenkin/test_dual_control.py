@@ -223,7 +223,9 @@ def test_the_abnormal_report_lists_changes_first_logins_and_use_right_after(
 # --- item 2: sessions end at once -----------------------------------------------------------
 def sessions_of(user) -> int:
     return sum(
-        1 for s in Session.objects.all() if str(s.get_decoded().get("_auth_user_id")) == str(user.pk)
+        1
+        for s in Session.objects.all()
+        if str(s.get_decoded().get("_auth_user_id")) == str(user.pk)
     )
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from kokumin_nenkin.verification.models import Entry, Status
 from qualifications.models import QualificationRecord
+from tests.conftest import shown_version
 from tests.qualifications.factories import make_person
 
 ACQ = "qualifications.acquisition"
@@ -52,7 +53,12 @@ def test_counter_takes_a_form_in_and_a_supervisor_approves_after_blind_rekey(cli
 
     wrong = checker.post(
         reverse("verification:approve", args=[entry.pk]),
-        {"rekey-acquired_on": "R7.4.2", "rekey-cause": "01", "rekey-category": "1"},
+        {
+            "rekey-acquired_on": "R7.4.2",
+            "rekey-cause": "01",
+            "rekey-category": "1",
+            "version": shown_version(entry),
+        },
     )
     assert wrong.status_code == 409
     assert "一致しません" in wrong.content.decode()
@@ -61,7 +67,12 @@ def test_counter_takes_a_form_in_and_a_supervisor_approves_after_blind_rekey(cli
 
     ok = checker.post(
         reverse("verification:approve", args=[entry.pk]),
-        {"rekey-acquired_on": "2025-04-01", "rekey-cause": "01", "rekey-category": "1"},
+        {
+            "rekey-acquired_on": "2025-04-01",
+            "rekey-cause": "01",
+            "rekey-category": "1",
+            "version": shown_version(entry),
+        },
     )
     assert ok.status_code == 302
     entry.refresh_from_db()
@@ -92,7 +103,12 @@ def test_self_approval_over_http_is_refused(client_for, person, cast):
     assert "届書から確認項目を入力" not in page  # no approve form for the maker
     response = kakunin.post(
         reverse("verification:approve", args=[entry.pk]),
-        {"rekey-acquired_on": "2025-04-01", "rekey-cause": "01", "rekey-category": "1"},
+        {
+            "rekey-acquired_on": "2025-04-01",
+            "rekey-cause": "01",
+            "rekey-category": "1",
+            "version": shown_version(entry),
+        },
     )
     assert response.status_code == 409
     assert "自分が入力した受付は承認できません" in response.content.decode()
@@ -181,7 +197,12 @@ def test_every_decision_and_entry_view_is_audited(client_for, person, cast):
     kakunin.get(reverse("verification:detail", args=[entry.pk]))
     kakunin.post(
         reverse("verification:approve", args=[entry.pk]),
-        {"rekey-acquired_on": "2025-04-01", "rekey-cause": "01", "rekey-category": "1"},
+        {
+            "rekey-acquired_on": "2025-04-01",
+            "rekey-cause": "01",
+            "rekey-category": "1",
+            "version": shown_version(entry),
+        },
     )
     actions = list(
         AuditEvent.objects.filter(person=person).order_by("id").values_list("action", "actor")
