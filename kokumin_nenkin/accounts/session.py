@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 AUTH_AT = "kn_auth_at"  # when the password step succeeded (Unix time)
 SEEN_AT = "kn_seen_at"  # the last request of this session (Unix time)
 ENDED_BECAUSE = "kn_session_ended"
-PASSWORD_AT = "kn_password_at"  # the password step, to the microsecond (enrolment checks it)
+# the password step, to the microsecond (enrolment after a second-factor reset checks it)
+PASSWORD_AT = "kn_password_at"  # noqa: S105 (a session key)
 
 IDLE = "idle"
 ABSOLUTE = "absolute"

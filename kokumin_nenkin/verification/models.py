@@ -155,7 +155,9 @@ class Entry(models.Model):
             self.updated_at.isoformat() if self.updated_at else "",
         ]
         text = json.dumps(state, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+        digest = hashlib.sha256(text.encode()).digest()[:16]
+        # letters only: a run of digits in a page could look like a 個人番号
+        return "".join("abcdefghijklmnop"[b >> 4] + "abcdefghijklmnop"[b & 15] for b in digest)
 
     @property
     def is_open(self) -> bool:
