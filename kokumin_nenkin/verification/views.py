@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Action
 from audit.policy import no_personal_data
-from audit.services import record
+from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 
 from . import permissions, selectors, services
@@ -216,7 +216,7 @@ def withdraw(request, pk: int):
 @require_GET
 def queue(request):
     entries = list(selectors.waiting_for_verification(request.user)[:200])
-    record(Action.VIEW, details={"画面": "確認待ち一覧", "件数": len(entries)})
+    _record_listed(entries, "確認待ち一覧")
     return render(request, "verification/queue.html", {"entries": _with_kinds(entries)})
 
 
@@ -224,8 +224,22 @@ def queue(request):
 @require_GET
 def mine(request):
     entries = list(selectors.my_entries(request.user)[:200])
-    record(Action.VIEW, details={"画面": "自分の受付一覧", "件数": len(entries)})
+    _record_listed(entries, "自分の受付一覧")
     return render(request, "verification/mine.html", {"entries": _with_kinds(entries)})
+
+
+def _record_listed(entries, screen: str) -> None:
+    """One view event per person listed (so each person's access history names the queue),
+    in one round trip; one event without a person when the list names nobody."""
+    listed = [e for e in entries if e.person_id is not None]
+    if listed:
+        record_many(
+            Action.VIEW,
+            persons=[e.person for e in listed],
+            details=[{"画面": screen, "件数": len(entries), "受付": e.pk} for e in listed],
+        )
+    else:
+        record(Action.VIEW, details={"画面": screen, "件数": len(entries)})
 
 
 def _with_kinds(entries):

@@ -173,8 +173,10 @@ def test_queue_and_home_show_counts_oldest_first(client_for, cast, db):
     assert queue.index(a) < queue.index(b)
     home = kakunin.get(reverse("home")).content.decode()
     assert "確認待ち 2件" in home
-    listed = AuditEvent.objects.get(action="view", actor=cast["kakunin"])
-    assert listed.details == {"画面": "確認待ち一覧", "件数": 2}
+    # one view event per person listed (issue 11, item 4)
+    listed = AuditEvent.objects.filter(action="view", actor=cast["kakunin"]).order_by("id")
+    assert [e.person for e in listed] == [first, second]
+    assert {e.details["画面"] for e in listed} == {"確認待ち一覧"}
 
 
 def test_withdraw_over_http(client_for, person):
