@@ -24,7 +24,6 @@ from kokumin_nenkin.accounts.access import declared_access
 from . import context
 from .policy import exempt_methods, touches_personal_data
 
-
 logger = logging.getLogger("audit")
 
 
