@@ -2,6 +2,7 @@
 (the audit log subscribes to it). Staff are deactivated, never deleted."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -195,7 +196,9 @@ def totp_enrolment_confirm(*, staff: Staff, device: TOTPDevice, token: str) -> b
 
 # --- requests under two-person control (kinds.StaffChangeKind) -------------------------------
 @transaction.atomic
-def staff_change_request(*, change: str, actor: Staff, staff: Staff | None = None, **fields):
+def staff_change_request(
+    *, change: str, actor: Staff, staff: Staff | None = None, **fields: Any
+) -> Any:
     """Ask for an account change; a different システム管理者 approves it (the approval makes
     the change). Returns the entry. Refuses a request about one's own account."""
     from kokumin_nenkin.verification.services import entry_submit
