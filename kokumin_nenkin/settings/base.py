@@ -214,6 +214,7 @@ AXES_USE_ATTEMPT_EXPIRATION = True  # each failure counts for AXES_COOLOFF_TIME 
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"  # trusted proxies only, never a forged XFF
+AXES_USERNAME_CALLABLE = "kokumin_nenkin.accounts.lockout.username_for_lockout"  # no 個人番号
 AXES_LOCKOUT_CALLABLE = "kokumin_nenkin.accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
