@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kokumin_nenkin.identifiers import no_my_number_in_text
 from kokumin_nenkin.verification import permissions as verification_permissions
 from kokumin_nenkin.verification import services as verification
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
@@ -35,6 +36,7 @@ class ReturnForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "差戻しの理由を入力してください。"},
+        validators=[no_my_number_in_text],
     )
 
 
@@ -249,7 +251,8 @@ def staff_request_decide(request, pk: int, action: str):
         elif action == "return":
             return_form = ReturnForm(request.POST)
             if not return_form.is_valid():
-                raise verification.VerificationError("差戻しの理由を入力してください。")
+                reasons = return_form.errors.get("reason") or ["差戻しの理由を入力してください。"]
+                raise verification.VerificationError(" ".join(reasons))
             verification.entry_return(
                 entry_id=entry.pk, reason=return_form.cleaned_data["reason"], actor=request.user
             )

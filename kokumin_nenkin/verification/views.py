@@ -12,6 +12,7 @@ from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.identifiers import no_my_number_in_text
 
 from . import permissions, selectors, services
 from .models import Entry
@@ -24,6 +25,7 @@ class ReturnForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "差戻しの理由を入力してください。"},
+        validators=[no_my_number_in_text],
     )
 
 
@@ -177,7 +179,10 @@ def _decide(request, pk, action):
             elif action == "return":
                 return_form = ReturnForm(request.POST)
                 if not return_form.is_valid():
-                    raise services.VerificationError("差戻しの理由を入力してください。")
+                    reasons = return_form.errors.get("reason") or [
+                        "差戻しの理由を入力してください。"
+                    ]
+                    raise services.VerificationError(" ".join(reasons))
                 services.entry_return(
                     entry_id=entry.pk, reason=return_form.cleaned_data["reason"], actor=request.user
                 )
