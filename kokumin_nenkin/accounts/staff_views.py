@@ -251,9 +251,9 @@ def staff_request_decide(request, pk: int, action: str):
         elif action == "return":
             return_form = ReturnForm(request.POST)
             if not return_form.is_valid():
-                reasons = list(
-                    return_form.errors.get("reason") or ["差戻しの理由を入力してください。"]
-                )
+                reasons = [str(m) for m in return_form.errors.get("reason", [])] or [
+                    "差戻しの理由を入力してください。"
+                ]
                 raise verification.VerificationError(" ".join(reasons))
             verification.entry_return(
                 entry_id=entry.pk, reason=return_form.cleaned_data["reason"], actor=request.user

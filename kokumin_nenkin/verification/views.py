@@ -179,7 +179,7 @@ def _decide(request, pk, action):
             elif action == "return":
                 return_form = ReturnForm(request.POST)
                 if not return_form.is_valid():
-                    reasons = return_form.errors.get("reason") or [
+                    reasons = [str(m) for m in return_form.errors.get("reason", [])] or [
                         "差戻しの理由を入力してください。"
                     ]
                     raise services.VerificationError(" ".join(reasons))
