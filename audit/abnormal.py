@@ -8,7 +8,13 @@ Over a period of local (Asia/Tokyo) days it finds:
 - ログイン失敗: password failures, second-factor failures and lock-outs;
 - 大量照会: one staff member touching more than AUDIT_BULK_LOOKUP_PER_HOUR distinct persons
   within any 60 minutes (one finding per burst);
-- 個人番号の表示: every reveal of a 個人番号.
+- 個人番号の表示: every reveal of a 個人番号;
+- アカウント変更: every change an administrator made to a staff account (created, role or
+  office, deactivated, reactivated, password or second factor reset);
+- 初回ログイン: every enrolment of a second factor (a first login, or the first after a reset);
+- 変更直後の入力・承認: every approval of an entry whose maker or checker had their account
+  changed in the 24 hours before (issue 11: an administrator who set two accounts up and used
+  them to enter and approve shows here).
 """
 
 import datetime as dt
@@ -33,6 +39,9 @@ class Kind:
     LOGIN_FAILURE = "login_failure"
     BULK_LOOKUP = "bulk_lookup"
     REVEAL = "reveal"
+    ACCOUNT_CHANGE = "account_change"
+    FIRST_LOGIN = "first_login"
+    ENTER_AND_APPROVE = "enter_and_approve"
 
 
 KIND_LABELS = {
@@ -41,7 +50,21 @@ KIND_LABELS = {
     Kind.LOGIN_FAILURE: "ログイン失敗・ロック",
     Kind.BULK_LOOKUP: "大量照会",
     Kind.REVEAL: "個人番号の表示",
+    Kind.ACCOUNT_CHANGE: "アカウント変更",
+    Kind.FIRST_LOGIN: "初回ログイン",
+    Kind.ENTER_AND_APPROVE: "変更直後の入力・承認",
 }
+# Changes an administrator makes (the owner's own password change or enrolment are not).
+ADMIN_CHANGES = {
+    "created": "登録",
+    "assignment": "所属・役割の変更",
+    "deactivated": "無効化",
+    "reactivated": "有効化",
+    "password_reset": "パスワードのリセット",
+    "second_factor_reset": "二要素認証のリセット",
+}
+FIRST_LOGIN_CHANGES = ("second_factor_enrolled",)
+AFTER_CHANGE = dt.timedelta(hours=24)
 FAILURE_ACTIONS = (Action.LOGIN_FAILURE, Action.SECOND_FACTOR_FAILURE, Action.LOCKOUT)
 
 
@@ -166,8 +189,91 @@ def report(date_from: dt.date, date_to: dt.date) -> Report:
                 by_actor[username].append((local, person_id, number, position))
     for username, touches in by_actor.items():
         findings.extend(_bursts(username, names.get(username, ""), touches, threshold))
+    findings.extend(account_findings(date_from, date_to))
     findings.sort(key=lambda f: (f.at, f.event_position or 0))
     return Report(date_from, date_to, findings)
+
+
+def account_findings(date_from: dt.date, date_to: dt.date) -> list[Finding]:
+    """アカウント変更, 初回ログイン and 変更直後の入力・承認 of the period, in three queries
+    whatever the number of events (the summary on the home page counts these too)."""
+    start, end = day_start(date_from), day_start(date_to + dt.timedelta(days=1))
+    changes = AuditEvent.objects.filter(
+        action=Action.ACCOUNT_CHANGE, created_at__gte=start - AFTER_CHANGE, created_at__lt=end
+    ).values_list("chain_position", "created_at", "actor__username", "actor__full_name", "details")
+    findings: list[Finding] = []
+    changed_at: dict[str, list[tuple[dt.datetime, str]]] = defaultdict(list)
+    for position, created, username, full_name, details in changes:
+        details = details or {}
+        change, staff = str(details.get("変更内容", "")), str(details.get("職員", ""))
+        local = timezone.localtime(created)
+        if change in ADMIN_CHANGES:
+            changed_at[staff].append((local, ADMIN_CHANGES[change]))
+        if created < start:
+            continue
+        if change in ADMIN_CHANGES:
+            asked = (details.get("詳細") or {}).get("依頼者")
+            text = f"{staff}: {ADMIN_CHANGES[change]}" + (f"（依頼 {asked}）" if asked else "")
+            findings.append(
+                Finding(Kind.ACCOUNT_CHANGE, local, username or "", full_name or "", position, text)
+            )
+        elif change in FIRST_LOGIN_CHANGES:
+            findings.append(
+                Finding(
+                    Kind.FIRST_LOGIN,
+                    local,
+                    username or "",
+                    full_name or "",
+                    position,
+                    f"{staff}: 二要素認証を登録（初回ログインまたはリセット後）",
+                )
+            )
+    if not changed_at:
+        return findings
+    approvals = list(
+        AuditEvent.objects.filter(
+            action=Action.VERIFY, created_at__gte=start, created_at__lt=end
+        ).values_list(
+            "chain_position",
+            "created_at",
+            "actor__username",
+            "actor__full_name",
+            "object_type",
+            "object_id",
+        )
+    )
+    makers = dict(
+        AuditEvent.objects.filter(
+            action=Action.SUBMIT,
+            object_type__in={row[4] for row in approvals},
+            object_id__in={row[5] for row in approvals},
+        )
+        .order_by("chain_position")
+        .values_list("object_id", "actor__username")
+    )
+    for position, created, checker, full_name, _type, object_id in approvals:
+        local = timezone.localtime(created)
+        maker = makers.get(object_id, "")
+        recent = [
+            (who, label, at)
+            for who in {maker, checker or ""}
+            for at, label in changed_at.get(who, [])
+            if at <= local and local - at <= AFTER_CHANGE
+        ]
+        if recent:
+            who, label, at = min(recent, key=lambda r: r[2])
+            findings.append(
+                Finding(
+                    Kind.ENTER_AND_APPROVE,
+                    local,
+                    checker or "",
+                    full_name or "",
+                    position,
+                    f"入力 {maker}・承認 {checker}"
+                    f"（{who} の{label} {at:%m/%d %H:%M} から24時間以内）",
+                )
+            )
+    return findings
 
 
 def _bursts(username, full_name, touches, threshold) -> list[Finding]:
@@ -244,6 +350,9 @@ def summary_counts(days: int = 7) -> dict[str, int]:
         }
     )
     counts[Kind.BULK_LOOKUP] = _bulk_lookup_count(period.filter(staff, person__isnull=False))
+    accounts = Counter(f.kind for f in account_findings(date_from, today))
+    for kind in (Kind.ACCOUNT_CHANGE, Kind.FIRST_LOGIN, Kind.ENTER_AND_APPROVE):
+        counts[kind] = accounts.get(kind, 0)
     return {kind: counts[kind] for kind in KIND_LABELS}
 
 

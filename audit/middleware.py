@@ -5,21 +5,26 @@
 
 `AuditRequirementMiddleware` is the last middleware, so its `process_view` is called only when
 every middleware before it let the view run (access refused, login or password-change redirects
-and lock-outs never reach it). With AUDIT_REQUIRE_EVENTS on (the test settings), a successful
-(status < 400) response from a view whose declared access touches personal data
-(`audit.policy`) must come with an audit event carrying this request's id; if not, the request
-raises `AuditEventMissing`, so the test that made it fails. A view may declare methods on which
-it shows no personal data (`audit.policy.no_personal_data_on`). With the setting off the
-middleware removes itself at start-up.
+and lock-outs never reach it). A successful (status < 400) response from a view whose declared
+access touches personal data (`audit.policy`) must come with an audit event carrying this
+request's id. If not: with AUDIT_REQUIRE_EVENTS on (the test settings) the request raises
+`AuditEventMissing`, so the test that made it fails; otherwise (production) the middleware
+writes the missing event itself (the view, the path without its query string; actor and
+client address from the context) and logs the gap as an error, so the log is never silently
+short. A view may declare methods on which it shows no personal data
+(`audit.policy.no_personal_data_on`).
 """
 
+import logging
+
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
 
 from kokumin_nenkin.accounts.access import declared_access
 
 from . import context
 from .policy import exempt_methods, touches_personal_data
+
+logger = logging.getLogger("audit")
 
 
 class AuditEventMissing(AssertionError):
@@ -52,15 +57,12 @@ class AuditContextMiddleware:
 
 class AuditRequirementMiddleware:
     def __init__(self, get_response):
-        if not getattr(settings, "AUDIT_REQUIRE_EVENTS", False):
-            raise MiddlewareNotUsed
         self.get_response = get_response
 
     def __call__(self, request):
         request.audit_access = None
         response = self.get_response(request)
-        if getattr(settings, "AUDIT_REQUIRE_EVENTS", False):
-            self._require_event(request, response)
+        self._require_event(request, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -79,9 +81,29 @@ class AuditRequirementMiddleware:
         request_id = getattr(request, "audit_request_id", None)
         if not AuditEvent.objects.filter(request_id=request_id).exists():
             name = request.resolver_match.view_name if request.resolver_match else ""
+            if not getattr(settings, "AUDIT_REQUIRE_EVENTS", False):
+                _write_missing_event(request, name)
+                return
             raise AuditEventMissing(
                 f"{request.method} {request.path} [{name}] ({request.audit_access}) は個人情報を"
                 "扱う画面ですが、監査ログを記録していません。audit.services.record を呼ぶか、"
                 "個人情報を表示しない応答なら audit.policy.no_personal_data(request) を呼んで"
                 "ください。"
             )
+
+
+def _write_missing_event(request, view_name: str) -> None:
+    """Production: the view answered with personal data and wrote no event. Write one for it
+    (who, from where, which screen, which path — never the query string) and say so loudly."""
+    from .models import Action
+    from .services import record
+
+    path = request.path[:200]
+    record(Action.VIEW, details={"画面": view_name or path, "経路": path, "補記": True})
+    logger.error(
+        "監査ログの記録漏れ: %s %s [%s] は個人情報を扱う画面ですが、イベントを記録しません"
+        "でした。共通処理が補って記録しました。",
+        request.method,
+        path,
+        view_name,
+    )

@@ -16,6 +16,8 @@ from .models import Action
 #: key → its meaning, shared by the actions below.
 KEYS: dict[str, str] = {
     "画面": "表示・操作した画面",
+    "経路": "記録のない画面の URL のパス（クエリ文字列なし。監査ログ記録漏れを補った記録）",
+    "補記": "画面が記録しなかったため、共通処理が補って記録した（true）",
     "件数": "一覧・出力・取込の行数や件数",
     "ページ": "一覧のページ番号",
     "条件": "検索・絞り込みの条件（項目名 → 値）",
@@ -114,6 +116,8 @@ SCHEMA: dict[str, frozenset[str]] = {
             "表示の立場",
             "所得年",
             "請求の種類",
+            "経路",
+            "補記",
         }
     ),
     Action.SEARCH: frozenset(

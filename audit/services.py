@@ -38,9 +38,11 @@ def _normal_ip(value: str | None) -> str | None:
 
 
 def digest_for_details(sha256_hex: str) -> str:
-    """A SHA-256 as audit details keep it: 8 groups of 8 hex digits joined by ".". A bare hex
-    digest can hold a 12-digit run, which `record()` refuses as a possible 個人番号."""
-    return ".".join(sha256_hex[i : i + 8] for i in range(0, 64, 8))
+    """A SHA-256 as audit details keep it: 8 groups of 8 hex digits joined by ":". A bare hex
+    digest can hold a 12-digit run, which `record()` refuses as a possible 個人番号; a dot
+    between groups no longer separates them for the detector (it reads "1234.5678" as one run),
+    so events written before used "." — `verify_audit_chain` accepts both."""
+    return ":".join(sha256_hex[i : i + 8] for i in range(0, 64, 8))
 
 
 def record(

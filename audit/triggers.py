@@ -59,6 +59,33 @@ def _sqlite_sql(table: str) -> list[str]:
     return sql
 
 
+# The PostgreSQL functions of the audit log, pinned to their own search_path (issue 11, item
+# 12): a same-named table or function earlier on a caller's search_path is never used instead.
+PG_FUNCTION_SIGNATURES = [
+    "audit_chain_append(bigint, timestamptz, bigint, bigint, inet, varchar, varchar, bigint, "
+    "varchar, varchar, jsonb, text, text)",
+    "audit_chain_append_many(bigint, timestamptz[], bigint[], bigint[], inet[], varchar[], "
+    "varchar[], bigint[], varchar[], varchar[], jsonb[], text[], text[])",
+    "audit_refuse_change()",
+]
+
+
+def pin_search_path(schema_editor) -> None:
+    """Set each audit function's search_path to pg_catalog and the schema it lives in."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = connection.ops.quote_name(cursor.fetchone()[0])
+        for signature in PG_FUNCTION_SIGNATURES:
+            cursor.execute("SELECT to_regprocedure(%s)", [signature])
+            if cursor.fetchone()[0] is not None:
+                cursor.execute(
+                    f"ALTER FUNCTION {signature} SET search_path = pg_catalog, {schema}, pg_temp"
+                )
+
+
 def install(schema_editor, tables=AUDIT_TABLES) -> None:
     """Create (or re-create) the triggers. Call it again from any later migration that rebuilds
     an audit table on SQLite: rebuilding a table there drops its triggers."""
@@ -69,6 +96,8 @@ def install(schema_editor, tables=AUDIT_TABLES) -> None:
             for table in tables:
                 for statement in _pg_sql(table):
                     cursor.execute(statement)
+        if vendor == "postgresql":
+            pin_search_path(schema_editor)  # CREATE OR REPLACE dropped the setting
         elif vendor == "sqlite":
             for table in tables:
                 for statement in _sqlite_sql(table):

@@ -203,6 +203,9 @@ def renewals(request):
         year = int(request.GET.get("year") or periods.exemption_year_of(today))
     except ValueError:
         year = periods.exemption_year_of(today)
+    if not 1961 <= year <= 2200:  # a 免除年度 of the scheme (issue 11, item 9: never a 500)
+        message = "年度の指定が正しくありません。継続申請の画面から年度を選び直してください。"
+        return render(request, "400.html", {"message": message}, status=400)
     made, refused = [], []
     if request.method == "POST":
         chosen = {int(x) for x in request.POST.getlist("previous") if x.isdigit()}

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import digest_for_details, record
+from audit.services import digest_for_details, record, record_many
 from kokumin_nenkin.jobs.models import Job
 from kokumin_nenkin.jobs.services import JobFailed, Progress, job_handler, job_start
 from kokumin_nenkin.verification.services import entry_mark_reported
@@ -295,13 +295,17 @@ def _rebuild(batch: Batch, actor) -> Job:
 def output_served(*, output: BatchOutput, actor) -> None:
     """Audit a stored output handed out again (printed or downloaded)."""
     action = Action.EXPORT if output.kind == BatchOutput.Kind.F1 else Action.PRINT
-    record(
-        action,
-        target=output.batch,
-        details={
-            "結果": "served",
-            "出力": output.get_kind_display(),
-            "SHA-256": digest_for_details(output.sha256),
-        },
-        actor=actor,
-    )
+    details = {
+        "結果": "served",
+        "出力": output.get_kind_display(),
+        "SHA-256": digest_for_details(output.sha256),
+    }
+    persons = []
+    if output.kind in (BatchOutput.Kind.F1, BatchOutput.Kind.SHEETS):
+        # the file names each person of the batch: each has it in their access history
+        items = selectors.batch_items(output.batch)
+        persons = [i.entry.person for i in items if i.entry.person_id is not None]
+    if persons:
+        record_many(action, persons=persons, target=output.batch, details=details, actor=actor)
+    else:
+        record(action, target=output.batch, details=details, actor=actor)

@@ -134,7 +134,12 @@ def batch_detail(request, pk: int):
     stored = list(batch.outputs.defer("content").order_by("kind", "part"))
     outputs = {o.kind: o for o in stored if o.part == 1}
     sheet_parts = [o for o in stored if o.kind == BatchOutput.Kind.SHEETS]
-    record(Action.VIEW, target=batch, details={"画面": "進達の詳細", "件数": len(items)})
+    persons = [i.entry.person for i in items if i.entry.person_id is not None]
+    details = {"画面": "進達の詳細", "件数": len(items)}
+    if persons:  # each person listed has this screen in their access history
+        record_many(Action.VIEW, persons=persons, target=batch, details=details)
+    else:
+        record(Action.VIEW, target=batch, details=details)
     return render(
         request,
         "jps_reporting/batch_detail.html",
@@ -209,9 +214,12 @@ def receipt_register(request):
         {"day": day, "office": office, "entries": entries, "city_name": settings.CITY_NAME},
         stylesheets=["css/pdf-base.css"],
     )
-    record(
-        Action.PRINT, details={"出力": "受付処理簿", "事務所": office.name, "件数": len(entries)}
-    )
+    details = {"出力": "受付処理簿", "事務所": office.name, "件数": len(entries)}
+    persons = [e.person for e in entries if e.person_id is not None]
+    if persons:  # each person on the register has it in their access history
+        record_many(Action.PRINT, persons=persons, details=details)
+    else:
+        record(Action.PRINT, details=details)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="uketsuke-{day:%Y%m%d}-{office.code}.pdf"'
     response["Cache-Control"] = "no-store"

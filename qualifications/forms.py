@@ -4,6 +4,7 @@ the field. The date rules themselves live in `rules.py` and run when the entry i
 from django import forms
 from django.utils import timezone
 
+from kokumin_nenkin.identifiers import no_my_number_in_text
 from kokumin_nenkin.wareki.forms import WarekiDateField
 
 from .codes import AcquisitionCause, CategoryChangeCause, InsuredCategory, LossCause
@@ -93,13 +94,25 @@ class ReissueForm(forms.Form):
 class MemoForm(forms.Form):
     registered_on = _date("登録年月日（メモ情報）")
     special_notes = forms.CharField(
-        label="特記事項", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="特記事項",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[no_my_number_in_text],
     )
     consultation = forms.CharField(
-        label="相談内容", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+        label="相談内容",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[no_my_number_in_text],
     )
     remarks = forms.CharField(
-        label="備考", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="備考",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[no_my_number_in_text],
     )
 
     def __init__(self, *args, **kwargs):

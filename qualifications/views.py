@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import Action
 from audit.policy import no_personal_data
-from audit.services import record
+from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.roles import perm
+from kokumin_nenkin.identifiers import contains_my_number_like
 from kokumin_nenkin.verification.permissions import can_enter
 
 from . import selectors, services
@@ -22,31 +23,109 @@ from .rules import age_on
 PAGE_SIZE = 20
 
 
+SEARCHES = "kn_searches"  # session: opaque token → the hits of one search (never its words)
+SEARCHES_KEPT = 5
+IDENTIFIER_IN_URL = (
+    "個人番号はURLに含めて検索できません。検索欄に入力して「検索」を押してください。"
+)
+SEARCH_EXPIRED = "検索結果の表示期限が切れました。もう一度検索してください。"
+
+
+class _Hits:
+    """A stored search shown page by page: the persons of one page, in the search's order."""
+
+    def __init__(self, stored: dict, page_number):
+        from django.core.paginator import Paginator
+
+        self.label = stored["label"]
+        paginator = Paginator(stored["ids"], PAGE_SIZE)
+        paginator.capped = stored["capped"]  # type: ignore[attr-defined]
+        self.page = paginator.get_page(page_number)
+        ids = list(self.page.object_list)
+        found = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+        self.page.object_list = [found[i] for i in ids if i in found]
+
+
+def _store_search(request, query) -> str:
+    """Run the search once and keep its hits (ids, at most COUNT_CAP) in the server-side
+    session under a random token: the results URL carries the token only."""
+    import secrets
+
+    ids = list(
+        selectors.search_persons(query).values_list("pk", flat=True)[: selectors.COUNT_CAP + 1]
+    )
+    token = secrets.token_urlsafe(12)
+    searches = dict(request.session.get(SEARCHES, {}))
+    while len(searches) >= SEARCHES_KEPT:
+        searches.pop(next(iter(searches)))
+    searches[token] = {
+        "ids": ids[: selectors.COUNT_CAP],
+        "capped": len(ids) > selectors.COUNT_CAP,
+        "label": query.label,
+        "kind": query.kind,
+        "audit_text": query.audit_text,
+    }
+    request.session[SEARCHES] = searches
+    return token
+
+
 @requires("search_person")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def search(request):
-    form = SearchForm(request.GET or None)
-    page = None
-    query = None
-    if form.is_valid() and (query := selectors.understand(form.cleaned_data["q"])):
-        paginator = selectors.CappedPaginator(selectors.search_persons(query), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        record(
-            Action.SEARCH,
-            details={
-                "検索語": query.audit_text,
-                "解釈": query.kind,
-                "該当件数": min(paginator.count, selectors.COUNT_CAP),
-                "上限到達": paginator.capped,
-                "ページ": page.number,
-            },
+    """The words go in a POST; the results page is `?r=<token>` (issue 11, item 3: no 個人番号
+    in any URL, access log, proxy or browser history). A 12-digit number in a GET is refused
+    unsearched."""
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        query = selectors.understand(form.cleaned_data["q"]) if form.is_valid() else None
+        no_personal_data(request)
+        if query is None:
+            return render(request, "qualifications/search.html", {"form": form})
+        return redirect(f"{request.path}?r={_store_search(request, query)}")
+    if "q" in request.GET:  # an old link or bookmark
+        text = request.GET.get("q", "")
+        query = selectors.understand(text)
+        if contains_my_number_like(text) or (query is not None and query.kind == "my_number"):
+            no_personal_data(request)
+            context = {"form": SearchForm(), "url_refused": IDENTIFIER_IN_URL}
+            return render(request, "qualifications/search.html", context, status=400)
+        if query is None:
+            no_personal_data(request)
+            return render(request, "qualifications/search.html", {"form": SearchForm(request.GET)})
+        # A name or number that is not a 個人番号: shown at once (the pages use the token).
+        token = _store_search(request, query)
+        return _results(request, token, request.session[SEARCHES][token], SearchForm(request.GET))
+    token = request.GET.get("r", "")
+    stored = request.session.get(SEARCHES, {}).get(token) if token else None
+    if stored is None:
+        no_personal_data(request)
+        context = {"form": SearchForm(), "expired": SEARCH_EXPIRED if token else ""}
+        return render(request, "qualifications/search.html", context)
+    return _results(request, token, stored, SearchForm())
+
+
+def _results(request, token: str, stored: dict, form):
+    hits = _Hits(stored, request.GET.get("page"))
+    record(
+        Action.SEARCH,
+        details={
+            "検索語": stored["audit_text"],
+            "解釈": stored["kind"],
+            "該当件数": len(stored["ids"]),
+            "上限到達": stored["capped"],
+            "ページ": hits.page.number,
+        },
+    )
+    # Every person listed has this screen in their access history (item 4).
+    persons = list(hits.page.object_list)
+    if persons:
+        record_many(
+            Action.VIEW, persons=persons, details={"画面": "search", "ページ": hits.page.number}
         )
-    if page is None:
-        no_personal_data(request)  # no query yet, or one not understood: nothing is listed
-    if query is not None and query.kind == "my_number":
-        form = SearchForm()  # the number typed is not echoed back into the page
     return render(
-        request, "qualifications/search.html", {"form": form, "page": page, "query": query}
+        request,
+        "qualifications/search.html",
+        {"form": form, "page": hits.page, "query": hits, "token": token},
     )
 
 

@@ -80,3 +80,11 @@ def client_for(cast):
         return login(Client(), cast[name])
 
     return _client
+
+
+def shown_version(entry) -> str:
+    """The entry version the verification screen puts in its approval form (issue 11, item 5:
+    an approval names the version the checker saw)."""
+    from kokumin_nenkin.verification.models import Entry
+
+    return Entry.objects.get(pk=entry.pk).version()

@@ -64,7 +64,7 @@ class OwnPasswordChangeForm(forms.Form):
         label="新しいパスワード",
         strip=False,
         help_text="12文字以上。数字だけ・よく使われるもの・ユーザーIDや氏名に似たもの・"
-        "直近5回に使ったものは使えません。",
+        "現在のパスワードに似たもの・直近5回に使ったものは使えません。",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
@@ -92,10 +92,16 @@ class OwnPasswordChangeForm(forms.Form):
         if new1 and new2 and new1 != new2:
             self.add_error("new_password2", "確認用のパスワードが一致しません。")
         elif new1:
+            from .passwords import SIMILAR_TO_CURRENT, similar_to_current
+
             try:
                 password_validation.validate_password(new1, self.user)
             except forms.ValidationError as error:
                 self.add_error("new_password1", error)
+            else:
+                old = cleaned.get("old_password")
+                if old and similar_to_current(new1, old):
+                    self.add_error("new_password1", SIMILAR_TO_CURRENT)
         return cleaned
 
 

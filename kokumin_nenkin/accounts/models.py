@@ -38,6 +38,11 @@ class Role(models.TextChoices):
     ADMIN = "admin", "システム管理者"
 
 
+# Permissions an account holds only once its owner replaced what an administrator set: the
+# temporary password changed and their own second factor enrolled (issue 11, item 1).
+OWNER_CREDENTIAL_PERMISSIONS = frozenset({"accounts.verify_entry", "accounts.reveal_my_number"})
+
+
 class StaffManager(UserManager["Staff"]):
     pass
 
@@ -52,6 +57,10 @@ class Staff(AbstractUser):
     role = models.CharField("役割", max_length=20, choices=Role.choices, blank=True)
     password_changed_at = models.DateTimeField("パスワード変更日時", null=True, blank=True)
     must_change_password = models.BooleanField("次回ログイン時にパスワード変更", default=True)
+    # Set when an administrator issued the second factor's absence (new account, reset): until
+    # the owner enrols their own authenticator the account may not verify or reveal.
+    must_enrol_second_factor = models.BooleanField("二要素認証の登録待ち", default=False)
+    second_factor_reset_at = models.DateTimeField("二要素認証のリセット日時", null=True, blank=True)
 
     objects: ClassVar[StaffManager] = StaffManager()
 
@@ -99,6 +108,17 @@ class Staff(AbstractUser):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("職員は削除できません。無効化してください。")
+
+    def has_perm(self, perm, obj=None) -> bool:
+        if perm in OWNER_CREDENTIAL_PERMISSIONS and self.awaits_own_credentials:
+            return False
+        return super().has_perm(perm, obj)
+
+    @property
+    def awaits_own_credentials(self) -> bool:
+        """Credentials an administrator set (a temporary password, no second factor) that the
+        owner has not yet replaced: such an account may not verify or reveal a 個人番号."""
+        return bool(self.must_change_password or self.must_enrol_second_factor)
 
     @property
     def role_label(self) -> str:

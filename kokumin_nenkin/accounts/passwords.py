@@ -86,3 +86,36 @@ def generate_temporary_password(length: int = 16) -> str:
             and any(c.isdigit() for c in candidate)
         ):
             return candidate
+
+
+SIMILAR_TO_CURRENT = (
+    "現在のパスワードに似ています（数字だけ、または1〜2文字だけの違いは使えません）。"
+    "別のパスワードにしてください。"
+)
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def similar_to_current(new: str, current: str) -> bool:
+    """Seed Ⅲ 3 (類似のパスワードの再利用を禁止): the new password differs from the current
+    one only in its digits (Summer-2025 → Summer-2026), or by at most two characters, or only
+    in letter case. Needs the current password in clear, so it is checked at a change, where
+    the user has just typed it."""
+    if not new or not current:
+        return False
+    fold_new, fold_current = new.casefold(), current.casefold()
+    if fold_new == fold_current:
+        return True
+    strip = str.maketrans("", "", "0123456789")
+    if fold_new.translate(strip) == fold_current.translate(strip):
+        return True
+    return _distance(fold_new, fold_current) <= 2

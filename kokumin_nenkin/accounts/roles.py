@@ -104,7 +104,8 @@ def render_roles_doc() -> str:
         "- システム管理者 manages staff accounts only and has no permission on any person's "
         "record (separation of duties).",
         "- 監査担当 reads the audit log only.",
-        "- A change of role or office (異動) takes effect on the staff member's next request.",
+        "- A change of role or office (異動) is approved by a second システム管理者 and ends the",
+        "  staff member's sessions at once: the new duties start with their next login.",
         "",
     ]
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 (the audit log subscribes to it). Staff are deactivated, never deleted."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Office, Role, Staff
 from .passwords import generate_temporary_password
+from .session import end_sessions_of
 from .signals import staff_account_changed
 
 BRANCH_ROLE_ERROR = "行政センター（支所）に所属できるのは窓口担当のみです。"
@@ -40,7 +42,13 @@ def check_assignment(*, office: Office, role: str) -> None:
 
 @transaction.atomic
 def staff_create(
-    *, username: str, full_name: str, office: Office, role: str, actor: Staff
+    *,
+    username: str,
+    full_name: str,
+    office: Office,
+    role: str,
+    actor: Staff,
+    extra: dict | None = None,
 ) -> TemporaryPassword:
     """A new staff member with a temporary password, to be changed at first login; the second
     factor is enrolled by the staff member at first login."""
@@ -53,18 +61,21 @@ def staff_create(
         office=office,
         role=role,
         must_change_password=True,
+        must_enrol_second_factor=True,
     )
     _changed(
         actor=actor,
         staff=staff,
         change="created",
-        details={"所属": office.code, "役割": role},
+        details={"所属": office.code, "役割": role, **(extra or {})},
     )
     return TemporaryPassword(staff=staff, password=password)
 
 
 @transaction.atomic
-def staff_change_assignment(*, staff: Staff, office: Office, role: str, actor: Staff) -> Staff:
+def staff_change_assignment(
+    *, staff: Staff, office: Office, role: str, actor: Staff, extra: dict | None = None
+) -> Staff:
     """A transfer or a change of duty (異動): the role's permissions follow at once."""
     if staff.pk == actor.pk:
         raise ValidationError(SELF_CHANGE_ERROR)
@@ -73,11 +84,16 @@ def staff_change_assignment(*, staff: Staff, office: Office, role: str, actor: S
     staff.office = office
     staff.role = role
     staff.save(update_fields=["office", "role"])
+    end_sessions_of(staff)  # the new duties start with a new login
     _changed(
         actor=actor,
         staff=staff,
         change="assignment",
-        details={"変更前": before, "変更後": {"所属": office.code, "役割": role}},
+        details={
+            "変更前": before,
+            "変更後": {"所属": office.code, "役割": role},
+            **(extra or {}),
+        },
     )
     return staff
 
@@ -89,20 +105,23 @@ def staff_deactivate(*, staff: Staff, actor: Staff) -> Staff:
         raise ValidationError(SELF_CHANGE_ERROR)
     staff.is_active = False
     staff.save(update_fields=["is_active"])
+    end_sessions_of(staff)
     _changed(actor=actor, staff=staff, change="deactivated")
     return staff
 
 
 @transaction.atomic
-def staff_reactivate(*, staff: Staff, actor: Staff) -> Staff:
+def staff_reactivate(*, staff: Staff, actor: Staff, extra: dict | None = None) -> Staff:
     staff.is_active = True
     staff.save(update_fields=["is_active"])
-    _changed(actor=actor, staff=staff, change="reactivated")
+    _changed(actor=actor, staff=staff, change="reactivated", details=extra)
     return staff
 
 
 @transaction.atomic
-def staff_reset_password(*, staff: Staff, actor: Staff) -> TemporaryPassword:
+def staff_reset_password(
+    *, staff: Staff, actor: Staff, extra: dict | None = None
+) -> TemporaryPassword:
     """A new temporary password, to be changed at the next login. Ends the user's sessions
     (the session hash changes with the password) and lifts a lock-out."""
     from axes.utils import reset as axes_reset
@@ -113,20 +132,31 @@ def staff_reset_password(*, staff: Staff, actor: Staff) -> TemporaryPassword:
     staff.password_changed_at = timezone.now()
     staff.save(update_fields=["password", "must_change_password", "password_changed_at"])
     axes_reset(username=staff.username)
-    _changed(actor=actor, staff=staff, change="password_reset")
+    end_sessions_of(staff)
+    _changed(actor=actor, staff=staff, change="password_reset", details=extra)
     return TemporaryPassword(staff=staff, password=password)
 
 
 @transaction.atomic
-def staff_reset_second_factor(*, staff: Staff, actor: Staff) -> int:
-    """Remove every second-factor device: the staff member enrols again at the next login."""
+def staff_reset_second_factor(*, staff: Staff, actor: Staff, extra: dict | None = None) -> int:
+    """Remove every second-factor device: the staff member enrols again at the next login,
+    after the password (a session from before the reset ends now and cannot enrol)."""
     from django_otp import devices_for_user
 
     removed = 0
     for device in list(devices_for_user(staff, confirmed=None)):
         device.delete()
         removed += 1
-    _changed(actor=actor, staff=staff, change="second_factor_reset", details={"削除": removed})
+    staff.must_enrol_second_factor = True
+    staff.second_factor_reset_at = timezone.now()
+    staff.save(update_fields=["must_enrol_second_factor", "second_factor_reset_at"])
+    end_sessions_of(staff)
+    _changed(
+        actor=actor,
+        staff=staff,
+        change="second_factor_reset",
+        details={"削除": removed, **(extra or {})},
+    )
     return removed
 
 
@@ -157,5 +187,32 @@ def totp_enrolment_confirm(*, staff: Staff, device: TOTPDevice, token: str) -> b
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=staff, confirmed=False).delete()
+    if staff.must_enrol_second_factor:
+        staff.must_enrol_second_factor = False
+        staff.save(update_fields=["must_enrol_second_factor"])
     _changed(actor=staff, staff=staff, change="second_factor_enrolled")
     return True
+
+
+# --- requests under two-person control (kinds.StaffChangeKind) -------------------------------
+@transaction.atomic
+def staff_change_request(
+    *, change: str, actor: Staff, staff: Staff | None = None, **fields: Any
+) -> Any:
+    """Ask for an account change; a different システム管理者 approves it (the approval makes
+    the change). Returns the entry. Refuses a request about one's own account."""
+    from kokumin_nenkin.verification.services import entry_submit
+
+    from .kinds import STAFF_CHANGE
+
+    if staff is not None and staff.pk == actor.pk:
+        raise ValidationError(SELF_CHANGE_ERROR)
+    payload = {
+        "change": change,
+        "staff_id": str(staff.pk) if staff is not None else "",
+        "username": staff.username if staff is not None else fields.get("username", ""),
+        "full_name": staff.full_name if staff is not None else fields.get("full_name", ""),
+        "office": fields["office"].code if fields.get("office") else "",
+        "role": str(fields.get("role") or ""),
+    }
+    return entry_submit(kind=STAFF_CHANGE, person=None, payload=payload, actor=actor)

@@ -28,4 +28,11 @@ urlpatterns = [
         staff_views.staff_reset_second_factor,
         name="staff_reset_second_factor",
     ),
+    path("staff/requests/", staff_views.staff_requests, name="staff_requests"),
+    path("staff/requests/<int:pk>/", staff_views.staff_request, name="staff_request"),
+    path(
+        "staff/requests/<int:pk>/<str:action>/",
+        staff_views.staff_request_decide,
+        name="staff_request_decide",
+    ),
 ]

@@ -140,6 +140,11 @@ def enrol_view(request):
     stage = login_stage(request.user)
     if stage != ENROL_STAGE:
         return redirect(stage or "home")
+    reset_at = request.user.second_factor_reset_at
+    if reset_at is not None and request.session.get(session.PASSWORD_AT, 0) < reset_at.timestamp():
+        # A session from before the second factor was reset: enrolment needs the password again.
+        auth.logout(request)
+        return redirect("accounts:login")
     device = services.totp_enrolment_device(staff=request.user)
     form = OtpForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -17,6 +17,8 @@ DEMO_STAFF = [
     ("shintatsu", "進達 三郎", Role.REPORT_CLERK, "honcho"),
     ("kansa", "監査 幸子", Role.AUDITOR, "honcho"),
     ("kanri", "管理 四郎", Role.ADMIN, "honcho"),
+    # account changes need a second システム管理者 to approve them (docs/security.md)
+    ("kanri2", "管理 五郎", Role.ADMIN, "honcho"),
 ]
 
 

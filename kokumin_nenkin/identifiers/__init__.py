@@ -9,7 +9,9 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
-_SEPARATORS = re.compile(r"[\s\-‐－―ー]")
+# Between digit groups: spaces (any width), hyphens and dashes, dots and 「・」 (issue 11, item 7).
+_SEPARATOR_CHARS = r"\s\-‐－―ー.．・･"
+_SEPARATORS = re.compile(f"[{_SEPARATOR_CHARS}]")
 
 
 def digits_only(text: str) -> str:
@@ -46,7 +48,9 @@ def validate_my_number(text: str) -> str:
 
 # A 12-digit run, also full-width or with a separator between digits. Every output (PDF text,
 # CSV, electronic-media file, audit details, log line) is checked with this before it leaves.
-MY_NUMBER_LIKE = re.compile(r"(?<![0-9０-９])(?:[0-9０-９][\s\-‐－]?){11}[0-9０-９](?![0-9０-９])")
+MY_NUMBER_LIKE = re.compile(
+    rf"(?<![0-9０-９])(?:[0-9０-９][{_SEPARATOR_CHARS}]{{0,3}}){{11}}[0-9０-９](?![0-9０-９])"
+)
 
 
 def find_my_number_like(text: str, allow: frozenset[str] | set[str] = frozenset()) -> list[str]:
@@ -61,6 +65,24 @@ def find_my_number_like(text: str, allow: frozenset[str] | set[str] = frozenset(
 
 def contains_my_number_like(text: str, allow: frozenset[str] | set[str] = frozenset()) -> bool:
     return bool(find_my_number_like(text, allow))
+
+
+def contains_valid_my_number(text: str) -> bool:
+    """A 12-digit run (separated any way `MY_NUMBER_LIKE` allows) whose check digit is right."""
+    return any(is_valid_my_number(m.group()) for m in MY_NUMBER_LIKE.finditer(text or ""))
+
+
+MY_NUMBER_IN_FREE_TEXT = (
+    "個人番号と思われる12桁の数字が含まれています。個人番号は記入しないでください"
+    "（必要な場合は数字を省いて記入してください）。"
+)
+
+
+def no_my_number_in_text(value: str) -> None:
+    """Form validator for free text (memos, 連絡欄, reasons): refuses a valid 個人番号 however
+    it is written (full-width, spaced, hyphenated, dotted, 「・」 between groups)."""
+    if contains_valid_my_number(value):
+        raise ValidationError(MY_NUMBER_IN_FREE_TEXT, code="my_number_in_text")
 
 
 def mask_my_number(n: str | None) -> str:

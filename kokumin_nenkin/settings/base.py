@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kokumin_nenkin.imports.middleware.RequestSizeMiddleware",  # before anything reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -59,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
-    "audit.middleware.AuditRequirementMiddleware",  # tests only (AUDIT_REQUIRE_EVENTS)
+    "audit.middleware.AuditRequirementMiddleware",  # the missing event (a test failure in tests)
 ]
 
 ROOT_URLCONF = "kokumin_nenkin.urls"
@@ -166,6 +167,9 @@ TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
 
 # Largest input file accepted (bytes).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# Uploaded files are streamed to a temporary file, never held whole in memory by the parser;
+# a larger declared body is refused before it is read (imports/middleware.py).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 
 # The city this installation serves (全国地方公共団体コード with its check digit).
 CITY_NAME = env.str("CITY_NAME", default="熊谷市")
@@ -214,6 +218,7 @@ AXES_USE_ATTEMPT_EXPIRATION = True  # each failure counts for AXES_COOLOFF_TIME 
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"  # trusted proxies only, never a forged XFF
+AXES_USERNAME_CALLABLE = "kokumin_nenkin.accounts.lockout.username_for_lockout"  # no 個人番号
 AXES_LOCKOUT_CALLABLE = "kokumin_nenkin.accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False

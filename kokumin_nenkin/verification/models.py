@@ -139,6 +139,26 @@ class Entry(models.Model):
         except KeyError:
             return self.kind
 
+    def version(self) -> str:
+        """What the checker was shown, as one value: every field of the proposal, the record
+        version it was made against, its status and last change. The approval form carries it;
+        an entry changed since (returned and re-entered, amended) no longer matches."""
+        import hashlib
+        import json
+
+        state = [
+            self.payload,
+            self.base_version,
+            self.status,
+            self.person_id,
+            self.supersedes_id,
+            self.updated_at.isoformat() if self.updated_at else "",
+        ]
+        text = json.dumps(state, sort_keys=True, ensure_ascii=False, default=str)
+        digest = hashlib.sha256(text.encode()).digest()[:16]
+        # letters only: a run of digits in a page could look like a 個人番号
+        return "".join("abcdefghijklmnop"[b >> 4] + "abcdefghijklmnop"[b & 15] for b in digest)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

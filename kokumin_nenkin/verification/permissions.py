@@ -17,10 +17,17 @@ def can_enter(user, kind=None) -> bool:
 
 
 def can_verify(user, entry) -> bool:
-    """A 確認担当 other than the maker, on an entry waiting for verification."""
+    """A 確認担当 (or whom the kind names) other than the maker, on an entry waiting for
+    verification."""
+    from .registry import get_kind
+
+    try:
+        codename = get_kind(entry.kind).verify_permission
+    except KeyError:
+        codename = "verify_entry"
     return (
         _active(user)
-        and user.has_perm(perm("verify_entry"))
+        and user.has_perm(perm(codename))
         and entry.maker_id != user.pk
         and entry.status == Status.PENDING
     )

@@ -53,6 +53,10 @@ class EntryKind:
     form_class: type[forms.Form]
     key_fields: tuple[str, ...] = ()  # re-keyed blind by the checker
     enter_permission: str = "enter_entry"  # who may take this kind in
+    verify_permission: str = "verify_entry"  # who, other than the maker, may approve or return
+    # False: the kind has its own screens (account changes): the generic intake, queue and
+    # verification screens do not show it.
+    generic_screens: bool = True
     # The payload field holding the 異動年月日 reported to JPS (F1 field 11); see report_fields.
     effective_field: str = ""
 

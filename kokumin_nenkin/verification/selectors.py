@@ -5,10 +5,17 @@ from django.db.models import QuerySet
 from .models import OPEN_STATUSES, Entry, Status
 
 
+def generic_kinds() -> list[str]:
+    """The kinds the generic screens show (account changes have their own)."""
+    from .registry import all_kinds
+
+    return [code for code, kind in all_kinds().items() if kind.generic_screens]
+
+
 def my_entries(user) -> QuerySet[Entry]:
     """The maker's open entries, those returned to them first, then oldest first."""
     return (
-        Entry.objects.filter(maker=user, status__in=OPEN_STATUSES)
+        Entry.objects.filter(maker=user, status__in=OPEN_STATUSES, kind__in=generic_kinds())
         .select_related("person", "checker")
         .order_by("-status", "created_at", "id")  # "returned" sorts before "pending"
     )
@@ -17,7 +24,7 @@ def my_entries(user) -> QuerySet[Entry]:
 def waiting_for_verification(user) -> QuerySet[Entry]:
     """Entries this user may verify (not their own), oldest first."""
     return (
-        Entry.objects.filter(status=Status.PENDING)
+        Entry.objects.filter(status=Status.PENDING, kind__in=generic_kinds())
         .exclude(maker=user)
         .select_related("person", "maker", "maker_office")
         .order_by("created_at", "id")
@@ -25,7 +32,9 @@ def waiting_for_verification(user) -> QuerySet[Entry]:
 
 
 def returned_count(user) -> int:
-    return Entry.objects.filter(maker=user, status=Status.RETURNED).count()
+    return Entry.objects.filter(
+        maker=user, status=Status.RETURNED, kind__in=generic_kinds()
+    ).count()
 
 
 def open_entries_for(person) -> QuerySet[Entry]:

@@ -43,6 +43,16 @@ class DuplicateOpenEntry(VerificationError):
     pass
 
 
+class EntryChangedSinceShown(VerificationError):
+    pass
+
+
+CHANGED_SINCE_SHOWN = (
+    "表示した後に受付内容が変更されています（再入力・訂正など）。"
+    "もう一度内容を確認してから承認してください。"
+)
+
+
 class RekeyMismatch(VerificationError):
     def __init__(self, fields: list[str], labels: list[str]):
         self.fields = fields
@@ -206,13 +216,20 @@ def _compare_rekey(handler: EntryKind, entry: Entry, rekeyed: dict[str, Any]) ->
 
 
 @transaction.atomic
-def entry_approve(*, entry_id: int, rekeyed: dict[str, Any], actor) -> Entry:
-    """Approve after the blind re-key: compare, re-check the record version, apply."""
+def entry_approve(
+    *, entry_id: int, rekeyed: dict[str, Any], actor, seen_version: str | None = None
+) -> Entry:
+    """Approve after the blind re-key: compare, re-check the record version, apply.
+    `seen_version` is the `Entry.version()` the checker was shown (the screens always pass it);
+    an entry changed since is refused. The returned entry carries what the kind's approval
+    returned as `applied_result`."""
     subjects = Entry._meta.get_field("person").related_model._default_manager
 
     def check_and_apply(entry: Entry) -> None:
         if entry.maker_id == actor.pk:
             raise SelfApprovalRefused("自分が入力した受付は承認できません。")
+        if seen_version is not None and seen_version != entry.version():
+            raise EntryChangedSinceShown(CHANGED_SINCE_SHOWN)
         if not permissions.can_verify(actor, entry):
             raise NotPermitted("この受付を確認する権限がありません。")
         handler = get_kind(entry.kind)
@@ -234,6 +251,7 @@ def entry_approve(*, entry_id: int, rekeyed: dict[str, Any], actor) -> Entry:
                 "現在の記録では受付内容が規則に合いません: " + " ".join(exc.messages)
             ) from None
         entry.applied_object_id = str(getattr(applied, "pk", "") or "")
+        entry.applied_result = applied  # type: ignore[attr-defined]  # not a field
 
     return transition(entry_id, Status.APPROVED, actor=actor, before=check_and_apply)
 

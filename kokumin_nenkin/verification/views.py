@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Action
 from audit.policy import no_personal_data
-from audit.services import record
+from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.identifiers import no_my_number_in_text
 
 from . import permissions, selectors, services
 from .models import Entry
@@ -24,14 +25,18 @@ class ReturnForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "差戻しの理由を入力してください。"},
+        validators=[no_my_number_in_text],
     )
 
 
 def _kind_or_404(code: str):
     try:
-        return get_kind(code)
+        kind = get_kind(code)
     except KeyError:
         raise Http404("受付の種類がありません。") from None
+    if not kind.generic_screens:  # account changes have their own screens
+        raise Http404("受付の種類がありません。")
+    return kind
 
 
 def _add_rule_errors(form, exc: ValidationError) -> None:
@@ -169,13 +174,19 @@ def _decide(request, pk, action):
                 if not rekey_form.is_valid():
                     raise services.VerificationError("届書から確認項目を入力してください。")
                 services.entry_approve(
-                    entry_id=entry.pk, rekeyed=rekey_form.cleaned_data, actor=request.user
+                    entry_id=entry.pk,
+                    rekeyed=rekey_form.cleaned_data,
+                    actor=request.user,
+                    seen_version=request.POST.get("version", ""),
                 )
                 messages.success(request, f"受付番号 {entry.receipt_number} を承認しました。")
             elif action == "return":
                 return_form = ReturnForm(request.POST)
                 if not return_form.is_valid():
-                    raise services.VerificationError("差戻しの理由を入力してください。")
+                    reasons = [str(m) for m in return_form.errors.get("reason", [])] or [
+                        "差戻しの理由を入力してください。"
+                    ]
+                    raise services.VerificationError(" ".join(reasons))
                 services.entry_return(
                     entry_id=entry.pk, reason=return_form.cleaned_data["reason"], actor=request.user
                 )
@@ -214,7 +225,7 @@ def withdraw(request, pk: int):
 @require_GET
 def queue(request):
     entries = list(selectors.waiting_for_verification(request.user)[:200])
-    record(Action.VIEW, details={"画面": "確認待ち一覧", "件数": len(entries)})
+    _record_listed(entries, "確認待ち一覧")
     return render(request, "verification/queue.html", {"entries": _with_kinds(entries)})
 
 
@@ -222,8 +233,22 @@ def queue(request):
 @require_GET
 def mine(request):
     entries = list(selectors.my_entries(request.user)[:200])
-    record(Action.VIEW, details={"画面": "自分の受付一覧", "件数": len(entries)})
+    _record_listed(entries, "自分の受付一覧")
     return render(request, "verification/mine.html", {"entries": _with_kinds(entries)})
+
+
+def _record_listed(entries, screen: str) -> None:
+    """One view event per person listed (so each person's access history names the queue),
+    in one round trip; one event without a person when the list names nobody."""
+    listed = [e for e in entries if e.person_id is not None]
+    if listed:
+        record_many(
+            Action.VIEW,
+            persons=[e.person for e in listed],
+            details=[{"画面": screen, "件数": len(entries), "受付": e.pk} for e in listed],
+        )
+    else:
+        record(Action.VIEW, details={"画面": screen, "件数": len(entries)})
 
 
 def _with_kinds(entries):

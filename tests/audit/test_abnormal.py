@@ -141,6 +141,24 @@ class TestHomeSummary:
                 record_at(
                     at(yesterday, "13:00") + dt.timedelta(minutes=10 * i), Action.VIEW, person=p
                 )
+        # An account set up (created, first login) and used to approve within the day.
+        target = cast["kansa"]  # any row: the SUBMIT and VERIFY name the same object
+        with as_actor(cast["kanri"]):
+            record_at(
+                at(yesterday, "09:10"),
+                Action.ACCOUNT_CHANGE,
+                details={"変更内容": "created", "職員": "kakunin2"},
+            )
+        with as_actor(cast["kakunin2"]):
+            record_at(
+                at(yesterday, "09:20"),
+                Action.ACCOUNT_CHANGE,
+                details={"変更内容": "second_factor_enrolled", "職員": "kakunin2"},
+            )
+        with as_actor(cast["madoguchi"]):
+            record_at(at(yesterday, "09:30"), Action.SUBMIT, target=target)
+        with as_actor(cast["kakunin2"]):
+            record_at(at(yesterday, "09:40"), Action.VERIFY, target=target)
         return days
 
     def test_counts_in_sql_equal_the_report(self, busy_week, settings):
@@ -165,5 +183,6 @@ class TestHomeSummary:
                 record_at(at(busy_week[2].isoformat(), "21:00"), Action.VIEW, person=None)
         with CaptureQueriesContext(connection) as busier:
             summary_counts(7)
-        # One aggregate, one grouped count per staff and hour, the one suspect's touches.
-        assert len(busier) == len(quiet) == 3
+        # One aggregate, one grouped count per staff and hour, the one suspect's touches; the
+        # account changes, the approvals, and the makers of those entries.
+        assert len(busier) == len(quiet) == 6

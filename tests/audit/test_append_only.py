@@ -190,3 +190,19 @@ class TestFlushBetweenTests:
         with override_settings(AUDIT_ALLOW_FLUSH=False), pytest.raises(CommandError):
             call_command("flush", interactive=False, verbosity=0)
         assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_the_audit_functions_set_their_own_search_path():
+    """Issue 11, item 12: a caller's search_path cannot slip another audit_auditevent (or
+    another sha256) under the append function."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, proconfig FROM pg_proc WHERE proname IN "
+            "('audit_chain_append', 'audit_chain_append_many', 'audit_refuse_change')"
+        )
+        found = dict(cursor.fetchall())
+    assert set(found) == {"audit_chain_append", "audit_chain_append_many", "audit_refuse_change"}
+    for name, config in found.items():
+        assert config and any(c.startswith("search_path=pg_catalog") for c in config), name

@@ -263,3 +263,35 @@ def test_concurrent_batches_and_single_events_never_fork_the_chain(person):
     assert not errors
     assert AuditEvent.objects.count() == 2 * 20 * 3 + 2 * 20
     assert "正常" in verify_command()
+
+
+def test_a_rewrite_rehashed_to_the_end_is_named_where_it_starts(person, tmp_path):
+    """Issue 11, item 11: heads kept every N events outside the database name the first kept
+    head a rewrite changed — position 10 here, not the last position 30."""
+    import json
+
+    for i in range(30):
+        record(Action.VIEW, person=person, details={"画面": "person", "ページ": i})
+    kept = tmp_path / "heads.txt"
+    assert "6 件の位置とハッシュを書き出しました" in verify_command(
+        "--write-anchors", str(kept), "--every", "5"
+    )
+    assert kept.read_text().splitlines()[1].startswith("10:")
+    # Rewrite position 10 and re-hash every row after it: the chain is sound in itself.
+    events = list(AuditEvent.objects.filter(chain_position__gte=10).order_by("chain_position"))
+    prev = AuditEvent.objects.get(chain_position=9).row_hash
+    for event in events:
+        if event.chain_position == 10:
+            event.details = {"画面": "person", "ページ": 999}
+        digest = chain.row_hash(prev, {f: getattr(event, f) for f in chain.HASHED_FIELDS})
+        tamper(
+            "UPDATE audit_auditevent SET details = %s, prev_hash = %s, row_hash = %s "
+            "WHERE chain_position = %s",
+            [json.dumps(event.details, ensure_ascii=False), prev, digest, event.chain_position],
+        )
+        prev = digest
+    assert "正常" in verify_command()
+    head_only = verify_fails_at("--anchor", kept.read_text().splitlines()[-1])
+    assert "位置 30" in head_only  # the last head alone can only say "somewhere before 30"
+    out = verify_fails_at("--anchors", str(kept))
+    assert "位置 10 (" in out and "位置 6〜10 の間から書き換えられています" in out

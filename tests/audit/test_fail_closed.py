@@ -117,6 +117,22 @@ class TestEveryPersonalDataRequestIsAudited:
             client.post(f"/t/person/{person.pk}/unaudited-but-get")
 
     @override_settings(AUDIT_REQUIRE_EVENTS=False)
-    def test_the_check_is_off_outside_tests(self, client_for, person):
-        response = client_for("madoguchi").get(f"/t/person/{person.pk}/unaudited")
+    def test_in_production_the_missing_event_is_written_and_logged(
+        self, client_for, cast, person, caplog
+    ):
+        """Issue 11, item 4: the log is never silently short. Outside tests the response is
+        served, the middleware writes the event itself (view, path without the query string,
+        actor, address) and logs the gap as an error."""
+        client = client_for("madoguchi")
+        before = AuditEvent.objects.count()
+        with caplog.at_level("ERROR", logger="audit"):
+            response = client.get(f"/t/person/{person.pk}/unaudited", {"q": "シケン"})
         assert response.status_code == 200
+        event = AuditEvent.objects.order_by("chain_position").last()
+        assert AuditEvent.objects.count() == before + 1
+        assert event.action == Action.VIEW and event.actor == cast["madoguchi"]
+        assert event.details["経路"] == f"/t/person/{person.pk}/unaudited"  # no query string
+        assert event.details["補記"] is True and event.client_ip == "127.0.0.1"
+        errors = [r for r in caplog.records if r.levelname == "ERROR" and r.name == "audit"]
+        assert len(errors) == 1 and "記録漏れ" in errors[0].getMessage()
+        assert "シケン" not in errors[0].getMessage()

@@ -23,6 +23,7 @@ from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.verification.models import Status as EntryStatus
 from qualifications.codes import Event, Held
 from qualifications.models import QualificationRecord
+from tests.conftest import shown_version
 
 from .conftest import give_income, make_person, qualify
 from .test_panel_and_pdf import pdf_text
@@ -48,7 +49,10 @@ def intake(client, kind, person, **data):
 def approve(client, entry, **rekey):
     return client.post(
         reverse("verification:approve", args=[entry.pk]),
-        {f"rekey-{name}": value for name, value in rekey.items()},
+        {
+            "version": shown_version(entry),
+            **{f"rekey-{name}": value for name, value in rekey.items()},
+        },
     )
 
 

@@ -12,6 +12,7 @@ from exemptions.periods import Period
 from kokumin_nenkin.identifiers import contains_my_number_like
 from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.verification.models import Status as EntryStatus
+from tests.conftest import shown_version
 
 from .conftest import give_income, make_person
 from .test_intake import qualify
@@ -99,10 +100,19 @@ def test_renewal_entries_are_made_by_one_checker_and_approved_by_another(
     assert "確認待ち" in listed
 
     approve = f"/entries/{entry.pk}/approve/"
-    own = client_for("kakunin").post(approve, {"rekey-exemption_class": "01"})
+    own = client_for("kakunin").post(
+        approve, {"rekey-exemption_class": "01", "version": shown_version(entry)}
+    )
     assert own.status_code in (403, 409)  # maker ≠ checker
-    assert client_for("kakunin2").post(approve, {"rekey-exemption_class": "05"}).status_code == 409
-    ok = client_for("kakunin2").post(approve, {"rekey-exemption_class": "01"})
+    assert (
+        client_for("kakunin2")
+        .post(approve, {"rekey-exemption_class": "05", "version": shown_version(entry)})
+        .status_code
+        == 409
+    )
+    ok = client_for("kakunin2").post(
+        approve, {"rekey-exemption_class": "01", "version": shown_version(entry)}
+    )
     assert ok.status_code == 302
     new = ExemptionApplication.objects.get(period_year=2026)
     assert (new.decision, new.exemption_class, new.renewal_of, new.continuing) == (

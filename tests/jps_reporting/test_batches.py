@@ -152,8 +152,15 @@ def test_the_outputs_are_stored_once_with_their_sha256_in_the_audit_event(
         assert response.status_code == 200 and response.content == bytes(outputs[kind].content)
     response = client.get(f"/jps/batches/{batch.pk}/f1/", REMOTE_ADDR=DESIGNATED)
     assert response.status_code == 200 and response.content == bytes(outputs["f1"].content)
-    assert AuditEvent.objects.filter(action=Action.PRINT, details__結果="served").count() == 2
-    assert AuditEvent.objects.filter(action=Action.EXPORT, details__結果="served").count() == 1
+    # the report sheets and the F1 file: one event per person in them (issue 11, item 4);
+    # the 送付書 (counts only): one event
+    persons = {i.entry.person_id for i in batch.items.select_related("entry")}
+    served = AuditEvent.objects.filter(details__結果="served")
+    sheets = served.filter(action=Action.PRINT, details__出力="報告書")
+    assert {e.person_id for e in sheets} == persons and sheets.count() == len(persons)
+    assert served.filter(action=Action.PRINT, details__出力="送付書", person=None).count() == 1
+    f1 = served.filter(action=Action.EXPORT)
+    assert {e.person_id for e in f1} == persons and f1.count() == len(persons)
 
 
 def test_the_stored_f1_round_trips_through_cp932_and_holds_only_recordable_entries(
@@ -290,7 +297,10 @@ def test_the_receipt_register_lists_a_days_entries_of_one_office(client_for, ent
     other = next(o for o in type(office).objects.exclude(pk=office.pk))
     text = text_of(client.get("/jps/register/", {"day": today(), "office": other.pk}).content)
     assert "この日の受付はありません" in text
-    assert AuditEvent.objects.filter(action=Action.PRINT, details__出力="受付処理簿").count() == 2
+    # one event per person on the register (issue 11, item 4), one for the empty register
+    printed = AuditEvent.objects.filter(action=Action.PRINT, details__出力="受付処理簿")
+    assert {e.person_id for e in printed if e.person_id} == {e.person_id for e in entries}
+    assert printed.count() == len(entries) + 1
 
 
 def test_the_home_page_shows_the_report_clerk_the_entries_waiting(client_for, entries):

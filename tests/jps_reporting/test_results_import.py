@@ -21,6 +21,7 @@ from kokumin_nenkin.identifiers import find_my_number_like
 from kokumin_nenkin.imports.models import ImportedFile
 from kokumin_nenkin.verification.models import Entry, Status
 from qualifications.models import Person
+from tests.conftest import shown_version
 
 from .flow import approved_acquisition, approved_additional, approved_exemption
 
@@ -83,7 +84,13 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
     assert entry.person_id is None and entry.form_code == "F2"
 
     # The clerk cannot approve their own request (no 確認担当 permission, and maker ≠ checker).
-    assert clerk.post(f"/entries/{entry.pk}/approve/", {"rekey-line_count": "4"}).status_code == 403
+    assert (
+        clerk.post(
+            f"/entries/{entry.pk}/approve/",
+            {"rekey-line_count": "4", "version": shown_version(entry)},
+        ).status_code
+        == 403
+    )
 
     checker = client_for("kakunin")
     detail = checker.get(f"/entries/{entry.pk}/").content.decode()
@@ -92,12 +99,18 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
     )  # line count re-keyed blind
     assert "不一致 1件" in checker.get(f"/jps/results/{saved.pk}/check/").content.decode()
     assert checker.get(f"/jps/results/{saved.pk}/").status_code == 403
-    wrong = checker.post(f"/entries/{entry.pk}/approve/", {"rekey-line_count": "5"})
+    wrong = checker.post(
+        f"/entries/{entry.pk}/approve/", {"rekey-line_count": "5", "version": shown_version(entry)}
+    )
     assert wrong.status_code == 409
     assert Person.objects.get(pk=acq.person_id).basic_pension_number == ""
 
     assert (
-        checker.post(f"/entries/{entry.pk}/approve/", {"rekey-line_count": "4"}).status_code == 302
+        checker.post(
+            f"/entries/{entry.pk}/approve/",
+            {"rekey-line_count": "4", "version": shown_version(entry)},
+        ).status_code
+        == 302
     )
     entry.refresh_from_db()
     assert entry.status == Status.APPROVED and entry.checker == cast["kakunin"]
@@ -118,7 +131,9 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
     assert event.details["基礎年金番号付番"] == 1 and event.details["免除"] == 1
 
     # Exactly once: a second approval is refused, the same file is refused at upload.
-    again = checker.post(f"/entries/{entry.pk}/approve/", {"rekey-line_count": "4"})
+    again = checker.post(
+        f"/entries/{entry.pk}/approve/", {"rekey-line_count": "4", "version": shown_version(entry)}
+    )
     assert again.status_code in (403, 409)
     response = upload(clerk, good_file(reported))
     assert response.status_code == 400
@@ -221,7 +236,8 @@ def test_a_fuka_result_is_applied_through_the_exemptions_service(client_for, cas
     clerk.post(f"/jps/results/{ResultsUpload.objects.get().pk}/request/")
     request = Entry.objects.get(kind=RESULTS_KIND)
     response = client_for("kakunin").post(
-        f"/entries/{request.pk}/approve/", {"rekey-line_count": "1"}
+        f"/entries/{request.pk}/approve/",
+        {"rekey-line_count": "1", "version": shown_version(request)},
     )
     assert response.status_code == 302
     premium.refresh_from_db()
@@ -246,6 +262,10 @@ def test_the_clerk_withdraws_a_returned_request_and_asks_again(client_for, repor
     saved.refresh_from_db()
     assert saved.entry == second and second != first
     assert (
-        checker.post(f"/entries/{second.pk}/approve/", {"rekey-line_count": "4"}).status_code == 302
+        checker.post(
+            f"/entries/{second.pk}/approve/",
+            {"rekey-line_count": "4", "version": shown_version(second)},
+        ).status_code
+        == 302
     )
     assert Person.objects.get(pk=reported[0].person_id).basic_pension_number == "1234-567890"

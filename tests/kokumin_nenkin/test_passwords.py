@@ -42,6 +42,25 @@ class TestNewPasswordRules:
         cast["kakunin"].refresh_from_db()
         assert cast["kakunin"].check_password(PASSWORD)
 
+    @pytest.mark.parametrize(
+        "new",
+        [
+            "Kumagaya-Test-Pass-2027",  # only the digits differ
+            "Kumagaya-Test-Pass-99",  # digits removed and changed
+            "Kumagaya-Test-Pass-2026!",  # one character added
+            "Kumagaya-Tost-Pass-2026",  # one character changed
+            "KUMAGAYA-TEST-PASS-2026",  # only the case differs
+        ],
+    )
+    def test_a_password_similar_to_the_current_one_is_refused(self, client_for, cast, new):
+        """Issue 11, item 10 (seed: 類似のパスワードの再利用を禁止)."""
+        assert PASSWORD == "Kumagaya-Test-Pass-2026"
+        response = change(client_for("kakunin"), PASSWORD, new)
+        assert response.status_code == 200
+        assert "現在のパスワードに似ています" in response.content.decode()
+        cast["kakunin"].refresh_from_db()
+        assert cast["kakunin"].check_password(PASSWORD)
+
     def test_wrong_current_password_is_refused(self, client_for, cast):
         response = change(client_for("kakunin"), "not-my-password-99", "Brand-New-Secret-77")
         assert "現在のパスワードが正しくありません。" in response.content.decode()

@@ -1,5 +1,6 @@
 """Account management by システム管理者 (not Django's admin): create, transfer, deactivate, reset
-password or second factor. Extra POST fields are ignored (SECURITY.md attack 9)."""
+password or second factor. Extra POST fields are ignored (SECURITY.md attack 9). Every change but
+a deactivation is a request that a second システム管理者 approves (issue 11, item 1)."""
 
 import re
 
@@ -9,9 +10,11 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kokumin_nenkin.accounts.kinds import STAFF_CHANGE
 from kokumin_nenkin.accounts.models import Office, Role, Staff
 from kokumin_nenkin.accounts.signals import staff_account_changed
-from tests.conftest import PASSWORD
+from kokumin_nenkin.verification.models import Entry
+from tests.conftest import PASSWORD, login, make_staff
 from tests.kokumin_nenkin.test_lockout import Caught
 
 
@@ -26,12 +29,30 @@ def admin(client_for):
     return client_for("kanri")
 
 
+@pytest.fixture
+def second_admin(cast):
+    return login(Client(), make_staff("kanri2", Role.ADMIN))
+
+
+def last_request() -> Entry:
+    return Entry.objects.filter(kind=STAFF_CHANGE).latest("id")
+
+
+def approve(client, entry=None, username=None):
+    """The second administrator approves, re-keying the user ID from the written request."""
+    entry = entry or last_request()
+    return client.post(
+        reverse("accounts:staff_request_decide", args=[entry.pk, "approve"]),
+        {"rekey-username": username or entry.payload["username"], "version": entry.version()},
+    )
+
+
 @pytest.mark.django_db
 class TestCreate:
-    def test_create_with_temporary_password_changed_at_first_login(self, admin, cast):
+    def test_create_with_temporary_password_changed_at_first_login(self, admin, second_admin, cast):
         honcho = Office.objects.get(code="honcho")
         with Caught(staff_account_changed) as changed:
-            response = admin.post(
+            requested = admin.post(
                 reverse("accounts:staff_create"),
                 {
                     "username": "atarashii",
@@ -40,6 +61,9 @@ class TestCreate:
                     "role": Role.SUPERVISOR,
                 },
             )
+            assert requested.status_code == 302
+            assert not Staff.objects.filter(username="atarashii").exists()
+            response = approve(second_admin)
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
         password = temporary_password(response)
@@ -57,14 +81,16 @@ class TestCreate:
             ]
         }
         assert changed.calls[0]["change"] == "created"
-        assert changed.calls[0]["actor"] == cast["kanri"] and changed.calls[0]["staff"] == user
+        approver = Staff.objects.get(username="kanri2")
+        assert changed.calls[0]["actor"] == approver and changed.calls[0]["staff"] == user
+        assert changed.calls[0]["details"]["依頼者"] == "kanri"
         first = Client()
         response = first.post(
             reverse("accounts:login"), {"username": "atarashii", "password": password}
         )
         assert response["Location"] == reverse("accounts:password_change")
 
-    def test_extra_fields_are_ignored(self, admin):
+    def test_extra_fields_are_ignored(self, admin, second_admin):
         honcho = Office.objects.get(code="honcho")
         admin.post(
             reverse("accounts:staff_create"),
@@ -82,6 +108,7 @@ class TestCreate:
                 "is_active": "",
             },
         )
+        approve(second_admin)
         user = Staff.objects.get(username="tokken")
         assert not user.is_superuser and not user.is_staff and user.is_active
         assert user.must_change_password
@@ -113,7 +140,7 @@ class TestCreate:
 
 @pytest.mark.django_db
 class TestChange:
-    def test_transfer_reads_only_office_and_role(self, admin, cast):
+    def test_transfer_reads_only_office_and_role(self, admin, second_admin, cast):
         target = cast["madoguchi"]
         menuma = Office.objects.get(code="menuma")
         with Caught(staff_account_changed) as changed:
@@ -128,7 +155,10 @@ class TestChange:
                     "full_name": "改名",
                 },
             )
-        assert response.status_code == 302
+            assert response.status_code == 302
+            target.refresh_from_db()
+            assert target.office.code == "honcho"  # not before a second administrator approves
+            assert approve(second_admin).status_code == 302
         target.refresh_from_db()
         assert target.office == menuma and target.username == "madoguchi"
         assert target.is_active and not target.is_superuser and target.full_name != "改名"
@@ -145,7 +175,7 @@ class TestChange:
         me.refresh_from_db()
         assert me.role == Role.ADMIN and me.is_active
 
-    def test_deactivate_never_deletes(self, admin, cast):
+    def test_deactivate_never_deletes(self, admin, second_admin, cast):
         target = cast["shintatsu"]
         with Caught(staff_account_changed) as changed:
             admin.post(reverse("accounts:staff_deactivate", args=[target.pk]))
@@ -160,12 +190,16 @@ class TestChange:
         assert "shintatsu" in listing and "無効" in listing
         admin.post(reverse("accounts:staff_reactivate", args=[target.pk]))
         target.refresh_from_db()
+        assert not target.is_active  # a request until approved
+        approve(second_admin)
+        target.refresh_from_db()
         assert target.is_active
 
-    def test_reset_password(self, admin, cast):
+    def test_reset_password(self, admin, second_admin, cast):
         target = cast["kansa"]
         with Caught(staff_account_changed) as changed:
-            response = admin.post(reverse("accounts:staff_reset_password", args=[target.pk]))
+            admin.post(reverse("accounts:staff_reset_password", args=[target.pk]))
+            response = approve(second_admin)
         password = temporary_password(response)
         assert "no-store" in response["Cache-Control"]
         target.refresh_from_db()
@@ -173,10 +207,12 @@ class TestChange:
         assert not target.check_password(PASSWORD)
         assert changed.calls[0]["change"] == "password_reset"
 
-    def test_reset_second_factor(self, admin, cast):
+    def test_reset_second_factor(self, admin, second_admin, cast):
         target = cast["kansa"]
         with Caught(staff_account_changed) as changed:
             admin.post(reverse("accounts:staff_reset_second_factor", args=[target.pk]))
+            assert TOTPDevice.objects.filter(user=target).exists()
+            approve(second_admin)
         assert not TOTPDevice.objects.filter(user=target).exists()
         assert changed.calls[0]["change"] == "second_factor_reset"
         client = Client()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from kokumin_nenkin.verification.models import Entry, Status
 from qualifications.models import QualificationRecord
+from tests.conftest import shown_version
 from tests.qualifications.factories import make_person
 
 ACQ = "qualifications.acquisition"
@@ -52,7 +53,12 @@ def test_counter_takes_a_form_in_and_a_supervisor_approves_after_blind_rekey(cli
 
     wrong = checker.post(
         reverse("verification:approve", args=[entry.pk]),
-        {"rekey-acquired_on": "R7.4.2", "rekey-cause": "01", "rekey-category": "1"},
+        {
+            "rekey-acquired_on": "R7.4.2",
+            "rekey-cause": "01",
+            "rekey-category": "1",
+            "version": shown_version(entry),
+        },
     )
     assert wrong.status_code == 409
     assert "一致しません" in wrong.content.decode()
@@ -61,7 +67,12 @@ def test_counter_takes_a_form_in_and_a_supervisor_approves_after_blind_rekey(cli
 
     ok = checker.post(
         reverse("verification:approve", args=[entry.pk]),
-        {"rekey-acquired_on": "2025-04-01", "rekey-cause": "01", "rekey-category": "1"},
+        {
+            "rekey-acquired_on": "2025-04-01",
+            "rekey-cause": "01",
+            "rekey-category": "1",
+            "version": shown_version(entry),
+        },
     )
     assert ok.status_code == 302
     entry.refresh_from_db()
@@ -92,7 +103,12 @@ def test_self_approval_over_http_is_refused(client_for, person, cast):
     assert "届書から確認項目を入力" not in page  # no approve form for the maker
     response = kakunin.post(
         reverse("verification:approve", args=[entry.pk]),
-        {"rekey-acquired_on": "2025-04-01", "rekey-cause": "01", "rekey-category": "1"},
+        {
+            "rekey-acquired_on": "2025-04-01",
+            "rekey-cause": "01",
+            "rekey-category": "1",
+            "version": shown_version(entry),
+        },
     )
     assert response.status_code == 409
     assert "自分が入力した受付は承認できません" in response.content.decode()
@@ -157,8 +173,10 @@ def test_queue_and_home_show_counts_oldest_first(client_for, cast, db):
     assert queue.index(a) < queue.index(b)
     home = kakunin.get(reverse("home")).content.decode()
     assert "確認待ち 2件" in home
-    listed = AuditEvent.objects.get(action="view", actor=cast["kakunin"])
-    assert listed.details == {"画面": "確認待ち一覧", "件数": 2}
+    # one view event per person listed (issue 11, item 4)
+    listed = AuditEvent.objects.filter(action="view", actor=cast["kakunin"]).order_by("id")
+    assert [e.person for e in listed] == [first, second]
+    assert {e.details["画面"] for e in listed} == {"確認待ち一覧"}
 
 
 def test_withdraw_over_http(client_for, person):
@@ -181,7 +199,12 @@ def test_every_decision_and_entry_view_is_audited(client_for, person, cast):
     kakunin.get(reverse("verification:detail", args=[entry.pk]))
     kakunin.post(
         reverse("verification:approve", args=[entry.pk]),
-        {"rekey-acquired_on": "2025-04-01", "rekey-cause": "01", "rekey-category": "1"},
+        {
+            "rekey-acquired_on": "2025-04-01",
+            "rekey-cause": "01",
+            "rekey-category": "1",
+            "version": shown_version(entry),
+        },
     )
     actions = list(
         AuditEvent.objects.filter(person=person).order_by("id").values_list("action", "actor")

@@ -5,8 +5,15 @@
 
 Keep the printed head (position and hash) outside the database — on paper or in another
 system — and pass it back with --anchor: then a chain cut short or rewritten from some point on
-is found too. Each django-auditlog diff row (LogEntry) named by the chain must still exist and
-match the digest recorded with it; one edited, deleted or added beside the chain is named.
+is found too. Better, keep a head every N events in a file outside the database:
+
+    python manage.py verify_audit_chain --write-anchors /media/usb/audit-heads.txt --every 100
+    python manage.py verify_audit_chain --anchors /media/usb/audit-heads.txt
+
+A rewrite from some position on, re-hashed to the end, is then named at the first kept head
+it changed (at most N events after where it starts), not at the last one. Each django-auditlog
+diff row (LogEntry) named by the chain must still exist and match the digest recorded with it;
+one edited, deleted or added beside the chain is named.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -34,9 +41,22 @@ class Command(BaseCommand):
             metavar="POSITION:HASH",
             help="以前に保管した位置とハッシュ（複数可）",
         )
+        parser.add_argument(
+            "--anchors", metavar="FILE", help="保管したハッシュのファイル（1行に 位置:ハッシュ）"
+        )
+        parser.add_argument(
+            "--write-anchors",
+            metavar="FILE",
+            help="検証できたら、N件ごとの位置とハッシュをこのファイルに書き出す（データベースの外に保管）",
+        )
+        parser.add_argument("--every", type=int, default=100, help="書き出す間隔（件数）")
 
     def handle(self, *args, **options):
-        result = chain.verify(anchors=dict(options["anchor"]))
+        anchors = dict(options["anchor"])
+        if options.get("anchors"):
+            with open(options["anchors"], encoding="ascii") as kept:
+                anchors.update(_anchor(line) for line in kept if line.strip())
+        result = chain.verify(anchors=anchors)
         if not result.ok:
             raise CommandError(
                 f"監査ログのチェーンが壊れています: 位置 {result.bad_position} ({result.reason})。"
@@ -51,6 +71,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"差分記録（django-auditlog）: {result.log_entries_checked} 件を照合しました。"
         )
+        if options.get("write_anchors"):
+            every = max(1, int(options["every"]))
+            heads = chain.kept_heads(every)
+            with open(options["write_anchors"], "w", encoding="ascii") as out:
+                out.writelines(f"{position}:{digest}\n" for position, digest in heads)
+            self.stdout.write(
+                f"{len(heads)} 件の位置とハッシュを書き出しました（{every} 件ごと）。"
+            )
         if result.log_entries_unbound:
             self.stdout.write(
                 f"チェーンに結び付けられる前の差分記録 {result.log_entries_unbound} 件は"
