@@ -9,8 +9,9 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
-# Between digit groups: spaces (any width), hyphens and dashes, dots and 「・」 (issue 11, item 7).
-_SEPARATOR_CHARS = r"\s\-‐－―ー.．・･"
+# Between digit groups: spaces and tabs (any width), hyphens and dashes, dots and 「・」. Not a line
+# break: in a file, the last digits of one line and the first of the next are not one number.
+_SEPARATOR_CHARS = r" \t\u3000\-‐－―ー.．・･"
 _SEPARATORS = re.compile(f"[{_SEPARATOR_CHARS}]")
 
 

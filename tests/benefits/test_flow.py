@@ -21,6 +21,7 @@ from kokumin_nenkin.identifiers import find_my_number_like
 from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.verification.models import Status as EntryStatus
 from qualifications.models import Sex
+from tests.conftest import shown_version
 
 from .conftest import give_income, make_person, qualify
 
@@ -267,7 +268,8 @@ def apply_f2(client_for, content):
     clerk.post(f"/jps/results/{saved.pk}/request/")
     saved.refresh_from_db()
     response = client_for("kakunin").post(
-        f"/entries/{saved.entry_id}/approve/", {"rekey-line_count": str(saved.line_count)}
+        f"/entries/{saved.entry_id}/approve/",
+        {"rekey-line_count": str(saved.line_count), "version": shown_version(saved.entry)},
     )
     assert response.status_code == 302
     saved.refresh_from_db()
@@ -299,7 +301,8 @@ def test_a_claim_from_the_counter_to_jps_and_back(
     page = client_for("kakunin").get(f"/entries/{entry.pk}/").content.decode()
     assert "事前確認" in page and "受付できません" not in page
     response = client_for("kakunin").post(
-        f"/entries/{entry.pk}/approve/", {f"rekey-{k}": v for k, v in rekey.items()}
+        f"/entries/{entry.pk}/approve/",
+        {**{f"rekey-{k}": v for k, v in rekey.items()}, "version": shown_version(entry)},
     )
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -351,7 +354,8 @@ def reported_old_age_claim(client_for, cast):
     assert intake(client_for, kind, person, claimant, data).status_code == 302
     entry = Entry.objects.get(person=person, kind=f"benefits.{kind}")
     client_for("kakunin").post(
-        f"/entries/{entry.pk}/approve/", {f"rekey-{k}": v for k, v in rekey.items()}
+        f"/entries/{entry.pk}/approve/",
+        {**{f"rekey-{k}": v for k, v in rekey.items()}, "version": shown_version(entry)},
     )
     client_for("shintatsu").post(
         "/jps/batches/new/", {"cutoff": timezone.localdate().isoformat(), "entry": [entry.pk]}

@@ -119,7 +119,7 @@ def test_one_audit_event_with_sha256_and_counts_per_event_code(cast, resident):
     assert event.details["ファイル"] == "住民異動（F3）"
     assert event.details["異動区分別"] == {"A1": 1, "C1": 1}
     assert (event.details["新規"], event.details["更新"], event.details["行数"]) == (1, 1, 2)
-    assert event.details["SHA-256"].replace(".", "") == result_sha(text)
+    assert event.details["SHA-256"].replace(":", "") == result_sha(text)
 
 
 def result_sha(text):
