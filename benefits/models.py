@@ -12,7 +12,7 @@ from django.db.models import Q
 
 # JPS's decision on a claim (審査中 → 承認 / 却下 / 返戻 → 取消): the platform's one vocabulary.
 from kokumin_nenkin.decisions import DECISION_TRANSITIONS as DECISION_TRANSITIONS
-from kokumin_nenkin.decisions import HELD_DECISIONS, DecisionStatus
+from kokumin_nenkin.decisions import HELD_DECISIONS, DecisionRecord, DecisionStatus
 
 from .rules import ClaimKind, SupportKind
 
@@ -29,7 +29,7 @@ class ProcessingResult(models.TextChoices):
     RETURNED = "5", "返戻"
 
 
-class BenefitClaim(models.Model):
+class BenefitClaim(DecisionRecord):
     """One claim (請求書, 届書種類 31–37) and JPS's decision on it: items 47–55.
 
     `person` is the insured person whose record the claim rests on (the deceased for 遺族基礎年金,
@@ -78,22 +78,7 @@ class BenefitClaim(models.Model):
         "死亡一時金の額（事前確認）", null=True, blank=True
     )
     assessment = models.TextField("事前確認の結果", blank=True)
-    # JPS's decision and the record's bookkeeping (as every workflow record).
-    decision = models.CharField(
-        "審査状況", max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.AWAITING
-    )
-    is_latest = models.BooleanField("最新フラグ", default=True)
-    operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作者ID",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    receipt_number = models.CharField("受付番号", max_length=12, blank=True)
-    jps_processed_on = models.DateField("日本年金機構の処理年月日", null=True, blank=True)
-    return_reason = models.CharField("返戻理由（日本年金機構の備考）", max_length=200, blank=True)
-    created_at = models.DateTimeField("登録日時", auto_now_add=True)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    # JPS's decision and the bookkeeping of every workflow record come from DecisionRecord.
 
     class Meta:
         verbose_name = "裁定請求"

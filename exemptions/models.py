@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kokumin_nenkin import decisions
+
 # JPS's decision on a record (審査中 → 承認 / 却下 / 返戻 → 取消): the platform's one vocabulary.
 from kokumin_nenkin.decisions import DECISION_TRANSITIONS as DECISION_TRANSITIONS
 from kokumin_nenkin.decisions import HELD_DECISIONS as HELD_DECISIONS
@@ -96,28 +98,13 @@ class Income(models.Model):
         return ""
 
 
-class DecisionRecord(models.Model):
-    """What every exemption and 付加 record shares: its person, JPS's decision, 最新フラグ
-    (item 3), 操作者ID (item 5) and the 受付番号 of the entry that wrote it."""
+class DecisionRecord(decisions.DecisionRecord):
+    """What every exemption and 付加 record shares: its person, and the bookkeeping of every
+    workflow record (`kokumin_nenkin.decisions.DecisionRecord`)."""
 
     person = models.ForeignKey(
         "qualifications.Person", verbose_name="被保険者", on_delete=models.PROTECT
     )
-    decision = models.CharField(
-        "審査状況", max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.AWAITING
-    )
-    is_latest = models.BooleanField("最新フラグ", default=True)
-    operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作者ID",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    receipt_number = models.CharField("受付番号", max_length=12, blank=True)
-    jps_processed_on = models.DateField("日本年金機構の処理年月日", null=True, blank=True)
-    return_reason = models.CharField("返戻理由（日本年金機構の備考）", max_length=200, blank=True)
-    created_at = models.DateTimeField("登録日時", auto_now_add=True)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     class Meta:
         abstract = True

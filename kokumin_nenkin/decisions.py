@@ -15,6 +15,7 @@ record: the corrected 届書 is a new entry.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -68,3 +69,28 @@ def checked_move(current: str, to: str) -> tuple[DecisionStatus, DecisionStatus]
             f"（変更できる状態: {allowed or 'なし'}）。"
         )
     return here, there
+
+
+class DecisionRecord(models.Model):
+    """What every workflow record keeps besides its own items: JPS's decision, 最新フラグ
+    (item 3), 操作者ID (item 5, the maker of the entry that wrote it), that entry's 受付番号,
+    and JPS's 処理年月日 and 返戻 reason."""
+
+    decision = models.CharField(
+        "審査状況", max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.AWAITING
+    )
+    is_latest = models.BooleanField("最新フラグ", default=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作者ID",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receipt_number = models.CharField("受付番号", max_length=12, blank=True)
+    jps_processed_on = models.DateField("日本年金機構の処理年月日", null=True, blank=True)
+    return_reason = models.CharField("返戻理由（日本年金機構の備考）", max_length=200, blank=True)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        abstract = True
