@@ -52,6 +52,8 @@ class EntryKind:
     form_code: str = ""  # 届書種類 (FORMATS.md)
     form_class: type[forms.Form]
     key_fields: tuple[str, ...] = ()  # re-keyed blind by the checker
+    # What the checker re-keys the key fields from (the paper 届書, unless the kind says).
+    rekey_source: str = "届書"
     enter_permission: str = "enter_entry"  # who may take this kind in
     # The payload field holding the 異動年月日 reported to JPS (F1 field 11); see report_fields.
     effective_field: str = ""
@@ -191,6 +193,10 @@ class EntryKind:
         entry's approval wrote; returns a word for the counts. DecisionRefused when the
         decision contradicts the record."""
         raise DecisionRefused("この届書に日本年金機構の審査結果を反映する記録はありません。")
+
+    def links(self, payload: dict[str, Any]) -> list[tuple[str, str]]:
+        """(label, URL) of the screens the checker reads before approving (none by default)."""
+        return []
 
     def summary(self, payload: dict[str, Any]) -> str:
         """One line for the work queues."""

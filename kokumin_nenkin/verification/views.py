@@ -132,7 +132,9 @@ def detail(request, pk: int):
     return render(request, "verification/detail.html", _detail_context(request, entry, handler))
 
 
-BLIND = "（届書から入力して照合）"
+def blind(kind) -> str:
+    """What the checker sees instead of a key field until they have typed it."""
+    return f"（{kind.rekey_source}から入力して照合）"
 
 
 def _detail_context(request, entry, handler, rekey_form=None, return_form=None, error=None):
@@ -141,12 +143,14 @@ def _detail_context(request, entry, handler, rekey_form=None, return_form=None, 
     if may_verify:
         # Blind re-key: the checker does not see the proposed key fields before typing them.
         hidden = {handler.field_label(n) for n in handler.key_fields}
-        rows = [(label, cur, BLIND if label in hidden else new) for label, cur, new in rows]
+        shown = blind(handler)
+        rows = [(label, cur, shown if label in hidden else new) for label, cur, new in rows]
     return {
         "entry": entry,
         "kind": handler,
         "person": entry.person,
         "rows": rows,
+        "links": handler.links(entry.payload),
         "history": entry.history.select_related("actor"),
         "rekey_form": rekey_form or handler.rekey_form(),
         "return_form": return_form or ReturnForm(),
@@ -167,7 +171,9 @@ def _decide(request, pk, action):
             if action == "approve":
                 rekey_form = handler.rekey_form(data=request.POST)
                 if not rekey_form.is_valid():
-                    raise services.VerificationError("届書から確認項目を入力してください。")
+                    raise services.VerificationError(
+                        f"{handler.rekey_source}から確認項目を入力してください。"
+                    )
                 services.entry_approve(
                     entry_id=entry.pk, rekeyed=rekey_form.cleaned_data, actor=request.user
                 )

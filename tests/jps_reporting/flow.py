@@ -66,3 +66,16 @@ def approved_exemption(maker, checker, **person_fields):
 def approved_additional(maker, checker, **person_fields):
     """An approved 付加保険料納付申出書 (21) of a person insured 第1号."""
     return _approved(ADDITIONAL, ADDITIONAL_PAYLOAD, maker, checker, person_fields)
+
+
+def results_rekey(entry_id: int, **wrong) -> dict:
+    """What the 確認担当 types from the printed reconciliation to approve a results apply."""
+    from kokumin_nenkin.verification.models import Entry
+
+    payload = Entry.objects.get(pk=entry_id).payload
+    typed = {
+        "line_count": payload["line_count"],
+        "first_receipt_number": payload["first_receipt_number"],
+        **wrong,
+    }
+    return {f"rekey-{name}": value for name, value in typed.items()}
