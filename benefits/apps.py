@@ -8,8 +8,10 @@ class BenefitsConfig(AppConfig):
     verbose_name = "給付"
 
     def ready(self) -> None:
+        from .audit_diffs import register_diffs
         from .kinds import register_all
         from .panels import register_panels
 
         register_all()
         register_panels()
+        register_diffs()

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from audit import diffs
 from audit.models import Action
 from audit.services import record
 from kokumin_nenkin.identifiers import normalise_basic_pension_number
@@ -358,7 +359,7 @@ def _assign_pension_number(line: ResultLine, actor) -> str:
         )
     if person.basic_pension_number == number:
         return "unchanged"
-    Person.objects.filter(pk=person.pk).update(basic_pension_number=number)
+    diffs.logged_update(Person.objects.filter(pk=person.pk), basic_pension_number=number)
     record(
         Action.UPDATE,
         person=person,
