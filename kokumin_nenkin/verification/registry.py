@@ -13,8 +13,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kokumin_nenkin.wareki import format_date
-from kokumin_nenkin.wareki.forms import WarekiDateField
+from kokumin_nenkin.wareki import format_date, format_month
+from kokumin_nenkin.wareki.forms import WarekiDateField, WarekiMonthField
 
 _KINDS: dict[str, "EntryKind"] = {}
 
@@ -126,6 +126,9 @@ class EntryKind:
         field = self.form_class.base_fields.get(name)
         if value in (None, ""):
             return ""
+        if isinstance(field, WarekiMonthField):
+            month = date.fromisoformat(value)
+            return format_month(month.year, month.month)
         if isinstance(field, WarekiDateField):
             return format_date(date.fromisoformat(value))
         if isinstance(field, forms.ChoiceField):
