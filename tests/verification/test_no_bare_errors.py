@@ -40,3 +40,11 @@ def test_an_empty_return_reason_is_said_once(client_for, pending):
     response = client_for("kakunin").post(f"/entries/{pending.pk}/return/", {"reason": ""})
     assert response.status_code == 409
     assert response.content.decode().count("差戻しの理由を入力してください。") == 1
+
+
+def test_a_checker_without_a_decision_time_has_no_empty_brackets(client_for, pending, cast):
+    from kokumin_nenkin.verification.models import Entry
+
+    Entry.objects.filter(pk=pending.pk).update(checker=cast["kakunin"], decided_at=None)
+    page = client_for("kakunin").get(f"/entries/{pending.pk}/").content.decode()
+    assert f"確認者 {cast['kakunin']}" in page and "（）" not in page
