@@ -10,6 +10,8 @@ What this adds to auditlog's own `register`:
 - the actor, client address and request id of a log entry come from our audit context
   (`audit.context`: the trusted client address, never a forged X-Forwarded-For). auditlog's own
   middleware, which believes the first X-Forwarded-For entry, is not installed.
+- `.update()` and `bulk_update()` (which auditlog does not see) go through `logged_update` /
+  `logged_bulk_update`, which write the same diff entries.
 - each LogEntry is bound into the hash chain: in the same transaction an `AuditEvent`
   (`Action.FIELD_CHANGES`, target the LogEntry) records the SHA-256 of the entry's canonical
   content as read back from the database, and `verify_audit_chain` checks that every entry so
@@ -21,7 +23,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 
 from . import context
@@ -61,6 +63,56 @@ def register(
         **auditlog_options,
     )
     return model
+
+
+def logged_update(queryset: QuerySet, **values: Any) -> int:
+    """`queryset.update(**values)` keeping the field diff of every row it changes.
+
+    auditlog listens to `save()` only: an `.update()` of a registered model would change the
+    row and leave no diff. Every `.update()` of a person or a record goes through here."""
+    from auditlog.registry import auditlog
+
+    model = queryset.model
+    if not auditlog.contains(model):
+        return queryset.update(**values)
+    before = list(queryset)
+    count = model._base_manager.filter(pk__in=[o.pk for o in before]).update(**values)
+    _log_changes(model, before, list(values))
+    return count
+
+
+def logged_bulk_update(model: type[Model], objs, fields: list[str]) -> int:
+    """`model.objects.bulk_update(objs, fields)` keeping the field diff of every changed row."""
+    from auditlog.registry import auditlog
+
+    objs = list(objs)
+    if not auditlog.contains(model):
+        return model._base_manager.bulk_update(objs, fields)
+    before = model._base_manager.in_bulk([o.pk for o in objs])
+    count = model._base_manager.bulk_update(objs, fields)
+    _log_changes(model, list(before.values()), fields)
+    return count
+
+
+def _log_changes(model: type[Model], before: list, fields: list[str]) -> None:
+    """One auditlog UPDATE entry per row whose `fields` differ from `before` (chained like any
+    other entry by `_chain_log_entry`)."""
+    from auditlog import get_logentry_model
+    from auditlog.diff import model_instance_diff
+    from django.conf import settings
+
+    after = model._base_manager.in_bulk([o.pk for o in before])
+    log_entry = get_logentry_model()
+    as_json = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
+    for old in before:
+        new = after.get(old.pk)
+        if new is None:
+            continue
+        changes = model_instance_diff(
+            old, new, fields_to_check=fields, use_json_for_changes=as_json
+        )
+        if changes:
+            log_entry.objects.log_create(new, action=log_entry.Action.UPDATE, changes=changes)
 
 
 def _fill_from_context(sender, instance, **kwargs) -> None:

@@ -56,8 +56,18 @@ def subject_labels(ids: Iterable[int | None]) -> dict[int, SubjectLabel]:
 
 
 def label_events(events: list) -> list:
-    """Set `subject` (a SubjectLabel or None) on each event of a page, in one query."""
-    labels = subject_labels(e.person_id for e in events)
+    """Set `subject` (a SubjectLabel or None) and `target` (the target by name) on each event
+    of a page, in one query."""
+    from .display import person_model_label, target_text
+
+    person_label = person_model_label()
+    targets = (
+        int(e.object_id)
+        for e in events
+        if e.object_type == person_label and str(e.object_id).isdigit()
+    )
+    labels = subject_labels([*(e.person_id for e in events), *targets])
     for e in events:
         e.subject = labels.get(e.person_id)
+        e.target = target_text(e.object_type, str(e.object_id), labels)
     return events

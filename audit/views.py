@@ -13,6 +13,7 @@ from kokumin_nenkin.accounts.models import Staff
 from kokumin_nenkin.csv_safety import csv_response
 
 from . import abnormal, selectors
+from .display import target_text
 from .forms import EventSearchForm, ReportPeriodForm
 from .lookups import label_events, subject, subject_labels
 from .models import Action, AuditEvent
@@ -61,7 +62,7 @@ def _csv_row(e, label) -> list:
         e.client_ip or "",
         label.number if label else "",
         label.name if label else "",
-        f"{e.object_type}#{e.object_id}" if e.object_type else "",
+        target_text(e.object_type, str(e.object_id), {}) if e.object_type else "",
         details_text(e.details),
         e.request_id,
     ]

@@ -8,6 +8,7 @@ class BenefitsConfig(AppConfig):
     verbose_name = "給付"
 
     def ready(self) -> None:
+        from .audit_diffs import register_diffs
         from .demo import register_demo_parts
         from .kinds import register_all
         from .panels import register_panels
@@ -15,3 +16,4 @@ class BenefitsConfig(AppConfig):
         register_all()
         register_panels()
         register_demo_parts()
+        register_diffs()

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db import transaction
 
+from audit import diffs
 from audit.models import Action
 from audit.services import record
 from kokumin_nenkin.decisions import TransitionRefused as TransitionRefused
@@ -43,9 +44,10 @@ def claim_create(
     operator=None,
 ) -> BenefitClaim:
     """The record of an approved claim: it waits 審査中 for JPS; 最新フラグ per person and kind."""
-    BenefitClaim.objects.select_for_update().filter(
-        person=person, kind=kind, is_latest=True
-    ).update(is_latest=False)
+    diffs.logged_update(
+        BenefitClaim.objects.select_for_update().filter(person=person, kind=kind, is_latest=True),
+        is_latest=False,
+    )
     claim = BenefitClaim.objects.create(
         person=person,
         kind=kind,

@@ -8,6 +8,7 @@ class ExemptionsConfig(AppConfig):
     verbose_name = "免除・付加"
 
     def ready(self) -> None:
+        from .audit_diffs import register_diffs
         from .demo import register_demo_parts
         from .home import register_summaries
         from .kinds import register_all
@@ -15,5 +16,6 @@ class ExemptionsConfig(AppConfig):
 
         register_all()
         register_panels()
+        register_diffs()
         register_summaries()
         register_demo_parts()

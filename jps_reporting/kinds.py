@@ -1,11 +1,13 @@
 """The entry kind of jps_reporting: applying a JPS results file (format F2) is a two-person
 verified action. The 進達担当 who uploaded the file asks for it (`results.results_request_apply`);
-a 確認担当 re-keys the number of lines from JPS's cover sheet and approves, and the approval
+a 確認担当 re-keys the number of lines and the first line's 受付番号 from the printed
+reconciliation and approves, and the approval
 applies every matched line (`results.results_apply`) in its transaction.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from kokumin_nenkin.imports.models import ImportedFile
 from kokumin_nenkin.verification.models import OPEN_STATUSES
@@ -13,7 +15,7 @@ from kokumin_nenkin.verification.registry import EntryKind, register
 
 from .formats.f2 import KIND
 from .models import ResultsUpload
-from .results import RESULTS_KIND, receipt_numbers, results_apply
+from .results import RESULTS_KIND, first_receipt_number, receipt_numbers, results_apply
 
 
 class ResultsApplyForm(forms.Form):
@@ -21,8 +23,14 @@ class ResultsApplyForm(forms.Form):
     line_count = forms.IntegerField(
         label="データ行数",
         min_value=0,
-        help_text="日本年金機構の送付状に記載の件数",
+        help_text="印刷した突合結果に記載の行数",
         error_messages={"required": "データ行数を入力してください。"},
+    )
+    first_receipt_number = forms.CharField(
+        label="最初の行の受付番号",
+        max_length=12,
+        required=False,
+        help_text="印刷した突合結果に記載の、ファイル1行目の受付番号",
     )
 
 
@@ -31,7 +39,9 @@ class ResultsApplyKind(EntryKind):
     label = "処理結果の反映（日本年金機構）"
     form_code = "F2"  # not a 届書: the results file format of docs/formats.md
     form_class = ResultsApplyForm
-    key_fields = ("line_count",)  # re-keyed blind from JPS's cover sheet
+    # re-keyed blind from the printed reconciliation (there is no paper 届書)
+    key_fields = ("line_count", "first_receipt_number")
+    rekey_source = "印刷した突合結果"
     enter_permission = "import_jps_results"
     reported = False
 
@@ -53,6 +63,11 @@ class ResultsApplyKind(EntryKind):
             raise ValidationError({"upload_id": "この処理結果ファイルは既に反映されています。"})
         if str(upload.line_count) != str(payload.get("line_count", "")):
             raise ValidationError({"line_count": "データ行数がファイルと一致しません。"})
+        first = payload.get("first_receipt_number", "")
+        if first and first != first_receipt_number(upload):
+            raise ValidationError(
+                {"first_receipt_number": "最初の行の受付番号がファイルと一致しません。"}
+            )
         others = ResultsUpload.objects.filter(
             entry__kind=RESULTS_KIND, entry__status__in=OPEN_STATUSES, applied_at__isnull=True
         ).exclude(pk=upload.pk)
@@ -79,11 +94,19 @@ class ResultsApplyKind(EntryKind):
             ("ファイル名", "", upload.filename),
             ("取込者", "", str(upload.uploaded_by)),
             ("データ行数", "", str(upload.line_count)),
+            ("最初の行の受付番号", "", payload.get("first_receipt_number", "")),
             ("一致（反映する行）", "", f"{upload.matched}件"),
             ("該当なし（反映しない）", "", f"{upload.unmatched}件"),
             ("不一致（反映しない）", "", f"{upload.conflicts}件"),
-            ("突合結果の画面", "", f"/jps/results/{upload.pk}/check/"),
         ]
+
+    def links(self, payload) -> list[tuple[str, str]]:
+        try:
+            upload = self._upload(payload)
+        except ValidationError:
+            return []
+        url = reverse("jps_reporting:results_check", args=[upload.pk])
+        return [("突合結果（行ごとの反映内容）を見る・印刷する", url)]
 
     def summary(self, payload) -> str:
         try:

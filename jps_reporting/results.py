@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from audit import diffs
 from audit.models import Action
 from audit.services import record
 from kokumin_nenkin.identifiers import normalise_basic_pension_number
@@ -26,8 +27,10 @@ from kokumin_nenkin.verification.registry import (
     get_kind,
 )
 from kokumin_nenkin.verification.services import StaleEntry, entry_submit
+from kokumin_nenkin.wareki import format_month
 from qualifications.models import Person
 
+from .codes import EXEMPTION_CLASSES, PROCESS_KINDS, RESULTS
 from .formats.f2 import (
     KIND,
     F2Input,
@@ -162,6 +165,84 @@ def reconciled(upload: ResultsUpload):
     return f2, reconcile(f2.lines(), lookup, check=decision_conflicts)
 
 
+def _period(label: str, start, end) -> str:
+    if not start or not end:
+        return ""
+    return f"{label} {format_month(*start)}〜{format_month(*end)}"
+
+
+def planned_change(r: Reconciled, person: Person | None) -> str:
+    """What approving the apply changes for this line, in the words of the record."""
+    line = r.line
+    if r.outcome != Outcome.MATCHED:
+        return "反映しません"
+    if line.process_kind == "01":
+        number = normalise_basic_pension_number(line.basic_pension_number or "")
+        if person is not None and person.basic_pension_number == number:
+            return f"基礎年金番号 {number}（登録済み・変更なし）"
+        current = person.basic_pension_number if person is not None else ""
+        return f"基礎年金番号: {current or '（未登録）'} → {number}"
+    parts = []
+    target = r.reported.target if r.reported is not None else None
+    if isinstance(target, Target):
+        record_name = str(target.record._meta.verbose_name)
+        result = RESULTS.get(line.result or "", "")
+        parts.append(f"{record_name}: 審査中 → {result}" if result else record_name)
+    if line.exemption_class:
+        parts.append(EXEMPTION_CLASSES.get(line.exemption_class, line.exemption_class))
+    parts += [
+        _period("承認期間", line.approved_from, line.approved_to),
+        _period("却下期間", line.rejected_from, line.rejected_to),
+    ]
+    if line.process_kind == "04" or line.result == "5":
+        parts.append("届書を返戻として記録")
+    return "・".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class PlannedLine:
+    """A reconciliation row as the clerk and the checker read it: codes as labels, the person
+    the line lands on and what approving changes."""
+
+    r: Reconciled
+    process_label: str
+    result_label: str
+    person: Person | None
+    change: str
+
+
+def planned_lines(rows) -> list[PlannedLine]:
+    """The shown rows with their labels and planned changes (one query for the persons)."""
+    rows = list(rows)
+    persons = {
+        e.receipt_number: e.person
+        for e in Entry.objects.filter(
+            receipt_number__in=[r.line.receipt_number for r in rows]
+        ).select_related("person")
+    }
+    out = []
+    for r in rows:
+        person = persons.get(r.line.receipt_number) if r.reported is not None else None
+        out.append(
+            PlannedLine(
+                r=r,
+                process_label=PROCESS_KINDS.get(r.line.process_kind, ""),
+                result_label=RESULTS.get(r.line.result or "", ""),
+                person=person,
+                change=planned_change(r, person),
+            )
+        )
+    return out
+
+
+def first_receipt_number(upload: ResultsUpload) -> str:
+    """The 受付番号 of the file's first data line: the checker re-keys it from the printed
+    reconciliation."""
+    for line in open_file(upload).lines():
+        return line.receipt_number
+    return ""
+
+
 def outcome_digest(results) -> tuple[str, dict]:
     """A digest of every line's outcome, and the counts: what the clerk saw when requesting."""
     digest = hashlib.sha256()
@@ -241,7 +322,11 @@ def results_request_apply(*, upload: ResultsUpload, actor):
     entry = entry_submit(
         kind=RESULTS_KIND,
         person=None,
-        payload={"upload_id": str(upload.pk), "line_count": str(upload.line_count)},
+        payload={
+            "upload_id": str(upload.pk),
+            "line_count": str(upload.line_count),
+            "first_receipt_number": first_receipt_number(upload),
+        },
         actor=actor,
     )
     ResultsUpload.objects.filter(pk=upload.pk).update(entry=entry)
@@ -274,7 +359,7 @@ def _assign_pension_number(line: ResultLine, actor) -> str:
         )
     if person.basic_pension_number == number:
         return "unchanged"
-    Person.objects.filter(pk=person.pk).update(basic_pension_number=number)
+    diffs.logged_update(Person.objects.filter(pk=person.pk), basic_pension_number=number)
     record(
         Action.UPDATE,
         person=person,

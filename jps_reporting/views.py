@@ -268,7 +268,7 @@ def _reconciliation(request, pk: int, *, may_request: bool):
             "outcome": o,
             "label": OUTCOME_LABELS[o],
             "count": summary.counts[o],
-            "rows": summary.examples[o],
+            "rows": results.planned_lines(summary.examples[o]),
         }
         for o in (Outcome.CONFLICT, Outcome.UNMATCHED, Outcome.MATCHED)
     ]
@@ -278,6 +278,7 @@ def _reconciliation(request, pk: int, *, may_request: bool):
         {
             "upload": upload,
             "sections": sections,
+            "first_receipt_number": results.first_receipt_number(upload),
             "may_request": may_request
             and upload.applied_at is None
             and (upload.entry is None or upload.entry.status == Status.WITHDRAWN),

@@ -2,7 +2,8 @@
 
 A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return (or their full-width
 forms, which spreadsheet software in Japanese input mode may treat the same way) is read as a
-formula by Excel and LibreOffice. Every such cell gets a leading `'`, so it is shown as text.
+formula by Excel and LibreOffice; so is one starting with `|` (DDE), or with spaces or line
+breaks before any of these. Every such cell gets a leading `'`, so it is shown as text.
 
     from kokumin_nenkin.csv_safety import csv_response
     return csv_response("audit_events.csv", header, rows)
@@ -19,6 +20,10 @@ from urllib.parse import quote
 from django.http import HttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# A pipe starts a DDE call in older spreadsheets; a cell of spaces or line breaks before a
+# formula character is still read as a formula once the spreadsheet trims it.
+PIPE_PREFIXES = ("|", "｜")
+_LEADING_BLANKS = " \u3000\n\r\t"
 BOM = "\ufeff"
 
 
@@ -27,7 +32,9 @@ def neutralise(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES + PIPE_PREFIXES):
+        return "'" + text
+    if text.lstrip(_LEADING_BLANKS).startswith(FORMULA_PREFIXES + PIPE_PREFIXES):
         return "'" + text
     return text
 

@@ -2,9 +2,11 @@
 screens find and name a person, and the person fields whose changes are kept as diffs."""
 
 from audit import diffs
+from audit.display import register_value_labels
 from audit.lookups import SubjectLabel, SubjectLookup, register_subject_lookup
 
-from .models import Person
+from .codes import Event
+from .models import Person, QualificationRecord
 
 
 def _get(pk: int) -> Person | None:
@@ -33,4 +35,7 @@ def _labels(ids: list[int]) -> dict[int, SubjectLabel]:
 
 def register() -> None:
     register_subject_lookup(SubjectLookup(get=_get, by_number=_by_number, labels=_labels))
+    register_value_labels("異動", dict(Event.choices))
     diffs.register(Person, exclude_fields=["created_at", "updated_at"])
+    # The qualification history: every change to a record leaves a field diff too.
+    diffs.register(QualificationRecord, exclude_fields=["created_at"])

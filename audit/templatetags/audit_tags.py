@@ -1,26 +1,31 @@
 """Template filters of the audit screens (formatting only: nothing is read or written here)."""
 
-import json
-
 from django import template
-from django.utils import timezone
 
-from kokumin_nenkin.wareki import format_short
+from kokumin_nenkin.wareki import format_datetime
+
+from ..display import change_rows, details_line, details_rows
 
 register = template.Library()
 
 
 @register.filter
 def audit_time(value) -> str:
-    """An aware datetime as local 和暦 date and time: R8.11.26 09:15:03."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{format_short(local.date())} {local:%H:%M:%S}"
+    """An aware datetime as local 和暦 date and time: 令和8年11月26日 09:15:03."""
+    return format_datetime(value, seconds=True) if value else ""
 
 
 @register.filter
 def details_text(details) -> str:
-    if not details:
-        return ""
-    return json.dumps(details, ensure_ascii=False, sort_keys=True)
+    """The details on one line, in Japanese labels and values."""
+    return details_line(details)
+
+
+@register.filter
+def details_list(details) -> list[tuple[str, str]]:
+    return details_rows(details)
+
+
+@register.filter
+def changes_list(entry) -> list[tuple[str, str, str]]:
+    return change_rows(entry)

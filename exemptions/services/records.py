@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from audit import diffs
 from audit.models import Action
 from audit.services import record
 from kokumin_nenkin.decisions import TransitionRefused as TransitionRefused
@@ -55,7 +56,9 @@ def decision_transition[R: DecisionRecord](
 
 def new_latest(model: type[DecisionRecord], person: Person) -> None:
     """The new row becomes the person's latest (最新フラグ): the previous one steps down."""
-    model.objects.select_for_update().filter(person=person, is_latest=True).update(is_latest=False)
+    diffs.logged_update(
+        model.objects.select_for_update().filter(person=person, is_latest=True), is_latest=False
+    )
 
 
 def record_created(obj: DecisionRecord, actor, details: dict) -> None:

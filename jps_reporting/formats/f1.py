@@ -23,6 +23,39 @@ from ..items import ReportItem, refuse_my_number_like
 
 ENCODING = "cp932"
 RECORD_BYTES = 300
+
+
+def _windows_cp932() -> dict[str, bytes]:
+    """Where Windows encodes CP932 differently from Python's `cp932` codec.
+
+    Both decode the NEC-selected IBM extensions (rows ED-EE) and the IBM extensions (FA-FC) to
+    the same characters; for those, Python encodes to the NEC-selected code (髙 → EEE0,
+    﨑 → ED95) and Windows to the IBM one (髙 → FBFC, 﨑 → FAB1). JPS reads the file with
+    Windows' mapping. Characters with a JIS or NEC row 13 code (￢, ∵, Ⅰ) keep it in both."""
+    table: dict[str, bytes] = {}
+    for lead in (0xFA, 0xFB, 0xFC):
+        for trail in range(0x40, 0xFD):
+            code = bytes((lead, trail))
+            try:
+                ch = code.decode(ENCODING)
+            except UnicodeDecodeError:
+                continue
+            if ch.encode(ENCODING)[0] in (0xED, 0xEE):
+                table[ch] = code
+    return table
+
+
+#: character → its Windows CP932 bytes, where they differ from Python's codec
+WINDOWS_CP932 = _windows_cp932()
+
+
+def encode_cp932(text: str) -> bytes:
+    """`text` in CP932 as Windows encodes it (UnicodeEncodeError outside CP932)."""
+    if not any(ch in WINDOWS_CP932 for ch in text):
+        return text.encode(ENCODING)
+    return b"".join(WINDOWS_CP932.get(ch) or ch.encode(ENCODING) for ch in text)
+
+
 EOL = b"\r\n"
 FULL_SPACE = kana.FULL_SPACE
 
@@ -140,7 +173,7 @@ def _num(value: str | int, size: int, name: str) -> bytes:
 
 def _ank(text: str, size: int, name: str) -> bytes:
     try:
-        data = text.encode(ENCODING)
+        data = encode_cp932(text)
     except UnicodeEncodeError as exc:
         ch = text[exc.start]
         raise Unrecordable(f"{name}に電子媒体で使えない文字{_shown(ch)}があります。") from None
@@ -158,7 +191,7 @@ def _full(text: str, size: int, name: str) -> bytes:
         if unicodedata.category(ch) == "Cc":
             raise Unrecordable(f"{name}に制御文字（改行など）があります。")
         try:
-            b = ch.encode(ENCODING)
+            b = encode_cp932(ch)
         except UnicodeEncodeError:
             raise Unrecordable(
                 f"{name}に電子媒体（CP932）で使えない文字{_shown(ch)}があります。"

@@ -4,8 +4,9 @@
 - The whole file is validated before anything is applied; every error is listed with its line
   number and column name, in Japanese.
 - A file whose SHA-256 was already imported is refused.
-- An empty trailing line is allowed; a truncated last line, an extra or missing column, an
-  unknown code and a duplicate key within the file are errors.
+- An empty trailing line is allowed; a truncated last line (no line break at its end, or a
+  quote left open), an extra or missing column, an unknown code and a duplicate key within the
+  file are errors.
 
 Use:
 
@@ -91,6 +92,9 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+TRUNCATED = "最終行が途中で切れています（ファイルが欠けている可能性があります）。"
+
+
 class CsvInput:
     """One uploaded CSV file, validated line by line against a header and column parsers."""
 
@@ -159,7 +163,14 @@ class CsvInput:
         if not lines:
             self._error(None, None, "ファイルが空です。")
             return
-        last_unterminated = not re.search(r"[\r\n]$", lines[-1])
+        # A file cut short: its last line has no line break (cut inside its last field, or
+        # anywhere), or a quote is left open (a valid CSV holds its quotes in pairs). Nothing
+        # of that line is read: the file is refused at it.
+        cut = not re.search(r"[\r\n]$", lines[-1]) or "".join(lines).count('"') % 2 == 1
+        if cut and len(lines) > 1:
+            self.line_count += 1
+            self._error(len(lines), None, TRUNCATED)
+            lines.pop()
         seen: dict[tuple, int] = {}
         reader = csv.reader(io.StringIO("".join(lines)))
         width = len(self.header)
@@ -172,9 +183,7 @@ class CsvInput:
                 continue
             self.line_count += 1
             if len(cells) != width:
-                if line == len(lines) and last_unterminated and len(cells) < width:
-                    message = "最終行が途中で切れています（ファイルが欠けている可能性があります）。"
-                elif len(cells) < width:
+                if len(cells) < width:
                     message = f"列が足りません（{len(cells)}列、必要 {width}列）。"
                 else:
                     message = f"列が多すぎます（{len(cells)}列、必要 {width}列）。"

@@ -128,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
+# Japanese for the messages of installed packages that reach our pages (the passkey package).
+LOCALE_PATHS = [BASE_DIR / "kokumin_nenkin" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -13,8 +13,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kokumin_nenkin.wareki import format_date
-from kokumin_nenkin.wareki.forms import WarekiDateField
+from kokumin_nenkin.wareki import format_date, format_month
+from kokumin_nenkin.wareki.forms import WarekiDateField, WarekiMonthField
 
 _KINDS: dict[str, "EntryKind"] = {}
 
@@ -52,6 +52,8 @@ class EntryKind:
     form_code: str = ""  # 届書種類 (FORMATS.md)
     form_class: type[forms.Form]
     key_fields: tuple[str, ...] = ()  # re-keyed blind by the checker
+    # What the checker re-keys the key fields from (the paper 届書, unless the kind says).
+    rekey_source: str = "届書"
     enter_permission: str = "enter_entry"  # who may take this kind in
     verify_permission: str = "verify_entry"  # who, other than the maker, may approve or return
     # False: the kind has its own screens (account changes): the generic intake, queue and
@@ -128,6 +130,9 @@ class EntryKind:
         field = self.form_class.base_fields.get(name)
         if value in (None, ""):
             return ""
+        if isinstance(field, WarekiMonthField):
+            month = date.fromisoformat(value)
+            return format_month(month.year, month.month)
         if isinstance(field, WarekiDateField):
             return format_date(date.fromisoformat(value))
         if isinstance(field, forms.ChoiceField):
@@ -195,6 +200,10 @@ class EntryKind:
         entry's approval wrote; returns a word for the counts. DecisionRefused when the
         decision contradicts the record."""
         raise DecisionRefused("この届書に日本年金機構の審査結果を反映する記録はありません。")
+
+    def links(self, payload: dict[str, Any]) -> list[tuple[str, str]]:
+        """(label, URL) of the screens the checker reads before approving (none by default)."""
+        return []
 
     def summary(self, payload: dict[str, Any]) -> str:
         """One line for the work queues."""

@@ -1,12 +1,14 @@
 """Intake, the work queues and the verification screen. Thin: forms check, services act."""
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.policy import no_personal_data
@@ -137,7 +139,9 @@ def detail(request, pk: int):
     return render(request, "verification/detail.html", _detail_context(request, entry, handler))
 
 
-BLIND = "（届書から入力して照合）"
+def blind(kind) -> str:
+    """What the checker sees instead of a key field until they have typed it."""
+    return f"（{kind.rekey_source}から入力して照合）"
 
 
 def _detail_context(request, entry, handler, rekey_form=None, return_form=None, error=None):
@@ -146,12 +150,14 @@ def _detail_context(request, entry, handler, rekey_form=None, return_form=None, 
     if may_verify:
         # Blind re-key: the checker does not see the proposed key fields before typing them.
         hidden = {handler.field_label(n) for n in handler.key_fields}
-        rows = [(label, cur, BLIND if label in hidden else new) for label, cur, new in rows]
+        shown = blind(handler)
+        rows = [(label, cur, shown if label in hidden else new) for label, cur, new in rows]
     return {
         "entry": entry,
         "kind": handler,
         "person": entry.person,
         "rows": rows,
+        "links": handler.links(entry.payload),
         "history": entry.history.select_related("actor"),
         "rekey_form": rekey_form or handler.rekey_form(),
         "return_form": return_form or ReturnForm(),
@@ -172,7 +178,9 @@ def _decide(request, pk, action):
             if action == "approve":
                 rekey_form = handler.rekey_form(data=request.POST)
                 if not rekey_form.is_valid():
-                    raise services.VerificationError("届書から確認項目を入力してください。")
+                    raise services.VerificationError(
+                        f"{handler.rekey_source}から確認項目を入力してください。"
+                    )
                 services.entry_approve(
                     entry_id=entry.pk,
                     rekeyed=rekey_form.cleaned_data,
@@ -196,27 +204,44 @@ def _decide(request, pk, action):
                 messages.success(request, f"受付番号 {entry.receipt_number} を取り下げました。")
     except services.VerificationError as exc:
         entry.refresh_from_db()
-        context = _detail_context(request, entry, handler, rekey_form, return_form, str(exc))
+        # A reason left empty is said once, next to its field, not again at the top.
+        error = None if return_form is not None and return_form.errors else str(exc)
+        context = _detail_context(request, entry, handler, rekey_form, return_form, error)
         return render(request, "verification/detail.html", context, status=409)
     if action == "withdraw":
         return redirect("verification:mine")
     return redirect("verification:queue")
 
 
+def post_only(view):
+    """A button's URL opened by GET (a reload after a refused form, a bookmark): back to the
+    entry's screen with a message, never a bare 405 page."""
+
+    @functools.wraps(view)
+    def wrapped(request, pk: int):
+        if request.method != "POST":
+            no_personal_data(request)  # a redirect: nothing of the entry is shown
+            messages.info(request, "この操作は画面のボタンから行ってください。")
+            return redirect("verification:detail", pk=pk)
+        return view(request, pk)
+
+    return wrapped
+
+
 @requires("verify_entry")
-@require_POST
+@post_only
 def approve(request, pk: int):
     return _decide(request, pk, "approve")
 
 
 @requires("verify_entry")
-@require_POST
+@post_only
 def return_entry(request, pk: int):
     return _decide(request, pk, "return")
 
 
 @requires("enter_entry")
-@require_POST
+@post_only
 def withdraw(request, pk: int):
     return _decide(request, pk, "withdraw")
 

@@ -10,7 +10,9 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,15 @@ def format_month(year: int, month: int) -> str:
     d = _month_end(year, month)
     era = era_of(d)
     return f"{era.name}{_year_label(era.year_of(d))}年{month}月"
+
+
+def format_datetime(value: datetime | None, *, seconds: bool = False) -> str:
+    """An aware datetime in local time: 2026-11-30 08:24 → 令和8年11月30日 08:24."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    clock = f"{local:%H:%M:%S}" if seconds else f"{local:%H:%M}"
+    return f"{format_date(local.date())} {clock}"
 
 
 def format_short(d: date | None) -> str:

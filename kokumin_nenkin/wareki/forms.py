@@ -4,7 +4,7 @@ from datetime import date
 
 from django import forms
 
-from . import WarekiError, format_date, parse, parse_month
+from . import WarekiError, format_date, format_month, parse, parse_month
 
 HELP = "和暦・西暦どちらでも入力できます（例: R6.12.24、令和6年12月24日、2024-12-24）"
 
@@ -43,8 +43,19 @@ class WarekiDateField(forms.Field):
 MONTH_HELP = "月まで入力（例: R6.7、令和6年7月）。日を入力しても月として扱います。"
 
 
+class WarekiMonthInput(WarekiDateInput):
+    """A month shown as a month (令和6年7月), never with the day it is stored on."""
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            return format_month(value.year, value.month)
+        return super().format_value(value)
+
+
 class WarekiMonthField(WarekiDateField):
     """A month typed in 和暦 or 西暦 (`令和6年7月`, `R6.7`, `2024-07`); cleaned to the 1st."""
+
+    widget = WarekiMonthInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", MONTH_HELP)

@@ -147,6 +147,48 @@ def test_the_persons_page_shows_field_changes_with_actor_and_address(kansa, clie
     assert "madoguchi テスト" in changes and "192.0.2.44" in changes
 
 
+def test_event_details_and_targets_read_in_japanese_with_wareki_times(kansa, cast):
+    from kokumin_nenkin.verification.models import Entry
+
+    person = make_person("900000000000021", family_name="丙田")
+    entry = Entry.objects.create(
+        kind="qualifications.acquisition", person=person, payload={}, maker=cast["madoguchi"]
+    )
+    with as_actor(cast["kakunin"]):
+        record_at(
+            at("2026-11-30", "08:24"),
+            Action.VERIFY,
+            target=person,
+            details={
+                "種類": "qualifications.acquisition",
+                "変更前": "pending",
+                "変更後": "approved",
+            },
+        )
+        record_at(
+            at("2026-11-30", "08:25"),
+            Action.IMPORT,
+            target=entry,
+            details={"種類": "jps_results", "結果": "applied"},
+        )
+        record_at(at("2026-11-30", "08:26"), Action.CREATE, person=person, details={"異動": "loss"})
+        record_at(
+            at("2026-11-30", "08:27"), Action.SEARCH, details={"画面": "person", "上限到達": False}
+        )
+    html = kansa.get(reverse("audit:index")).content.decode()
+    assert "qualifications.Person#" not in html and "Person" not in html
+    assert f"900000000000021 {person.family_name}\u3000{person.given_name}" in html
+    assert f"受付（二重確認）（番号 {entry.pk}）" in html
+    assert "<dt>種類</dt><dd>資格取得届</dd>" in html
+    assert "<dt>変更前</dt><dd>確認待ち</dd>" in html and "<dt>変更後</dt><dd>承認済</dd>" in html
+    assert "<dt>結果</dt><dd>反映</dd>" in html and "<dt>上限到達</dt><dd>いいえ</dd>" in html
+    assert "<dt>画面</dt><dd>被保険者の記録</dd>" in html
+    assert "<dt>種類</dt><dd>処理結果ファイル（F2）</dd>" in html
+    assert "<dt>異動</dt><dd>資格喪失</dd>" in html
+    assert "令和8年11月30日 08:24:00" in html and "R8." not in html
+    assert 'class="data audit-events"' in html
+
+
 def test_events_of_a_purged_person_are_still_listed(kansa, history, cast):
     from qualifications.models import Person
 
@@ -182,7 +224,7 @@ def test_events_export_is_a_neutralised_utf8_csv_and_audited(kansa, history, cas
     assert rows[0][:3] == ["連番", "日時", "操作"]
     (row,) = rows[1:]
     details = row[10]
-    assert details.startswith("{") and "=HYPERLINK" in details
+    assert details.startswith("ユーザーID: ") and "=HYPERLINK" in details
     for cell in row:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert not contains_my_number_like(response.content.decode())

@@ -22,6 +22,7 @@ from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.verification.models import Status as EntryStatus
 from qualifications.models import Sex
 from tests.conftest import shown_version
+from tests.jps_reporting.flow import results_rekey
 
 from .conftest import give_income, make_person, qualify
 
@@ -268,8 +269,7 @@ def apply_f2(client_for, content):
     clerk.post(f"/jps/results/{saved.pk}/request/")
     saved.refresh_from_db()
     response = client_for("kakunin").post(
-        f"/entries/{saved.entry_id}/approve/",
-        {"rekey-line_count": str(saved.line_count), "version": shown_version(saved.entry)},
+        f"/entries/{saved.entry_id}/approve/", results_rekey(saved.entry_id)
     )
     assert response.status_code == 302
     saved.refresh_from_db()

@@ -27,7 +27,7 @@ from jps_reporting.results import RESULTS_KIND
 from kokumin_nenkin.identifiers import contains_my_number_like
 from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.verification.models import Status as EntryStatus
-from tests.conftest import shown_version
+from tests.jps_reporting.flow import results_rekey
 
 from .conftest import give_income
 from .test_intake import KINDS, approve, intake, qualify
@@ -125,8 +125,7 @@ def request_and_approve(client_for, saved, checker="kakunin"):
     saved.refresh_from_db()
     assert saved.entry is not None and saved.entry.status == EntryStatus.PENDING
     return client_for(checker).post(
-        f"/entries/{saved.entry_id}/approve/",
-        {"rekey-line_count": str(saved.line_count), "version": shown_version(saved.entry)},
+        f"/entries/{saved.entry_id}/approve/", results_rekey(saved.entry_id)
     )
 
 
@@ -356,8 +355,7 @@ def test_a_record_that_moved_after_the_request_makes_the_apply_stale(client_for,
         actor=cast["kakunin2"],
     )
     response = client_for("kakunin").post(
-        f"/entries/{saved.entry_id}/approve/",
-        {"rekey-line_count": "1", "version": shown_version(saved.entry)},
+        f"/entries/{saved.entry_id}/approve/", results_rekey(saved.entry_id)
     )
     assert response.status_code == 409
     assert "突合の結果が依頼した時と違います" in response.content.decode()
@@ -394,8 +392,7 @@ def test_several_requests_wait_at_once_unless_they_share_a_receipt_number(
     for saved in (first, second):
         saved.refresh_from_db()
         ok = client_for("kakunin").post(
-            f"/entries/{saved.entry_id}/approve/",
-            {"rekey-line_count": "1", "version": shown_version(saved.entry)},
+            f"/entries/{saved.entry_id}/approve/", results_rekey(saved.entry_id)
         )
         assert ok.status_code == 302
     assert ExemptionApplication.objects.get(receipt_number=entry.receipt_number).decision == (

@@ -4,8 +4,10 @@ kinds of the register and the exemptions app (synthetic data)."""
 from datetime import date
 
 from kokumin_nenkin.verification import services
+from kokumin_nenkin.verification.models import Entry
 from qualifications.codes import Event, Held
 from qualifications.models import QualificationRecord
+from tests.conftest import shown_version
 from tests.qualifications.factories import acquisition_payload, approve, make_person
 
 ACQ = "qualifications.acquisition"
@@ -66,3 +68,18 @@ def approved_exemption(maker, checker, **person_fields):
 def approved_additional(maker, checker, **person_fields):
     """An approved 付加保険料納付申出書 (21) of a person insured 第1号."""
     return _approved(ADDITIONAL, ADDITIONAL_PAYLOAD, maker, checker, person_fields)
+
+
+def results_rekey(entry_id: int, **wrong) -> dict:
+    """What the 確認担当 types from the printed reconciliation to approve a results apply, with
+    the version of the entry the approval screen showed."""
+    entry = Entry.objects.get(pk=entry_id)
+    typed = {
+        "line_count": entry.payload["line_count"],
+        "first_receipt_number": entry.payload["first_receipt_number"],
+        **wrong,
+    }
+    return {
+        **{f"rekey-{name}": value for name, value in typed.items()},
+        "version": shown_version(entry),
+    }

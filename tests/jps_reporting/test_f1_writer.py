@@ -229,3 +229,26 @@ def test_a_period_month_may_be_given_as_a_date():
     assert as_date.period_start == (2026, 7) and as_date.period_end == (2027, 6)
     data = parse_f1(write([as_date]).content)[1]
     assert (data["期間開始"], data["期間終了"]) == ("90807", "90906")
+
+
+def test_ibm_extension_kanji_are_written_as_windows_encodes_them():
+    """JPS reads CP932 with Windows' mapping: 髙 is FBFC and 﨑 FAB1, not Python's NEC-selected
+    EEE0 and ED95."""
+    f = write([item(5, family_name="髙﨑", given_name="德子")])
+    assert f.paper_only == ()
+    record = records(f.content)[1]
+    start = sum(field.size for field in DATA_LAYOUT[:5])  # 氏名 follows 氏名カナ
+    assert record[start : start + 6] == bytes.fromhex("FBFC FAB1 8140")
+    assert parse_f1(f.content)[1]["氏名"] == "髙﨑　德子"
+    assert b"\xee\xe0" not in f.content and b"\xed\x95" not in f.content
+
+
+@pytest.mark.parametrize(
+    "ch,windows",
+    [("髙", "FBFC"), ("﨑", "FAB1"), ("德", "FABA"), ("ⅰ", "FA40"), ("Ⅰ", "8754"), ("￢", "81CA")],
+)
+def test_the_windows_table_prefers_ibm_codes_over_nec_selected_ones(ch, windows):
+    from jps_reporting.formats.f1 import encode_cp932
+
+    assert encode_cp932(ch) == bytes.fromhex(windows)
+    assert encode_cp932(ch).decode("cp932") == ch

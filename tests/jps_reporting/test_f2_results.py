@@ -144,6 +144,33 @@ def test_a_truncated_file_is_refused_at_its_last_line():
     assert errors == ["5行目: 最終行が途中で切れています（ファイルが欠けている可能性があります）。"]
 
 
+TRUNCATED = "5行目: 最終行が途中で切れています（ファイルが欠けている可能性があります）。"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "cut",
+    [
+        pytest.param(lambda text: text[: text.index("申出期限") + 2], id="inside the last field"),
+        pytest.param(lambda text: text.rstrip("\r\n"), id="only the final line break missing"),
+        pytest.param(
+            lambda text: text.replace(",申出期限経過", ',"申出期限経過'), id="a quote left open"
+        ),
+    ],
+)
+def test_a_last_line_cut_inside_its_last_field_is_refused(cut):
+    f2, lines, errors = read(cut(csv(*GOOD)))
+    assert errors == [TRUNCATED] and not f2.ok
+    assert len(lines) == 3  # the lines before it are read and checked too
+
+
+@pytest.mark.django_db
+def test_a_quoted_field_with_a_line_break_is_still_read():
+    text = csv(*GOOD[:3], GOOD[3].replace(",申出期限経過", ',"申出期限\r\n経過"'))
+    _f2, lines, errors = read(text)
+    assert errors == [] and len(lines) == 4
+
+
 @pytest.mark.django_db
 def test_a_wrong_header_is_refused():
     _f2, lines, errors = read(csv(*GOOD, header=HEAD.replace("処理区分", "区分")))

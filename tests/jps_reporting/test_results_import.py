@@ -23,7 +23,7 @@ from kokumin_nenkin.verification.models import Entry, Status
 from qualifications.models import Person
 from tests.conftest import shown_version
 
-from .flow import approved_acquisition, approved_additional, approved_exemption
+from .flow import approved_acquisition, approved_additional, approved_exemption, results_rekey
 
 UPLOAD = "/jps/results/"
 
@@ -94,24 +94,17 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
 
     checker = client_for("kakunin")
     detail = checker.get(f"/entries/{entry.pk}/").content.decode()
-    assert (
-        "kekka.csv" in detail and "（届書から入力して照合）" in detail
-    )  # line count re-keyed blind
+    # line count and first 受付番号 re-keyed blind, from the printed reconciliation (no 届書)
+    assert "kekka.csv" in detail and detail.count("（印刷した突合結果から入力して照合）") == 2
+    assert "届書から" not in detail
+    assert f'href="/jps/results/{saved.pk}/check/"' in detail
     assert "不一致 1件" in checker.get(f"/jps/results/{saved.pk}/check/").content.decode()
     assert checker.get(f"/jps/results/{saved.pk}/").status_code == 403
-    wrong = checker.post(
-        f"/entries/{entry.pk}/approve/", {"rekey-line_count": "5", "version": shown_version(entry)}
-    )
+    wrong = checker.post(f"/entries/{entry.pk}/approve/", results_rekey(entry.pk, line_count="5"))
     assert wrong.status_code == 409
     assert Person.objects.get(pk=acq.person_id).basic_pension_number == ""
 
-    assert (
-        checker.post(
-            f"/entries/{entry.pk}/approve/",
-            {"rekey-line_count": "4", "version": shown_version(entry)},
-        ).status_code
-        == 302
-    )
+    assert checker.post(f"/entries/{entry.pk}/approve/", results_rekey(entry.pk)).status_code == 302
     entry.refresh_from_db()
     assert entry.status == Status.APPROVED and entry.checker == cast["kakunin"]
     assert Person.objects.get(pk=acq.person_id).basic_pension_number == "1234-567890"
@@ -131,9 +124,7 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
     assert event.details["基礎年金番号付番"] == 1 and event.details["免除"] == 1
 
     # Exactly once: a second approval is refused, the same file is refused at upload.
-    again = checker.post(
-        f"/entries/{entry.pk}/approve/", {"rekey-line_count": "4", "version": shown_version(entry)}
-    )
+    again = checker.post(f"/entries/{entry.pk}/approve/", results_rekey(entry.pk))
     assert again.status_code in (403, 409)
     response = upload(clerk, good_file(reported))
     assert response.status_code == 400
@@ -147,6 +138,40 @@ def test_the_whole_round_applies_the_results_exactly_once(client_for, reported, 
         ).count()
         == 1
     )
+
+
+def test_the_reconciliation_shows_code_labels_and_what_changes_on_which_record(
+    client_for, reported, cast
+):
+    acq, exe, _ = reported
+    clerk = client_for("shintatsu")
+    upload(clerk, good_file(reported))
+    saved = ResultsUpload.objects.get()
+    clerk.post(f"/jps/results/{saved.pk}/request/")
+    entry = Entry.objects.get(kind=RESULTS_KIND)
+    checker = client_for("kakunin")
+    for page in (
+        clerk.get(f"/jps/results/{saved.pk}/").content.decode(),
+        checker.get(f"/jps/results/{saved.pk}/check/").content.decode(),
+    ):
+        assert "01 基礎年金番号付番" in page and "02 免除等審査結果" in page and "1 承認" in page
+        person = Person.objects.get(pk=acq.person_id)
+        assert f"{person.addressee_number} {person}" in page
+        assert "基礎年金番号: （未登録） → 1234-567890" in page
+        assert "審査中 → 承認" in page and "承認期間 令和6年7月〜令和7年6月" in page
+        # what the checker re-keys, printed with the reconciliation
+        assert "データ行数 <strong>4行</strong>" in page
+        assert f"最初の行の受付番号 <strong>{acq.receipt_number}</strong>" in page
+        assert "data-print" in page
+    wrong = checker.post(
+        f"/entries/{entry.pk}/approve/",
+        results_rekey(entry.pk, first_receipt_number=exe.receipt_number),
+    )
+    assert wrong.status_code == 409
+    assert "最初の行の受付番号" in wrong.content.decode()
+    assert Person.objects.get(pk=acq.person_id).basic_pension_number == ""
+    assert checker.post(f"/entries/{entry.pk}/approve/", results_rekey(entry.pk)).status_code == 302
+    assert Person.objects.get(pk=acq.person_id).basic_pension_number == "1234-567890"
 
 
 def test_a_file_waiting_to_be_applied_is_not_taken_in_twice(client_for, reported):
@@ -236,8 +261,7 @@ def test_a_fuka_result_is_applied_through_the_exemptions_service(client_for, cas
     clerk.post(f"/jps/results/{ResultsUpload.objects.get().pk}/request/")
     request = Entry.objects.get(kind=RESULTS_KIND)
     response = client_for("kakunin").post(
-        f"/entries/{request.pk}/approve/",
-        {"rekey-line_count": "1", "version": shown_version(request)},
+        f"/entries/{request.pk}/approve/", results_rekey(request.pk)
     )
     assert response.status_code == 302
     premium.refresh_from_db()
@@ -262,10 +286,6 @@ def test_the_clerk_withdraws_a_returned_request_and_asks_again(client_for, repor
     saved.refresh_from_db()
     assert saved.entry == second and second != first
     assert (
-        checker.post(
-            f"/entries/{second.pk}/approve/",
-            {"rekey-line_count": "4", "version": shown_version(second)},
-        ).status_code
-        == 302
+        checker.post(f"/entries/{second.pk}/approve/", results_rekey(second.pk)).status_code == 302
     )
     assert Person.objects.get(pk=reported[0].person_id).basic_pension_number == "1234-567890"

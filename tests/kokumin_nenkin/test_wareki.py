@@ -161,3 +161,35 @@ def test_month_field_and_filter():
     html = Template("{{ m|wareki_month }}").render(Context({"m": date(2019, 5, 1)}))
     assert html == "令和元年5月"
     assert wareki.format_year(2024, 7) == "令和6年"
+
+
+def test_a_moment_reads_as_wareki_date_and_local_time():
+    from datetime import UTC, datetime
+
+    from kokumin_nenkin.wareki import format_datetime
+    from kokumin_nenkin.wareki.templatetags import wareki_datetime
+
+    moment = datetime(2026, 11, 29, 23, 24, 5, tzinfo=UTC)  # 08:24 in Japan, the next day
+    assert format_datetime(moment) == "令和8年11月30日 08:24"
+    assert format_datetime(moment, seconds=True) == "令和8年11月30日 08:24:05"
+    assert wareki_datetime(moment) == "令和8年11月30日 08:24" and wareki_datetime(None) == ""
+
+
+def test_a_month_field_shows_a_month_not_a_day():
+    from datetime import date
+
+    from django import forms
+
+    from kokumin_nenkin.verification.registry import EntryKind
+    from kokumin_nenkin.wareki.forms import WarekiMonthField
+
+    class MonthForm(forms.Form):
+        start = WarekiMonthField(label="開始月")
+
+    form = MonthForm(initial={"start": date(2026, 7, 1)})
+    assert 'value="令和8年7月"' in str(form["start"])
+
+    class Kind(EntryKind):
+        form_class = MonthForm
+
+    assert Kind().display("start", "2026-07-01") == "令和8年7月"
