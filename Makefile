@@ -46,7 +46,7 @@ demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
 run: demo
-	@$(PY) manage.py demo_logins
+	@$(PY) manage.py demo_logins --host $(HOST) --port $(PORT)
 	@mkdir -p var; $(PY) manage.py db_worker > var/worker.log 2>&1 & echo $$! > var/worker.pid; \
 	trap 'kill $$(cat var/worker.pid) 2>/dev/null; rm -f var/worker.pid' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
