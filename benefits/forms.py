@@ -6,7 +6,8 @@ from django import forms
 
 from kokumin_nenkin.wareki.forms import WarekiDateField, WarekiMonthField
 
-from .rules import ClaimKind, PensionReceived, SpecialDisabilityReason
+from .pension_rules import SpecialDisabilityReason
+from .rules import ClaimKind, PensionReceived
 
 CHOOSE = {"required": "選択してください。", "invalid_choice": "一覧から選択してください。"}
 REQUIRED = {"required": "入力してください。", "invalid": "数字で入力してください。"}

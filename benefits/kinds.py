@@ -44,7 +44,7 @@ from kokumin_nenkin.verification.registry import (
 from qualifications.models import Person
 from qualifications.selectors import latest_record
 
-from . import rules, selectors, services
+from . import lump_sum_rules, pension_rules, rules, selectors, services, support_rules
 from .attachments import attachments_due, payload_codes
 from .forms import ATTACHMENTS, CHECKLISTS, FORMS, NOT_REGISTERED
 from .models import BenefitClaim
@@ -279,7 +279,7 @@ class OldAgeKind(ClaimEntryKind):
 
     def assess(self, person, claimant, values, receipt_number):
         held = selectors.held_months(person, values["claimed_on"])
-        return rules.old_age_assessment(
+        return pension_rules.old_age_assessment(
             birth=person.birth_date,
             claimed_on=values["claimed_on"],
             start_month=values["start_month"],
@@ -299,7 +299,7 @@ class DisabilityKind(ClaimEntryKind):
     def assess(self, person, claimant, values, receipt_number):
         year = values["claimed_on"].year - 1
         income = selectors.household_of(person, year).members[0].income
-        return rules.disability_assessment(
+        return pension_rules.disability_assessment(
             birth=person.birth_date,
             first_visit_on=values["first_visit_on"],
             category_on_first_visit=selectors.category_on(person, values["first_visit_on"]),
@@ -318,7 +318,7 @@ class SurvivorsKind(ClaimEntryKind):
     rule_field = "death_on"
 
     def assess(self, person, claimant, values, receipt_number):
-        return rules.survivors_assessment(
+        return pension_rules.survivors_assessment(
             deceased_birth=person.birth_date,
             death_on=values["death_on"],
             category_at_death=_deceased_category(person, values["death_on"]),
@@ -348,7 +348,7 @@ class WidowKind(ClaimEntryKind):
             raise RuleRefused(
                 "寡婦年金を請求できるのは妻です（寡婦年金の請求者）。", field="relationship"
             )
-        return rules.widow_assessment(
+        return pension_rules.widow_assessment(
             widow_birth=claimant.birth_date,
             death_on=values["death_on"],
             husband_first_months=values["husband_first_months"],
@@ -364,7 +364,7 @@ class DeathLumpSumKind(ClaimEntryKind):
     rule_field = "death_on"
 
     def assess(self, person, claimant, values, receipt_number):
-        assessment = rules.death_lump_sum_assessment(
+        assessment = lump_sum_rules.death_lump_sum_assessment(
             paid_months=values["paid_months"],
             quarter_exempt_months=values["quarter_exempt_months"],
             half_exempt_months=values["half_exempt_months"],
@@ -372,7 +372,7 @@ class DeathLumpSumKind(ClaimEntryKind):
             additional_months=values["additional_months"],
             on=values["death_on"],
         )
-        return rules.death_lump_sum_check(
+        return lump_sum_rules.death_lump_sum_check(
             assessment=assessment,
             deceased_received_pension=values["deceased_received_pension"],
             survivors_pension_payable=values["survivors_pension_payable"],
@@ -386,7 +386,7 @@ class SpecialDisabilityKind(ClaimEntryKind):
     rule_field = "first_visit_on"
 
     def assess(self, person, claimant, values, receipt_number):
-        return rules.special_disability_assessment(
+        return pension_rules.special_disability_assessment(
             birth=person.birth_date,
             first_visit_on=values["first_visit_on"],
             reason=values["reason"],
@@ -401,9 +401,9 @@ class SupportKind(ClaimEntryKind):
     rule_field = "pension_received"
 
     def assess(self, person, claimant, values, receipt_number):
-        year = rules.support_income_year(values["claimed_on"])
+        year = support_rules.support_income_year(values["claimed_on"])
         household = selectors.household_of(person, year)
-        return rules.support_assessment(
+        return support_rules.support_assessment(
             birth=person.birth_date,
             claimed_on=values["claimed_on"],
             pension_received=values["pension_received"],
@@ -413,7 +413,7 @@ class SupportKind(ClaimEntryKind):
         )
 
     def claim_year(self, values) -> int | None:
-        return rules.support_claim_year(values["claimed_on"])
+        return support_rules.support_claim_year(values["claimed_on"])
 
 
 ALL: tuple[ClaimEntryKind, ...] = (

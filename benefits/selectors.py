@@ -22,7 +22,8 @@ from qualifications.rules import age_reached_on
 from qualifications.selectors import categories_by_month
 
 from .models import LIVE_DECISIONS, BenefitClaim
-from .rules import FIRST_CATEGORY_CODES, ClaimKind, HouseholdIncome, add_months, month_of
+from .rules import FIRST_CATEGORY_CODES, ClaimKind, add_months, month_of
+from .support_rules import HouseholdIncome
 
 CLAIM_KIND_PREFIX = "benefits."
 

@@ -8,23 +8,17 @@ from fractions import Fraction
 
 import pytest
 
-from benefits.rules import (
-    HouseholdIncome,
-    RuleRefused,
-    SupportKind,
+from benefits.lump_sum_rules import death_lump_sum, death_lump_sum_assessment, death_lump_sum_check
+from benefits.pension_rules import (
     adjustment_percent,
-    death_lump_sum,
-    death_lump_sum_assessment,
-    death_lump_sum_check,
     disability_assessment,
     old_age_assessment,
     special_disability_assessment,
-    support_assessment,
-    support_claim_year,
     survivors_assessment,
-    taken_here,
     widow_assessment,
 )
+from benefits.rules import RuleRefused, SupportKind, taken_here
+from benefits.support_rules import HouseholdIncome, support_assessment, support_claim_year
 
 d = date
 
