@@ -41,17 +41,10 @@ class PublicAssistance(models.TextChoices):
     OTHER = "2", "生活扶助以外"
 
 
-class Income(models.Model):
-    """A person's income for one calendar year from 市民税課 (地方税関係情報, format F4).
+class IncomeValues(models.Model):
+    """What 市民税課 reports for a person and year (format F4): the current values (`Income`)
+    and every earlier set an import replaced (`IncomeRevision`) hold the same fields."""
 
-    The exemption year July Y – June Y+1 is judged on the income of year Y (前年所得)."""
-
-    person = models.ForeignKey(
-        "qualifications.Person",
-        verbose_name="被保険者",
-        on_delete=models.CASCADE,  # a copy of 市民税課 data: goes with the person's file
-        related_name="incomes",
-    )
     year = models.PositiveSmallIntegerField("所得年")
     total_income = models.PositiveBigIntegerField("前年所得（合計所得金額）")
     dependents = models.PositiveSmallIntegerField("扶養親族等の数")
@@ -75,6 +68,45 @@ class Income(models.Model):
         blank=True,
         related_name="+",
     )
+
+    #: the fields an F4 line sets, in the file's order (the import compares these).
+    VALUE_FIELDS = (
+        "total_income",
+        "dependents",
+        "dependent_deduction",
+        "social_insurance_deduction",
+        "disabled",
+        "widow_single_parent",
+        "public_assistance",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def special_status(self) -> str:
+        """障害者・寡婦・ひとり親 for the 135万円 route, or ''."""
+        if self.disabled:
+            return "障害者"
+        if self.widow_single_parent != WidowSingleParent.NONE:
+            return self.get_widow_single_parent_display()  # type: ignore[attr-defined]
+        return ""
+
+
+class Income(IncomeValues):
+    """A person's income for one calendar year from 市民税課 (地方税関係情報, format F4): the
+    current values, one row per person and year (what every screening reads).
+
+    The exemption year July Y – June Y+1 is judged on the income of year Y (前年所得). A later
+    F4 file with other values for the same person and year replaces these, and the values it
+    replaced are kept as an `IncomeRevision`."""
+
+    person = models.ForeignKey(
+        "qualifications.Person",
+        verbose_name="被保険者",
+        on_delete=models.CASCADE,  # a copy of 市民税課 data: goes with the person's file
+        related_name="incomes",
+    )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     class Meta:
@@ -88,14 +120,39 @@ class Income(models.Model):
     def __str__(self) -> str:
         return f"{self.person} {self.year}年所得"
 
-    @property
-    def special_status(self) -> str:
-        """障害者・寡婦・ひとり親 for the 135万円 route, or ''."""
-        if self.disabled:
-            return "障害者"
-        if self.widow_single_parent != WidowSingleParent.NONE:
-            return self.get_widow_single_parent_display()
-        return ""
+
+class IncomeRevision(IncomeValues):
+    """Values of a person and year that a later F4 import replaced (所得情報の履歴): never
+    changed, so the person's income as it stood before each correction can be shown."""
+
+    person = models.ForeignKey(
+        "qualifications.Person",
+        verbose_name="被保険者",
+        on_delete=models.CASCADE,  # goes with the person's file, like the current income
+        related_name="income_revisions",
+    )
+    recorded_at = models.DateTimeField("当時の更新日時", null=True, blank=True)
+    superseded_at = models.DateTimeField("置き換えた日時")
+    superseded_by = models.ForeignKey(
+        "imports.ImportedFile",
+        verbose_name="置き換えた取込ファイル",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "所得情報の履歴"
+        verbose_name_plural = "所得情報の履歴"
+        indexes = [
+            models.Index(
+                fields=["person", "year", "-superseded_at"], name="exemptions_increv_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year}年所得（置換前）"
 
 
 class DecisionRecord(decisions.DecisionRecord):

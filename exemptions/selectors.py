@@ -18,6 +18,7 @@ from .models import (
     DecisionStatus,
     ExemptionApplication,
     Income,
+    IncomeRevision,
     MaternityExemption,
     StatutoryExemption,
 )
@@ -82,6 +83,24 @@ def household_for(person: Person, income_year: int) -> HouseholdView:
     return HouseholdView(
         applicant, member("配偶者", spouse), member("世帯主", householder), income_year
     )
+
+
+@dataclass(frozen=True)
+class IncomeHistoryRow:
+    role: str
+    revision: IncomeRevision
+
+
+def income_history(household: HouseholdView) -> list[IncomeHistoryRow]:
+    """The values an F4 import replaced for the household's members in the income year,
+    newest first per member (one query; none when no member has a history)."""
+    roles = {m.person.pk: m.role for m in household.members}
+    revisions = IncomeRevision.objects.filter(
+        person_id__in=roles, year=household.income_year
+    ).order_by("-superseded_at", "-id")
+    order = list(roles)
+    rows = [IncomeHistoryRow(roles[r.person_id], r) for r in revisions]
+    return sorted(rows, key=lambda row: order.index(row.revision.person_id))
 
 
 def _tested(member: HouseholdMember | None, excluded_reason: str = "") -> PersonIncome | None:

@@ -44,7 +44,9 @@ def income_import(request):
             messages.success(
                 request,
                 f"所得情報を取り込みました（{result.lines:,}行: 新規 {result.created:,}件・"
-                f"更新 {result.updated:,}件）。",
+                f"更新 {result.updated:,}件"
+                + (f"・変更なし {result.unchanged:,}件" if result.unchanged else "")
+                + "）。",
             )
             return redirect("exemptions:income_import")
     if result is None:
@@ -119,6 +121,7 @@ def household_panel(request, person_id: int):
         ],
     )
     context["rows"] = _rows(context)
+    context["income_history"] = selectors.income_history(context["household"])
     context["pdf_url"] = (
         reverse("exemptions:application_pdf", args=[person.pk]) + "?" + request.GET.urlencode()
     )

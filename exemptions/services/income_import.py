@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from audit.models import Action
-from audit.services import record
+from audit.services import record, record_many
 from kokumin_nenkin.imports import CsvInput, LineError
 from kokumin_nenkin.imports.models import ImportedFile
 from qualifications.models import Person
 
 from ..formats import F4_COLUMNS, F4_HEADER, F4_KIND, F4_UNIQUE
-from ..models import (
-    Income,
-)
+from ..models import Income, IncomeRevision, PublicAssistance, WidowSingleParent
 
 
 # --- 所得情報の取込 (F4) ---
@@ -26,6 +25,7 @@ class IncomeImportResult:
     lines: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     filename: str = ""
     encoding: str = ""
 
@@ -35,16 +35,41 @@ class IncomeImportResult:
 
 
 _CHUNK = 2000
-_INCOME_FIELDS = (
-    "total_income",
-    "dependents",
-    "dependent_deduction",
-    "social_insurance_deduction",
-    "disabled",
-    "widow_single_parent",
-    "public_assistance",
-    "source_file",
-)
+_INCOME_FIELDS = (*Income.VALUE_FIELDS, "source_file", "updated_at")
+
+#: field → the key of its old and new values in the per-person audit event (audit/schema.py).
+AUDIT_KEYS = {
+    "total_income": "前年所得",
+    "dependents": "扶養親族等の数",
+    "dependent_deduction": "扶養親族等控除額",
+    "social_insurance_deduction": "社会保険料控除額等",
+    "disabled": "障害者",
+    "widow_single_parent": "寡婦・ひとり親",
+    "public_assistance": "生活保護",
+}
+_LABELS = {
+    "widow_single_parent": dict(WidowSingleParent.choices),
+    "public_assistance": dict(PublicAssistance.choices),
+}
+
+
+def _shown(name: str, value):
+    """A value as the auditor reads it: the label of a code, else the value itself."""
+    return str(_LABELS[name].get(value, value)) if name in _LABELS else value
+
+
+def _person_details(year: int, old: Income | None, values: dict) -> dict:
+    """One person's event: the year, then 変更前 / 変更後 of each field that changed (all of them
+    for a new income, 変更前 なし)."""
+    details: dict = {"ファイル": "所得情報（F4）", "所得年": year}
+    for name, key in AUDIT_KEYS.items():
+        before = None if old is None else getattr(old, name)
+        if old is None or before != values[name]:
+            details[key] = {
+                "変更前": None if old is None else _shown(name, before),
+                "変更後": _shown(name, values[name]),
+            }
+    return details
 
 
 @transaction.atomic
@@ -53,7 +78,10 @@ def income_import(
 ) -> IncomeImportResult:
     """Take in an F4 file: all or nothing, every error listed by line, once only, audited.
 
-    A person and year already on file is updated (a corrected assessment replaces the old)."""
+    A person and year already on file with other values is updated (a corrected assessment
+    replaces the old) and the values it replaced are kept as an `IncomeRevision`; the same
+    values again change nothing. Each person whose income was added or changed gets one audit
+    event naming the fields with their old and new values (`所得年`, `前年所得` …)."""
     reader = CsvInput(
         data,
         filename=filename,
@@ -93,15 +121,17 @@ def income_import(
         result.error_count = 1
         return result
     imported = ImportedFile.objects.get(kind=F4_KIND, sha256=reader.sha256)
+    now = timezone.now()
     for i in range(0, len(rows), _CHUNK):
         chunk = rows[i : i + _CHUNK]
         pids = {persons[row["宛名番号"]] for _, row in chunk}
         years = {row["所得年"] for _, row in chunk}
         existing = {
             (inc.person_id, inc.year): inc
-            for inc in Income.objects.filter(person_id__in=pids, year__in=years)
+            for inc in Income.objects.filter(person_id__in=pids, year__in=years).order_by()
         }
-        new, changed = [], []
+        new, changed, revisions = [], [], []
+        touched: list[tuple[int, dict]] = []
         for _, row in chunk:
             key = (persons[row["宛名番号"]], row["所得年"])
             values = {
@@ -112,17 +142,41 @@ def income_import(
                 "disabled": row["障害者"] == "1",
                 "widow_single_parent": row["寡婦ひとり親"],
                 "public_assistance": row["生活保護"],
-                "source_file": imported,
             }
-            if key in existing:
-                income = existing[key]
-                for name, value in values.items():
-                    setattr(income, name, value)
-                changed.append(income)
-            else:
-                new.append(Income(person_id=key[0], year=key[1], **values))
+            income = existing.get(key)
+            if income is not None and all(getattr(income, n) == v for n, v in values.items()):
+                result.unchanged += 1
+                continue
+            touched.append((key[0], _person_details(key[1], income, values)))
+            if income is None:
+                new.append(Income(person_id=key[0], year=key[1], source_file=imported, **values))
+                continue
+            revisions.append(
+                IncomeRevision(
+                    person_id=income.person_id,
+                    year=income.year,
+                    source_file_id=income.source_file_id,
+                    recorded_at=income.updated_at,
+                    superseded_at=now,
+                    superseded_by=imported,
+                    **{n: getattr(income, n) for n in Income.VALUE_FIELDS},
+                )
+            )
+            for name, value in values.items():
+                setattr(income, name, value)
+            income.source_file = imported
+            income.updated_at = now
+            changed.append(income)
+        IncomeRevision.objects.bulk_create(revisions)
         Income.objects.bulk_create(new)
         Income.objects.bulk_update(changed, _INCOME_FIELDS)
+        record_many(
+            Action.IMPORT,
+            persons=[Person(pk=pid) for pid, _ in touched],
+            target=imported,
+            details=[details for _, details in touched],
+            actor=actor,
+        )
         result.created += len(new)
         result.updated += len(changed)
     # The SHA-256 and file name stay on the ImportedFile row: either can hold a 12-digit run,
@@ -135,6 +189,7 @@ def income_import(
             "行数": result.lines,
             "新規": result.created,
             "更新": result.updated,
+            "変更なし": result.unchanged,
         },
         actor=actor,
     )

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
-from exemptions.models import Income
+from exemptions.models import Income, IncomeRevision
 from exemptions.services import income_import
 
 from .conftest import give_income, make_person
@@ -51,7 +51,7 @@ def test_a_good_file_is_applied_in_cp932_and_audited(client_for, residents):
     assert (inc.total_income, inc.dependents, inc.dependent_deduction) == (1_200_000, 1, 380_000)
     assert inc.disabled and inc.widow_single_parent == "2" and inc.public_assistance == "1"
     assert inc.special_status == "障害者"
-    event = AuditEvent.objects.get(action="import")
+    event = AuditEvent.objects.get(action="import", person=None)
     assert event.details["新規"] == 1 and event.details["更新"] == 1
     assert event.actor.username == "shintatsu"
 
@@ -64,7 +64,7 @@ def test_the_same_file_twice_is_refused(client_for, residents):
     response = upload(client, text)
     assert response.status_code == 400
     assert "既に取り込まれています" in response.content.decode()
-    assert AuditEvent.objects.filter(action="import").count() == 1
+    assert AuditEvent.objects.filter(action="import", person=None).count() == 1
 
 
 @pytest.mark.django_db
@@ -134,3 +134,82 @@ def test_a_post_without_a_file_says_so_next_to_the_field(client_for):
     response = client_for("shintatsu").post(URL, {"encoding": "auto"})
     assert response.status_code == 200
     assert "取り込むファイルを選んでください。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_corrected_assessment_keeps_the_old_values_and_names_each_person_changed(
+    client_for, residents
+):
+    """Issue 11 item 4: an F4 import does not overwrite. The values it replaces stay as history,
+    shown on the household panel, and every person changed has an audit event with the old and
+    new value of each field that changed; a person whose values are the same is left alone."""
+    a, b, c = residents
+    client = client_for("shintatsu")
+    first = f4(
+        f"2023,{a.addressee_number},670000,0,0,0,0,0,0",
+        f"2023,{b.addressee_number},1200000,1,380000,150000,0,0,0",
+    )
+    assert upload(client, first, name="first.csv").status_code == 302
+    corrected = f4(
+        f"2023,{a.addressee_number},820000,0,0,0,1,0,0",  # 前年所得 and 障害者 corrected
+        f"2023,{b.addressee_number},1200000,1,380000,150000,0,0,0",  # the same again
+        f"2023,{c.addressee_number},0,0,0,0,0,0,1",  # new
+    )
+    assert upload(client, corrected, name="second.csv").status_code == 302
+    page = client.get(URL).content.decode()
+    assert "所得情報を取り込みました（3行: 新規 1件・更新 1件・変更なし 1件）" in page
+
+    current = Income.objects.get(person=a, year=2023)
+    assert (current.total_income, current.disabled) == (820_000, True)
+    [old] = IncomeRevision.objects.filter(person=a, year=2023)
+    assert (old.total_income, old.disabled) == (670_000, False)
+    assert old.superseded_by == current.source_file
+    assert old.source_file != current.source_file
+    assert not IncomeRevision.objects.filter(person__in=[b, c]).exists()
+
+    second_file = current.source_file
+    events = AuditEvent.objects.filter(
+        action="import", object_id=str(second_file.pk), person__isnull=False
+    )
+    assert {e.person_id for e in events} == {a.pk, c.pk}  # b did not change
+    changed = events.get(person=a).details
+    assert changed["所得年"] == 2023
+    assert changed["前年所得"] == {"変更前": 670_000, "変更後": 820_000}
+    assert changed["障害者"] == {"変更前": False, "変更後": True}
+    assert "扶養親族等の数" not in changed  # unchanged fields are not listed
+    added = events.get(person=c).details
+    assert added["前年所得"] == {"変更前": None, "変更後": 0}
+    assert added["生活保護"] == {"変更前": None, "変更後": "生活扶助"}
+    summary = AuditEvent.objects.get(
+        action="import", person__isnull=True, object_id=str(second_file.pk)
+    )
+    assert (summary.details["新規"], summary.details["更新"], summary.details["変更なし"]) == (
+        1,
+        1,
+        1,
+    )
+
+    # The person's access history (監査担当) lists the import with the old and new values.
+    history = client_for("kansa").get(f"/audit/person/{a.pk}/").content.decode()
+    assert "670000" in history.replace(",", "") and "820000" in history.replace(",", "")
+
+    # The household panel shows the current value and, as history, the one it replaced.
+    panel = client_for("madoguchi").get(
+        f"/exemptions/persons/{a.pk}/household/?kind=exemption&year=2024"
+    )
+    body = panel.content.decode()
+    assert "所得の訂正履歴" in body
+    current_table, history_table = body.split("所得の訂正履歴", 1)
+    assert "820,000円" in current_table
+    assert "670,000円" in history_table.split("</table>", 1)[0]
+
+
+@pytest.mark.django_db
+def test_the_panel_shows_no_history_when_nothing_was_replaced(client_for, residents):
+    give_income(residents[0], 2023, 500_000)
+    body = (
+        client_for("madoguchi")
+        .get(f"/exemptions/persons/{residents[0].pk}/household/?kind=exemption&year=2024")
+        .content.decode()
+    )
+    assert "500,000円" in body and "所得の訂正履歴" not in body
