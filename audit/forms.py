@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from kokumin_nenkin.accounts.models import Staff
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.wareki.forms import WarekiDateField
 
 from .lookups import subject_by_number
@@ -14,7 +15,7 @@ from .models import Action
 MAX_REPORT_DAYS = 92
 
 
-class PeriodMixin(forms.Form):
+class PeriodMixin(FreeTextGuard, forms.Form):
     """The period's end may not come before its start."""
 
     def clean(self):

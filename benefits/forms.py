@@ -4,6 +4,7 @@ Japanese messages next to the field."""
 
 from django import forms
 
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.wareki.forms import WarekiDateField, WarekiMonthField
 
 from .pension_rules import SpecialDisabilityReason
@@ -76,7 +77,7 @@ def _months(
     )
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(FreeTextGuard, forms.Form):
     """What every 請求書 asks: the date, who claims, the attachments received. The choice of
     claimant (the person, their spouse or household, or someone not in the register) is filled
     per person by the kind."""
@@ -235,7 +236,7 @@ FORMS: dict[str, type[ClaimForm]] = {
 }
 
 
-class LateAttachmentForm(forms.Form):
+class LateAttachmentForm(FreeTextGuard, forms.Form):
     """An attachment received after the 請求書: which one (of those still due) and when."""
 
     code = forms.ChoiceField(label="受け取った添付書類", error_messages=CHOOSE)

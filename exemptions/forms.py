@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from kokumin_nenkin import wareki
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.imports import ENCODINGS
 from kokumin_nenkin.wareki.forms import WarekiDateField, WarekiMonthField
 
@@ -123,7 +124,7 @@ INTAKE_CLASS_CHOICES = [
 ]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(FreeTextGuard, forms.Form):
     """The first field gets the focus; the clerk tabs through in the order of the paper form."""
 
     def __init__(self, *args, **kwargs):

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.imports.models import ImportedFile
 from kokumin_nenkin.verification.models import OPEN_STATUSES
 from kokumin_nenkin.verification.registry import EntryKind, register
@@ -18,7 +19,8 @@ from .models import ResultsUpload
 from .results import RESULTS_KIND, first_receipt_number, receipt_numbers, results_apply
 
 
-class ResultsApplyForm(forms.Form):
+class ResultsApplyForm(FreeTextGuard, forms.Form):
+    identifier_fields = ("first_receipt_number",)  # a 受付番号: 12 digits on purpose
     upload_id = forms.IntegerField(label="処理結果ファイル", widget=forms.HiddenInput)
     line_count = forms.IntegerField(
         label="データ行数",

@@ -4,7 +4,7 @@ the field. The date rules themselves live in `rules.py` and run when the entry i
 from django import forms
 from django.utils import timezone
 
-from kokumin_nenkin.identifiers import no_my_number_in_text
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.wareki.forms import WarekiDateField
 
 from .codes import AcquisitionCause, CategoryChangeCause, InsuredCategory, LossCause
@@ -24,7 +24,7 @@ def _date(label: str, required: bool = True, help_text: str | None = None) -> Wa
     return WarekiDateField(**kwargs)
 
 
-class AcquisitionForm(forms.Form):
+class AcquisitionForm(FreeTextGuard, forms.Form):
     notified_on = _date("資格取得届出年月日")
     category = forms.ChoiceField(
         label="被保険者種別",
@@ -47,7 +47,7 @@ class AcquisitionForm(forms.Form):
         self.fields["notified_on"].widget.attrs["autofocus"] = True
 
 
-class LossForm(forms.Form):
+class LossForm(FreeTextGuard, forms.Form):
     notified_on = _date("資格喪失届出年月日")
     cause = forms.ChoiceField(
         label="資格喪失事由", choices=_choices(LossCause), error_messages=CHOOSE
@@ -63,7 +63,7 @@ class LossForm(forms.Form):
         self.fields["notified_on"].widget.attrs["autofocus"] = True
 
 
-class CategoryChangeForm(forms.Form):
+class CategoryChangeForm(FreeTextGuard, forms.Form):
     notified_on = _date("種別変更届出年月日")
     category = forms.ChoiceField(
         label="変更後の被保険者種別",
@@ -80,7 +80,7 @@ class CategoryChangeForm(forms.Form):
         self.fields["notified_on"].widget.attrs["autofocus"] = True
 
 
-class ReissueForm(forms.Form):
+class ReissueForm(FreeTextGuard, forms.Form):
     applied_on = _date("基礎年金番号通知書再交付申請年月日")
     reason = forms.CharField(
         label="基礎年金番号通知書再交付申請理由", max_length=200, error_messages=REQUIRED
@@ -91,28 +91,25 @@ class ReissueForm(forms.Form):
         self.fields["applied_on"].widget.attrs["autofocus"] = True
 
 
-class MemoForm(forms.Form):
+class MemoForm(FreeTextGuard, forms.Form):
     registered_on = _date("登録年月日（メモ情報）")
     special_notes = forms.CharField(
         label="特記事項",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[no_my_number_in_text],
     )
     consultation = forms.CharField(
         label="相談内容",
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        validators=[no_my_number_in_text],
     )
     remarks = forms.CharField(
         label="備考",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[no_my_number_in_text],
     )
 
     def __init__(self, *args, **kwargs):
@@ -136,7 +133,7 @@ class SearchForm(forms.Form):
     )
 
 
-class NameChangeForm(forms.Form):
+class NameChangeForm(FreeTextGuard, forms.Form):
     """氏名変更届 (04): the new name, reported to JPS for 第1号 / 任意加入."""
 
     notified_on = _date("届出年月日")
@@ -164,7 +161,7 @@ class NameChangeForm(forms.Form):
         return data
 
 
-class AddressChangeForm(forms.Form):
+class AddressChangeForm(FreeTextGuard, forms.Form):
     """住所変更届 (05): the new address, reported to JPS for 第1号 / 任意加入."""
 
     notified_on = _date("届出年月日")

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kokumin_nenkin.identifiers import validate_my_number
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.imports import ENCODINGS
 from kokumin_nenkin.wareki.forms import WarekiDateField
 
@@ -25,7 +26,7 @@ class ResidentsImportForm(forms.Form):
     )
 
 
-class DismissForm(forms.Form):
+class DismissForm(FreeTextGuard, forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
     event_on = forms.DateField(widget=forms.HiddenInput)
     reason = forms.CharField(
@@ -43,11 +44,13 @@ class DismissForm(forms.Form):
         return reason
 
 
-class NewPersonForm(forms.Form):
+class NewPersonForm(FreeTextGuard, forms.Form):
     """被保険者の新規登録: a person not yet in the file, registered at the counter.
 
     The 個人番号 is never kept as typed: the entry stores its keyed hash (for the checker's blind
     re-key and the duplicate check) and the encrypted number (`NewPersonKind.encode`)."""
+
+    identifier_fields = ("my_number",)  # the 個人番号 itself (stored as a keyed hash)
 
     addressee_number = forms.RegexField(
         label="宛名番号",

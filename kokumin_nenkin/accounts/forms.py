@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import authenticate
 
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
+
 from .models import Office, Role, Staff
 
 LOGIN_FAILED = "ユーザーIDまたはパスワードが正しくありません。"
@@ -105,7 +107,7 @@ class OwnPasswordChangeForm(forms.Form):
         return cleaned
 
 
-class StaffCreateForm(forms.Form):
+class StaffCreateForm(FreeTextGuard, forms.Form):
     """Only these fields are read: anything else posted (is_superuser, groups…) is ignored."""
 
     username = forms.RegexField(

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.verification.registry import EntryKind, register
 
 STAFF_CHANGE = "accounts.staff_change"
@@ -27,7 +28,7 @@ class Change(models.TextChoices):
     SECOND_FACTOR_RESET = "second_factor_reset", "二要素認証のリセット"
 
 
-class StaffChangeForm(forms.Form):
+class StaffChangeForm(FreeTextGuard, forms.Form):
     """The payload declaration (the request screens build it from their own forms)."""
 
     change = forms.ChoiceField(label="依頼の内容", choices=Change.choices)

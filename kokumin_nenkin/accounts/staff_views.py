@@ -16,7 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kokumin_nenkin.identifiers import no_my_number_in_text
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.verification import permissions as verification_permissions
 from kokumin_nenkin.verification import services as verification
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
@@ -30,13 +30,12 @@ MANAGE = "manage_staff"
 REQUESTED = "依頼しました（受付番号 {number}）。別のシステム管理者の承認で反映されます。"
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(FreeTextGuard, forms.Form):
     reason = forms.CharField(
         label="差戻し理由",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "差戻しの理由を入力してください。"},
-        validators=[no_my_number_in_text],
     )
 
 

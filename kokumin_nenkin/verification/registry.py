@@ -11,8 +11,9 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.wareki import format_date, format_month
 from kokumin_nenkin.wareki.forms import WarekiDateField, WarekiMonthField
 
@@ -122,7 +123,7 @@ class EntryKind:
                 choices = [(v, label) for v, label in field.choices if v != ""]  # type: ignore[misc, union-attr]
                 field.choices = [("", "選択してください"), *choices]
             fields[name] = field
-        form_cls = type("RekeyForm", (forms.Form,), fields)
+        form_cls = type("RekeyForm", (FreeTextGuard, forms.Form), fields)
         return form_cls(data=data, prefix="rekey")
 
     def display(self, name: str, value: Any) -> str:
@@ -217,6 +218,11 @@ class EntryKind:
 def register(kind: EntryKind) -> EntryKind:
     if not kind.code or not kind.form_code:
         raise ValueError("an entry kind needs a code and a 届書種類 code")
+    if not issubclass(kind.form_class, FreeTextGuard):
+        # Every free-text field of every intake form refuses a 個人番号 (issue 11, item 7).
+        raise ImproperlyConfigured(
+            f"{kind.code}: the form must use kokumin_nenkin.identifiers.forms.FreeTextGuard"
+        )
     _KINDS[kind.code] = kind
     return kind
 

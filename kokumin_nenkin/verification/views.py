@@ -14,20 +14,19 @@ from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
-from kokumin_nenkin.identifiers import no_my_number_in_text
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 
 from . import permissions, selectors, services
 from .models import Entry
 from .registry import get_kind, validation_messages
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(FreeTextGuard, forms.Form):
     reason = forms.CharField(
         label="差戻し理由",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "差戻しの理由を入力してください。"},
-        validators=[no_my_number_in_text],
     )
 
 
