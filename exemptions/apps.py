@@ -11,6 +11,7 @@ class ExemptionsConfig(AppConfig):
         from .audit_diffs import register_diffs
         from .demo import register_demo_parts
         from .home import register_summaries
+        from .initial_load import register_parts
         from .kinds import register_all
         from .panels import register_panels
 
@@ -19,3 +20,4 @@ class ExemptionsConfig(AppConfig):
         register_diffs()
         register_summaries()
         register_demo_parts()
+        register_parts()

@@ -11,6 +11,7 @@ class QualificationsConfig(AppConfig):
         from . import audit_lookups
         from .demo import register_demo_parts
         from .home import register_summaries
+        from .initial_load import register_parts
         from .kinds import register_all
         from .new_person import register_kind
 
@@ -19,3 +20,4 @@ class QualificationsConfig(AppConfig):
         register_summaries()
         audit_lookups.register()
         register_demo_parts()
+        register_parts()

@@ -193,7 +193,7 @@ class ResidentsImportResult:
 _CHUNK = 2000
 
 
-def _existing(numbers: list[str]) -> dict[str, Person]:
+def persons_on_file(numbers: list[str]) -> dict[str, Person]:
     found: dict[str, Person] = {}
     for i in range(0, len(numbers), _CHUNK):
         for p in Person.objects.filter(addressee_number__in=numbers[i : i + _CHUNK]):
@@ -220,7 +220,7 @@ def check_rows(
     keyed hash by 宛名番号."""
     errors: list[LineError] = []
     numbers = sorted({row["宛名番号"] for _, row in rows})
-    on_file = _existing(numbers)
+    on_file = persons_on_file(numbers)
     hashes: dict[str, str] = {}
     hash_lines: dict[str, int] = {}
     for line, row in rows:
@@ -264,7 +264,7 @@ def check_rows(
     return errors, on_file, hashes
 
 
-def _households(numbers: set[str]) -> dict[str, Household]:
+def households_for(numbers: set[str]) -> dict[str, Household]:
     found = {h.number: h for h in Household.objects.filter(number__in=numbers)}
     new = [Household(number=n) for n in sorted(numbers - found.keys())]
     Household.objects.bulk_create(new)
@@ -359,7 +359,7 @@ def residents_import(
         result.errors = [LineError(None, None, "このファイルは既に取り込まれています。")]
         result.error_count = 1
         return result
-    households = _households({row["世帯番号"] for _, row in rows if row["世帯番号"]})
+    households = households_for({row["世帯番号"] for _, row in rows if row["世帯番号"]})
     created = [
         new_person(row, households, hashes.get(row["宛名番号"]))
         for _, row in rows

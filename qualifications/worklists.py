@@ -1,8 +1,10 @@
 """The 職権・勧奨 work lists: residents the office must enrol or take off, each row with the
 entry it pre-fills (the entry still goes through two-person verification).
 
-- 20歳到達者: residents reaching 20 in the month (the day before the birthday) with no
-  current qualification (no 第2号 / 第3号 held either) → 資格取得届, 20歳到達, 第1号, that day.
+- 20歳到達者: residents reaching 20 in the month (the day before the birthday) who hold no
+  qualification on their latest history row → 資格取得届, 20歳到達, 第1号, that day. A
+  第2号 / 第3号 held leaves them out (not the city's: DOMAIN_RULES §1), and so does a 第1号
+  already held (the row's entry was approved); a 第2号 / 第3号 *lost* before 20 does not.
 - 転入者: residents moved in (F3 A1 / A2), aged 20–59 on that day, with no current
   qualification → 資格取得届, 第1号: from abroad 国外からの転入 on that day; from another
   municipality その他 (the acquisition date is asked).
@@ -217,6 +219,8 @@ def work_list_rows(
             continue
         current = held.get(person.pk)
         if kind == ACQUISITION_KIND:
+            # 第2号 / 第3号 held: not the city's; 第1号 / 任意加入 held: already enrolled
+            # (the row's entry was approved). A lost record never keeps a resident off.
             if current is not None:
                 continue
             if (

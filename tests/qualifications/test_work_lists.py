@@ -69,6 +69,46 @@ def test_age_20_leaves_out_a_second_or_third_category_and_non_residents(cast, ca
     assert work_list_rows(WorkList.AGE_20, year=2025, month=4) == []
 
 
+# DOMAIN_RULES §1: 第1号 = age 20–59, "not 第2号/第3号". A 第2号 / 第3号 held keeps a resident
+# off the 20歳 list, one lost before 20 does not; a 第1号 held means the row's entry was
+# approved. Birthdays on the 1st and on 29 February as above.
+AGE_20_RECORDS = [
+    # birth, list month, the latest history row (held, category) or None, listed
+    (date(2005, 5, 1), (2025, 4), None, True),
+    (date(2005, 5, 1), (2025, 4), ("1", "2"), False),  # 第2号 held
+    (date(2005, 5, 1), (2025, 4), ("1", "3"), False),  # 第3号 held
+    (date(2005, 5, 1), (2025, 4), ("0", "2"), True),  # 第2号 lost before 20
+    (date(2004, 2, 29), (2024, 2), ("1", "2"), False),
+    (date(2004, 2, 29), (2024, 2), ("0", "3"), True),  # 第3号 lost before 20
+    (date(2004, 2, 29), (2024, 2), ("1", "1"), False),  # 第1号 already: entry approved
+    (date(2004, 3, 1), (2024, 2), ("1", "3"), False),
+    (date(2004, 3, 1), (2024, 2), ("0", "2"), True),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("birth,period,latest,listed", AGE_20_RECORDS)
+def test_age_20_leaves_out_only_a_second_or_third_category_held(
+    cast, birth, period, latest, listed
+):
+    p = person(birth)
+    if latest is not None:
+        held, category = latest
+        QualificationRecord.objects.create(
+            person=p,
+            event=Event.ACQUISITION if held == Held.HELD else Event.LOSS,
+            held=held,
+            category=category,
+            acquired_on=date(birth.year + 18, 4, 1),
+            acquisition_cause="03",
+            lost_on=None if held == Held.HELD else date(birth.year + 19, 4, 1),
+            loss_cause="" if held == Held.HELD else "99",
+            operator=cast["madoguchi"],
+        )
+    rows = work_list_rows(WorkList.AGE_20, year=period[0], month=period[1])
+    assert [r.person.pk for r in rows] == ([p.pk] if listed else [])
+
+
 AGE_60 = [
     (date(1965, 4, 2), "1", (2025, 4), True),
     (date(1965, 5, 1), "4", (2025, 4), True),  # 任意加入, born on the 1st

@@ -1,0 +1,270 @@
+"""初期移行 `manage.py load_register DIR`: persons (F3 layout, 異動区分 00), qualification,
+exemption and 付加 histories (docs/formats.md 初期移行), in one transaction; the
+reconciliation report; one audit event; the same files refused a second time; a dry run and any
+bad file change nothing."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audit.models import AuditEvent
+from exemptions.models import AdditionalPremium, ExemptionApplication
+from kokumin_nenkin.decisions import DecisionStatus
+from kokumin_nenkin.identifiers import my_number_check_digit
+from kokumin_nenkin.imports.models import ImportedFile
+from qualifications import my_number
+from qualifications.models import Household, Person, QualificationRecord
+
+# The layouts as docs/formats.md writes them (not taken from the code under test).
+PERSONS = (
+    "異動区分,異動年月日,届出年月日,宛名番号,個人番号,氏名,フリガナ,性別,生年月日,"
+    "郵便番号,住所,世帯番号,続柄,世帯主宛名番号"
+)
+QUALIFICATIONS = (
+    "宛名番号,連番,異動の種類,資格有無区分,被保険者種別,資格取得届出年月日,資格取得年月日,"
+    "資格取得事由,資格喪失届出年月日,資格喪失年月日,資格喪失事由,種別変更年月日,種別変更事由,"
+    "種別変更届出年月日"
+)
+EXEMPTIONS = (
+    "宛名番号,連番,免除区分,申請年月日,免除始期,免除終期,処理結果,承認期間開始,承認期間終了,"
+    "却下期間開始,却下期間終了,処理年月日"
+)
+ADDITIONAL = (
+    "宛名番号,連番,付加納付申出年月日,付加加入理由,付加該当年月日,付加納付辞退申出年月日,"
+    "付加辞退理由,付加非該当年月日,処理結果"
+)
+
+
+def valid_number(first11: str) -> str:
+    return first11 + str(my_number_check_digit(first11))
+
+
+def person_line(number, mn="", name="移行　太郎", birth="1990-04-02", household="H1"):
+    return (
+        f"00,2026-12-01,,{number},{mn},{name},イコウ　タロウ,1,{birth},"
+        f"360-0001,熊谷市試験町一丁目1番1号,{household},世帯主,{number}"
+    )
+
+
+def good_files() -> dict[str, list[str]]:
+    return {
+        "persons.csv": [
+            PERSONS,
+            person_line("3000000001", mn=valid_number("12345678901")),
+            person_line("3000000002", name="移行　花子", birth="1985-02-28"),
+        ],
+        "qualifications.csv": [
+            QUALIFICATIONS,
+            "3000000001,1,1,1,1,2010-04-05,2010-04-01,01,,,,,,",
+            "3000000001,2,3,1,2,,,,,,,2015-04-01,21,2015-04-10",
+            "3000000001,3,3,1,1,,,,,,,2020-10-01,23,2020-10-05",
+            "3000000002,1,1,1,1,2005-02-28,2005-02-27,01,,,,,,",
+        ],
+        "exemptions.csv": [
+            EXEMPTIONS,
+            "3000000001,1,01,2021-07-05,2021-07,2022-06,1,2021-07,2022-06,,,2021-09-01",
+            "3000000001,2,01,2022-07-04,2022-07,2023-06,,,,,,",
+        ],
+        "additional.csv": [
+            ADDITIONAL,
+            "3000000002,1,2019-04-01,本人の希望,2019-04-01,2023-03-01,本人の希望,2023-03-31,1",
+        ],
+    }
+
+
+def write(folder: Path, files: dict[str, list[str]], encoding="utf-8") -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, lines in files.items():
+        (folder / name).write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return folder
+
+
+def load(folder, user, *args):
+    call_command("load_register", str(folder), "--user", user.username, *args)
+
+
+def nothing_written():
+    return (
+        Person.objects.count(),
+        Household.objects.count(),
+        QualificationRecord.objects.count(),
+        ExemptionApplication.objects.count(),
+        AdditionalPremium.objects.count(),
+        ImportedFile.objects.count(),
+        AuditEvent.objects.filter(action="import").count(),
+    ) == (0, 0, 0, 0, 0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_good_folder_loads_every_table_reports_counts_and_is_audited_once(cast, tmp_path, capsys):
+    folder = write(tmp_path / "load", good_files())
+    load(folder, cast["shintatsu"])
+    report = capsys.readouterr().out
+    assert "初期移行の突合報告" in report
+    for line in (
+        "宛名（被保険者）\tpersons.csv\t2\t2\t0",
+        "資格履歴\tqualifications.csv\t4\t4\t0",
+        "免除等履歴\texemptions.csv\t2\t2\t0",
+        "付加履歴\tadditional.csv\t1\t1\t0",
+    ):
+        assert line in report
+    assert "取り込みました（9件）" in report
+
+    taro = Person.objects.get(addressee_number="3000000001")
+    assert my_number.decrypt(taro.my_number_encrypted) == valid_number("12345678901")
+    assert taro.residence_event == "00" and taro.household.number == "H1"
+    history = list(QualificationRecord.objects.filter(person=taro).order_by("id"))
+    assert [(r.event, r.category, r.is_latest) for r in history] == [
+        ("acquisition", "1", False),
+        ("category_change", "2", False),
+        ("category_change", "1", True),
+    ]
+    assert all(r.operator == cast["shintatsu"] for r in history)
+    applications = ExemptionApplication.objects.filter(person=taro).order_by("start_month")
+    assert [(a.decision, a.is_latest, a.period_year) for a in applications] == [
+        (DecisionStatus.APPROVED, False, 2021),
+        (DecisionStatus.AWAITING, True, 2022),
+    ]
+    extra = AdditionalPremium.objects.get()
+    assert extra.ceased_on == date(2023, 3, 31) and extra.is_latest
+
+    (event,) = AuditEvent.objects.filter(action="import")
+    assert event.details["ファイル"] == "初期移行"
+    assert event.details["表別"] == {
+        "宛名（被保険者）": 2,
+        "資格履歴": 4,
+        "免除等履歴": 2,
+        "付加履歴": 1,
+    }
+    assert valid_number("12345678901") not in str(event.details)
+
+
+@pytest.mark.django_db
+def test_the_same_files_a_second_time_are_refused_and_change_nothing(cast, tmp_path):
+    folder = write(tmp_path / "load", good_files())
+    load(folder, cast["shintatsu"])
+    before = Person.objects.count(), QualificationRecord.objects.count()
+    with pytest.raises(CommandError, match="何も取り込んでいません"):
+        load(folder, cast["shintatsu"])
+    assert (Person.objects.count(), QualificationRecord.objects.count()) == before
+    assert AuditEvent.objects.filter(action="import").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_dry_run_reports_and_writes_nothing(cast, tmp_path, capsys):
+    folder = write(tmp_path / "load", good_files())
+    call_command("load_register", str(folder), "--dry-run")
+    out = capsys.readouterr().out
+    assert "検査のみ" in out and "persons.csv\t2\t0\t0" in out
+    assert nothing_written()
+
+
+def _broken(name: str, index: int, line: str) -> dict[str, list[str]]:
+    files = good_files()
+    files[name][index] = line
+    return files
+
+
+BAD = [
+    pytest.param(
+        _broken("persons.csv", 1, person_line("3000000001", mn="123456789010")),
+        "persons.csv 2行目「個人番号」",
+        id="bad-check-digit",
+    ),
+    pytest.param(
+        _broken("qualifications.csv", 4, "3000000002,1,1,1,1,2005-02-28,2005-02-27,77,,,,,,"),
+        "qualifications.csv 5行目「資格取得事由」: 「77」は使えないコードです",
+        id="unknown-code",
+    ),
+    pytest.param(
+        _broken("persons.csv", 2, person_line("3000000001", name="移行　花子")),
+        "persons.csv 3行目「宛名番号」: 2行目と重複しています",
+        id="duplicate-addressee-number",
+    ),
+    pytest.param(
+        _broken("persons.csv", 2, person_line("3000000002").replace("00,", "A1,", 1)),
+        "persons.csv 3行目「異動区分」",
+        id="not-an-initial-line",
+    ),
+    pytest.param(
+        _broken("exemptions.csv", 2, "3999999999,1,01,2022-07-04,2022-07,2023-06,,,,,,"),
+        "exemptions.csv 3行目「宛名番号」: 宛名番号「3999999999」の方が",
+        id="unknown-person",
+    ),
+    pytest.param(
+        _broken("additional.csv", 0, ADDITIONAL.replace("処理結果", "結果")),
+        "additional.csv 1行目: 見出し行が違います",
+        id="wrong-header",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("files,reason", BAD)
+def test_a_bad_line_in_any_file_applies_nothing_and_is_reported_with_its_reason(
+    cast, tmp_path, capsys, files, reason
+):
+    folder = write(tmp_path / "load", files)
+    with pytest.raises(CommandError, match="何も取り込んでいません"):
+        load(folder, cast["shintatsu"])
+    err = capsys.readouterr().err
+    assert "取り込めない行（理由）" in err and reason in err
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_truncated_last_line_applies_nothing(cast, tmp_path, capsys):
+    folder = write(tmp_path / "load", good_files())
+    data = (folder / "qualifications.csv").read_bytes()
+    (folder / "qualifications.csv").write_bytes(data[:-12])
+    with pytest.raises(CommandError):
+        load(folder, cast["shintatsu"])
+    assert "qualifications.csv 5行目: 最終行が途中で切れています" in capsys.readouterr().err
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_file_in_the_wrong_encoding_applies_nothing(cast, tmp_path, capsys):
+    folder = write(tmp_path / "load", good_files(), encoding="cp932")
+    with pytest.raises(CommandError):
+        load(folder, cast["shintatsu"], "--encoding", "utf-8")
+    assert "UTF-8として読めない文字があります" in capsys.readouterr().err
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_cp932_files_are_read_when_detected(cast, tmp_path):
+    folder = write(tmp_path / "load", good_files(), encoding="cp932")
+    load(folder, cast["shintatsu"])
+    assert Person.objects.filter(family_name="移行").count() == 2
+
+
+@pytest.mark.django_db
+def test_without_persons_file_nothing_is_loaded(cast, tmp_path, capsys):
+    files = good_files()
+    del files["persons.csv"]
+    folder = write(tmp_path / "load", files)
+    with pytest.raises(CommandError):
+        load(folder, cast["shintatsu"])
+    assert "persons.csv ファイル: ファイルを読めません" in capsys.readouterr().err
+    assert nothing_written()
+
+
+@pytest.mark.django_db
+def test_history_files_are_optional(cast, tmp_path, capsys):
+    files = good_files()
+    del files["exemptions.csv"], files["additional.csv"]
+    folder = write(tmp_path / "load", files)
+    load(folder, cast["shintatsu"])
+    assert "免除等履歴\texemptions.csv\tファイルなし" in capsys.readouterr().out
+    assert QualificationRecord.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_the_loader_needs_a_member_of_staff_allowed_to_import(cast, tmp_path):
+    folder = write(tmp_path / "load", good_files())
+    with pytest.raises(CommandError, match="権限がありません"):
+        load(folder, cast["madoguchi"])
+    assert nothing_written()
