@@ -61,6 +61,8 @@ class EntryKind:
     generic_screens: bool = True
     # The payload field holding the 異動年月日 reported to JPS (F1 field 11); see report_fields.
     effective_field: str = ""
+    # What approving does, said on the confirmation step before the approval (issue 14, item 6).
+    approve_note: str = "承認すると受付内容が記録に反映され、進達の対象になります。"
 
     # --- the form <-> JSON payload ---------------------------------------------------------
     def make_form(self, person, data=None, initial=None, prefix=None) -> forms.Form:

@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.identifiers import no_my_number_in_text
 
 from . import permissions, selectors, services
@@ -223,19 +225,49 @@ def post_only(view):
             no_personal_data(request)  # a redirect: nothing of the entry is shown
             messages.info(request, "この操作は画面のボタンから行ってください。")
             return redirect("verification:detail", pk=pk)
-        return view(request, pk)
+        return view(request, pk=pk)
 
     return wrapped
 
 
+def _receipt(pk: int) -> str:
+    entry = Entry.objects.filter(pk=pk).only("receipt_number", "kind").first()
+    return entry.receipt_number if entry else ""
+
+
+def _back_to_entry(request, pk: int) -> str:
+    return reverse("verification:detail", args=[pk])
+
+
+def _approve_question(request, pk: int) -> str:
+    return f"受付番号 {_receipt(pk)} を承認します。承認すると記録に反映されます。"
+
+
+def _approve_note(request, pk: int) -> str:
+    entry = Entry.objects.filter(pk=pk).only("kind").first()
+    try:
+        note = get_kind(entry.kind).approve_note if entry is not None else ""
+    except KeyError:
+        note = ""
+    return f"{note}入力した確認項目が一致しない場合は承認されず、受付の画面に戻ります。"
+
+
 @requires("verify_entry")
 @post_only
+@confirm_first(
+    question=_approve_question, note=_approve_note, action="承認する", back=_back_to_entry
+)
 def approve(request, pk: int):
     return _decide(request, pk, "approve")
 
 
 @requires("verify_entry")
 @post_only
+@confirm_first(
+    question=lambda request, pk: f"受付番号 {_receipt(pk)} を差し戻します。入力者が再入力します。",
+    action="差し戻す",
+    back=_back_to_entry,
+)
 def return_entry(request, pk: int):
     return _decide(request, pk, "return")
 
