@@ -19,6 +19,7 @@ from qualifications.models import Person
 
 from . import periods, selectors, services
 from .forms import IncomeImportForm, ScreeningForm
+from .kinds import APPLICATION, STUDENT
 from .models import PublicAssistance
 from .rules import SCREENED_CLASSES, ExemptionClass, RuleRefused
 from .selectors import household_for, screening_for
@@ -87,6 +88,8 @@ def _context(request, person: Person) -> dict:
         "form": form,
         "values": values,
         "student": student,
+        # refused from the person alone (第2号, no qualification…): the form is not offered
+        "refusal": (STUDENT if student else APPLICATION).precheck(person),
         "period": period,
         "income_year": income_year,
         "income_year_label": wareki.format_month(income_year, 12).removesuffix("12月"),
@@ -161,6 +164,10 @@ def application_pdf(request, person_id: int):
     """申請書の発行: the pre-filled application to sign. No 個人番号 is ever printed."""
     person = get_object_or_404(Person.objects.select_related("household"), pk=person_id)
     context = _context(request, person)
+    if context["refusal"]:  # a form that cannot be taken in is not printed
+        no_personal_data(request)  # a message and a redirect
+        messages.error(request, f"申請書は印刷できません: {context['refusal']}")
+        return redirect("exemptions:household_panel", person_id=person.pk)
     context["today"] = timezone.localdate()
     context["twelve"] = range(12)
     context["city_name"] = settings.CITY_NAME

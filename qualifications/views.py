@@ -13,6 +13,7 @@ from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.roles import perm
 from kokumin_nenkin.identifiers import contains_my_number_like
 from kokumin_nenkin.verification.permissions import can_enter
+from kokumin_nenkin.verification.selectors import offers
 
 from . import selectors, services
 from .forms import MemoForm, SearchForm
@@ -142,7 +143,10 @@ def person(request, pk: int):
     data.update(
         {
             "age": age_on(p.birth_date, today),
-            "kinds": [ACQUISITION, LOSS, CATEGORY_CHANGE, NAME_CHANGE, ADDRESS_CHANGE, REISSUE],
+            # each 届書 with the refusal known from the person alone ("" when it may be taken)
+            "kinds": offers(
+                [ACQUISITION, LOSS, CATEGORY_CHANGE, NAME_CHANGE, ADDRESS_CHANGE, REISSUE], p
+            ),
             "may_enter": can_enter(request.user),
             "may_reveal": request.user.has_perm(perm("reveal_my_number")),
             "may_write_memo": request.user.has_perm(perm("write_memo")),

@@ -149,6 +149,14 @@ class EntryKind:
     def validate(self, person, payload: dict[str, Any], *, supersedes=None) -> None:
         """Raise ValidationError({field: message}) when the proposal breaks a rule."""
 
+    def precheck(self, person) -> str:
+        """A refusal known from the person alone, before any form is filled ("" when the kind
+        may apply): the person page does not offer the kind and the intake page says why
+        instead of a form (issue 14, item 5). A kind says it through its own rule checks,
+        never copied into a template; an open entry of the same kind is the mechanism's own
+        refusal (`selectors.dead_end`)."""
+        return ""
+
     def current_version(self, person) -> str:
         """A fingerprint of the record the entry changes; approval refuses if it moved."""
         raise NotImplementedError

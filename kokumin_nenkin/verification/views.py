@@ -49,9 +49,18 @@ def _add_rule_errors(form, exc: ValidationError) -> None:
             form.add_error(None if name == "__all__" or name not in form.fields else name, msg)
 
 
-def _intake(request, *, kind, person, save, initial=None, title, entry=None):
-    """One intake screen for every kind: the form, the rules, then the service."""
+def _intake(request, *, kind, person, save, initial=None, title, entry=None, refusal=""):
+    """One intake screen for every kind: the form, the rules, then the service. A refusal
+    known from the person alone is said instead of the form (nothing to type in vain)."""
     form = kind.make_form(person, data=request.POST or None, initial=initial)
+    if refusal:
+        record(Action.VIEW, person=person, details={"画面": "intake", "種類": kind.code})
+        return render(
+            request,
+            "verification/intake.html",
+            {"kind": kind, "person": person, "title": title, "refusal": refusal},
+            status=409 if request.method == "POST" else 200,
+        )
     if request.method == "POST" and form.is_valid():
         payload = kind.encode(form.cleaned_data)
         try:
@@ -91,6 +100,7 @@ def new_entry(request, kind: str, person_pk: int):
         person=person,
         title=handler.label,
         initial=initial or None,
+        refusal=selectors.dead_end(handler, person),
         save=lambda payload: services.entry_submit(
             kind=handler.code, person=person, payload=payload, actor=request.user
         ),

@@ -16,8 +16,14 @@ from kokumin_nenkin.accounts.models import Role
 from kokumin_nenkin.confirm import ALREADY_DONE, EXPIRED
 from kokumin_nenkin.verification import services
 from kokumin_nenkin.verification.models import Entry, Status
-from tests.conftest import StaffClient, confirmation_fields, is_confirmation, login, make_staff
-from tests.conftest import shown_version
+from tests.conftest import (
+    StaffClient,
+    confirmation_fields,
+    is_confirmation,
+    login,
+    make_staff,
+    shown_version,
+)
 from tests.jps_reporting.flow import approved_acquisition
 from tests.qualifications.factories import acquisition_payload, make_person
 
@@ -102,7 +108,9 @@ def test_a_tampered_confirmation_does_nothing(client_for, pending):
 def test_a_confirmation_of_another_url_does_nothing(client_for, pending, cast):
     checker = client_for("kakunin")
     other = services.entry_submit(
-        kind=ACQ, person=make_person(), payload=acquisition_payload("2010-06-14"),
+        kind=ACQ,
+        person=make_person(),
+        payload=acquisition_payload("2010-06-14"),
         actor=cast["madoguchi"],
     )
     url = reverse("verification:approve", args=[pending.pk])
