@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data
@@ -21,6 +21,7 @@ from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
 from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification import permissions
 from kokumin_nenkin.verification.models import Status
 from kokumin_nenkin.verification.services import VerificationError, entry_withdraw
@@ -201,7 +202,7 @@ def batch_output(request, pk: int, kind: str, part: int = 1):
 
 
 @requires("report_to_jps")
-@require_POST
+@post_only(back=lambda request, pk: reverse("jps_reporting:batch", args=[pk]))
 def batch_rebuild(request, pk: int):
     batch = get_object_or_404(Batch, pk=pk)
     try:
@@ -327,8 +328,12 @@ def results_check(request, pk: int):
     return _reconciliation(request, pk, may_request=False)
 
 
+def _back_to_results(request, pk: int) -> str:
+    return reverse("jps_reporting:results_detail", args=[pk])
+
+
 @requires("import_jps_results")
-@require_POST
+@post_only(back=_back_to_results)
 def results_request(request, pk: int):
     upload = get_object_or_404(ResultsUpload, pk=pk)
     try:
@@ -354,7 +359,7 @@ def results_request(request, pk: int):
 
 
 @requires("import_jps_results")
-@require_POST
+@post_only(back=_back_to_results)
 def results_withdraw(request, pk: int):
     """The clerk takes back a request to apply (pending, or returned by the 確認担当)."""
     upload = get_object_or_404(ResultsUpload, pk=pk)

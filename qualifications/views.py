@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data
@@ -12,6 +13,7 @@ from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.roles import perm
 from kokumin_nenkin.identifiers import contains_my_number_like
+from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification.permissions import can_enter
 from kokumin_nenkin.verification.selectors import offers
 
@@ -156,7 +158,7 @@ def person(request, pk: int):
 
 
 @requires("reveal_my_number")
-@require_POST
+@post_only(back=lambda request, pk: reverse("qualifications:person", args=[pk]))
 def reveal_my_number(request, pk: int):
     """The one screen that shows a 個人番号 in full; every use is an audit event."""
     p = get_object_or_404(Person, pk=pk)

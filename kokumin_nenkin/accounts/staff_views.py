@@ -15,10 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.identifiers import no_my_number_in_text
+from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification import permissions as verification_permissions
 from kokumin_nenkin.verification import services as verification
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
@@ -123,8 +124,17 @@ def _request(request, staff, change: str, **fields):
     return entry
 
 
+def _back_to_staff(request, pk: int) -> str:
+    return reverse("accounts:staff_detail", args=[pk])
+
+
+def _username(pk: int) -> str:
+    staff = Staff.objects.filter(pk=pk).only("username", "full_name").first()
+    return f"{staff.full_name}（{staff.username}）" if staff else ""
+
+
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
 def staff_assignment(request, pk: int):
     staff = selectors.staff_get(pk)
     form = StaffAssignmentForm(data=request.POST)
@@ -139,17 +149,8 @@ def staff_assignment(request, pk: int):
     return _detail(request, staff, form, status=400)
 
 
-def _back_to_staff(request, pk: int) -> str:
-    return reverse("accounts:staff_detail", args=[pk])
-
-
-def _username(pk: int) -> str:
-    staff = Staff.objects.filter(pk=pk).only("username", "full_name").first()
-    return f"{staff.full_name}（{staff.username}）" if staff else ""
-
-
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
 @confirm_first(
     question=lambda request, pk: f"{_username(pk)} を無効にします。",
     note="無効にするとすぐにログインできなくなり、使用中の画面も終了します。",
@@ -176,13 +177,13 @@ def _simple_request(request, pk: int, change: str):
 
 
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
 def staff_reactivate(request, pk: int):
     return _simple_request(request, pk, Change.REACTIVATE)
 
 
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
 @confirm_first(
     question=lambda request, pk: f"{_username(pk)} の二要素認証のリセットを依頼します。",
     note="承認されると登録済みの認証アプリとパスキーが使えなくなり、次のログインで登録し直します。",
@@ -194,7 +195,7 @@ def staff_reset_second_factor(request, pk: int):
 
 
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
 @confirm_first(
     question=lambda request, pk: f"{_username(pk)} のパスワードのリセットを依頼します。",
     note="承認されると今のパスワードは使えなくなり、仮パスワードを本人に渡します。",
@@ -266,7 +267,7 @@ def _request_question(request, pk: int, action: str) -> str:
 
 @requires(MANAGE)
 @never_cache
-@require_POST
+@post_only(back=lambda request, pk, action: reverse("accounts:staff_request", args=[pk]))
 @confirm_first(
     question=_request_question,
     action=lambda request, pk, action: "承認する" if action == "approve" else "差し戻す",

@@ -1,7 +1,5 @@
 """Intake, the work queues and the verification screen. Thin: forms check, services act."""
 
-import functools
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +15,7 @@ from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.identifiers import no_my_number_in_text
+from kokumin_nenkin.post_only import post_only
 
 from . import permissions, selectors, services
 from .models import Entry
@@ -225,21 +224,6 @@ def _decide(request, pk, action):
     return redirect("verification:queue")
 
 
-def post_only(view):
-    """A button's URL opened by GET (a reload after a refused form, a bookmark): back to the
-    entry's screen with a message, never a bare 405 page."""
-
-    @functools.wraps(view)
-    def wrapped(request, pk: int):
-        if request.method != "POST":
-            no_personal_data(request)  # a redirect: nothing of the entry is shown
-            messages.info(request, "この操作は画面のボタンから行ってください。")
-            return redirect("verification:detail", pk=pk)
-        return view(request, pk=pk)
-
-    return wrapped
-
-
 def _receipt(pk: int) -> str:
     entry = Entry.objects.filter(pk=pk).only("receipt_number", "kind").first()
     return entry.receipt_number if entry else ""
@@ -263,7 +247,7 @@ def _approve_note(request, pk: int) -> str:
 
 
 @requires("verify_entry")
-@post_only
+@post_only(back=_back_to_entry)
 @confirm_first(
     question=_approve_question, note=_approve_note, action="承認する", back=_back_to_entry
 )
@@ -272,7 +256,7 @@ def approve(request, pk: int):
 
 
 @requires("verify_entry")
-@post_only
+@post_only(back=_back_to_entry)
 @confirm_first(
     question=lambda request, pk: f"受付番号 {_receipt(pk)} を差し戻します。入力者が再入力します。",
     action="差し戻す",
@@ -283,7 +267,7 @@ def return_entry(request, pk: int):
 
 
 @requires("enter_entry")
-@post_only
+@post_only(back=_back_to_entry)
 def withdraw(request, pk: int):
     return _decide(request, pk, "withdraw")
 
