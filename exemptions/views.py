@@ -22,7 +22,7 @@ from .forms import IncomeImportForm, ScreeningForm
 from .kinds import APPLICATION, STUDENT
 from .models import PublicAssistance
 from .rules import SCREENED_CLASSES, ExemptionClass, RuleRefused
-from .selectors import household_for, screening_for
+from .selectors import household_for, householder_of, screening_for
 
 PANEL_SCREEN = "世帯・所得（免除）"
 
@@ -170,6 +170,18 @@ def application_pdf(request, person_id: int):
         return redirect("exemptions:household_panel", person_id=person.pk)
     context["today"] = timezone.localdate()
     context["twelve"] = range(12)
+    # the real 世帯主 when it is the applicant or the spouse (tested in that role, so not a
+    # member of its own): named, never "本人または配偶者"
+    householder = householder_of(person)
+    context["householder"] = householder
+    spouse = context["household"].spouse
+    context["householder_role"] = (
+        "本人"
+        if householder is not None and householder.pk == person.pk
+        else "配偶者"
+        if householder is not None and spouse is not None and householder.pk == spouse.person.pk
+        else ""
+    )
     context["city_name"] = settings.CITY_NAME
     context["title"] = (
         "国民年金保険料学生納付特例申請書"

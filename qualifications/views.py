@@ -88,6 +88,9 @@ def search(request):
     if "q" in request.GET:  # an old link or bookmark
         text = request.GET.get("q", "")
         query = selectors.understand(text)
+        if not SearchForm(request.GET).is_valid():  # an impossible date: said next to the box
+            no_personal_data(request)
+            return render(request, "qualifications/search.html", {"form": SearchForm(request.GET)})
         if contains_my_number_like(text) or (query is not None and query.kind == "my_number"):
             no_personal_data(request)
             context = {"form": SearchForm(), "url_refused": IDENTIFIER_IN_URL}
