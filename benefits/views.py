@@ -7,15 +7,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.verification.registry import get_kind
 from qualifications.models import Person
@@ -177,7 +179,7 @@ def attachments_due_list(request):
 
 
 @requires("enter_entry")
-@require_POST
+@post_only(back=lambda request, entry_id: reverse("benefits:attachments_due"))
 def late_attachment(request, entry_id: int):
     """An attachment that came after intake: recorded (and audited), back to the list."""
     entry = get_object_or_404(Entry.objects.select_related("person"), pk=entry_id)

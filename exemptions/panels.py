@@ -6,9 +6,19 @@ HISTORY_ORDER = 100
 
 
 def _history_context(person) -> dict:
+    from kokumin_nenkin.verification.selectors import offers
+
+    from .kinds import ALL, APPLICATION, RENEWAL
     from .selectors import exemption_history
 
-    return {"history": exemption_history(person)}
+    # 継続申請 comes from the renewal work list, not from the person page
+    shown = offers([k for k in ALL if k is not RENEWAL], person)
+    return {
+        "history": exemption_history(person),
+        "offers": shown,
+        # the application form is printed only when an application could be taken in
+        "application_refusal": next(o["refusal"] for o in shown if o["kind"] is APPLICATION),
+    }
 
 
 def register_panels() -> None:

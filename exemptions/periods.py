@@ -155,21 +155,25 @@ def month_age_reached(birth: date, age: int) -> date:
 
 
 # --- refused combinations ---------------------------------------------------------------------
-def check_exemption_category(category: str, exemption_class: ExemptionClass) -> None:
-    """Exemptions are for 第1号 only: never for 任意加入 (incl. 特例任意加入) [LAW 附則5条]."""
+def check_exemption_category(
+    category: str, exemption_class: ExemptionClass, name: str = ""
+) -> None:
+    """Exemptions are for 第1号 only: never for 任意加入 (incl. 特例任意加入) [LAW 附則5条].
+    `name` says what is refused when it is more than one class (the person page's links)."""
+    name = name or exemption_class.label
     if category in (VOLUNTARY, SPECIAL_VOLUNTARY):
         raise RuleRefused(
-            f"{CATEGORY_LABELS[category]}被保険者の期間は{exemption_class.label}を"
+            f"{CATEGORY_LABELS[category]}被保険者の期間は{name}を"
             "申請できません（任意加入の方は保険料の免除・猶予の対象外です）。"
         )
     if category not in CATEGORY_LABELS:
         raise RuleRefused(
-            f"国民年金の資格の記録がない（または喪失している）ため、{exemption_class.label}の"
+            f"国民年金の資格の記録がない（または喪失している）ため、{name}の"
             "対象外です。先に資格取得の届出が必要です。"
         )
     if category != FIRST:
         label = CATEGORY_LABELS[category]
-        raise RuleRefused(f"{label}の方は国民年金保険料の{exemption_class.label}の対象外です。")
+        raise RuleRefused(f"{label}の方は国民年金保険料の{name}の対象外です。")
 
 
 def check_exemption_months(categories: Mapping[date, str], exemption_class: ExemptionClass) -> None:

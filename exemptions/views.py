@@ -19,9 +19,10 @@ from qualifications.models import Person
 
 from . import periods, selectors, services
 from .forms import IncomeImportForm, ScreeningForm
+from .kinds import APPLICATION, STUDENT
 from .models import PublicAssistance
 from .rules import SCREENED_CLASSES, ExemptionClass, RuleRefused
-from .selectors import household_for, screening_for
+from .selectors import household_for, householder_of, screening_for
 
 PANEL_SCREEN = "世帯・所得（免除）"
 
@@ -89,6 +90,8 @@ def _context(request, person: Person) -> dict:
         "form": form,
         "values": values,
         "student": student,
+        # refused from the person alone (第2号, no qualification…): the form is not offered
+        "refusal": (STUDENT if student else APPLICATION).precheck(person),
         "period": period,
         "income_year": income_year,
         "income_year_label": wareki.format_month(income_year, 12).removesuffix("12月"),
@@ -164,8 +167,24 @@ def application_pdf(request, person_id: int):
     """申請書の発行: the pre-filled application to sign. No 個人番号 is ever printed."""
     person = get_object_or_404(Person.objects.select_related("household"), pk=person_id)
     context = _context(request, person)
+    if context["refusal"]:  # a form that cannot be taken in is not printed
+        no_personal_data(request)  # a message and a redirect
+        messages.error(request, f"申請書は印刷できません: {context['refusal']}")
+        return redirect("exemptions:household_panel", person_id=person.pk)
     context["today"] = timezone.localdate()
     context["twelve"] = range(12)
+    # the real 世帯主 when it is the applicant or the spouse (tested in that role, so not a
+    # member of its own): named, never "本人または配偶者"
+    householder = householder_of(person)
+    context["householder"] = householder
+    spouse = context["household"].spouse
+    context["householder_role"] = (
+        "本人"
+        if householder is not None and householder.pk == person.pk
+        else "配偶者"
+        if householder is not None and spouse is not None and householder.pk == spouse.person.pk
+        else ""
+    )
     context["city_name"] = settings.CITY_NAME
     context["title"] = (
         "国民年金保険料学生納付特例申請書"

@@ -44,6 +44,9 @@ class ResultsApplyKind(EntryKind):
     # re-keyed blind from the printed reconciliation (there is no paper 届書)
     key_fields = ("line_count", "first_receipt_number")
     rekey_source = "印刷した突合結果"
+    approve_note = (
+        "承認すると、処理結果ファイルの内容が各人の記録に反映されます（基礎年金番号・期間・状態）。"
+    )
     enter_permission = "import_jps_results"
     reported = False
 

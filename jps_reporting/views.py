@@ -2,6 +2,7 @@
 services act, every view declares its access."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -10,17 +11,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
+from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification import permissions
 from kokumin_nenkin.verification.models import Status
 from kokumin_nenkin.verification.services import VerificationError, entry_withdraw
+from kokumin_nenkin.wareki import format_date
 from kokumin_nenkin.wareki.forms import WarekiDateField
 
 from . import results, selectors, services
@@ -57,8 +62,28 @@ def _messages_from(request, entries) -> tuple[dict[int, str], dict[int, str]]:
     return values, errors
 
 
+def _batch_question(request) -> str:
+    count = len([x for x in request.POST.getlist("entry") if x.isdigit()])
+    try:
+        cutoff = format_date(date.fromisoformat(request.POST.get("cutoff", "")))
+    except ValueError:
+        cutoff = request.POST.get("cutoff", "")
+    return f"{cutoff}までに承認された受付 {count}件で進達を確定します。"
+
+
+def _batch_back(request) -> str:
+    query = urlencode({"cutoff": request.POST.get("cutoff", "")})
+    return f"{reverse('jps_reporting:batch_new')}?{query}"
+
+
 @requires("report_to_jps")
 @require_http_methods(["GET", "POST"])
+@confirm_first(
+    question=_batch_question,
+    note="確定すると進達番号が付き、受付は「進達済」になります。報告書・送付書・電子媒体が作成されます。",
+    action="進達を確定する",
+    back=_batch_back,
+)
 def batch_new(request):
     """Preview a batch up to a cut-off (counts per 届書種類, paper-only items and why), edit the
     連絡欄 per item, confirm."""
@@ -177,7 +202,7 @@ def batch_output(request, pk: int, kind: str, part: int = 1):
 
 
 @requires("report_to_jps")
-@require_POST
+@post_only(back=lambda request, pk: reverse("jps_reporting:batch", args=[pk]))
 def batch_rebuild(request, pk: int):
     batch = get_object_or_404(Batch, pk=pk)
     try:
@@ -303,8 +328,12 @@ def results_check(request, pk: int):
     return _reconciliation(request, pk, may_request=False)
 
 
+def _back_to_results(request, pk: int) -> str:
+    return reverse("jps_reporting:results_detail", args=[pk])
+
+
 @requires("import_jps_results")
-@require_POST
+@post_only(back=_back_to_results)
 def results_request(request, pk: int):
     upload = get_object_or_404(ResultsUpload, pk=pk)
     try:
@@ -330,7 +359,7 @@ def results_request(request, pk: int):
 
 
 @requires("import_jps_results")
-@require_POST
+@post_only(back=_back_to_results)
 def results_withdraw(request, pk: int):
     """The clerk takes back a request to apply (pending, or returned by the 確認担当)."""
     upload = get_object_or_404(ResultsUpload, pk=pk)

@@ -4,6 +4,7 @@ the field. The date rules themselves live in `rules.py` and run when the entry i
 from django import forms
 from django.utils import timezone
 
+from kokumin_nenkin import wareki
 from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.wareki.forms import WarekiDateField
 
@@ -131,6 +132,16 @@ class SearchForm(forms.Form):
         help_text="氏名・フリガナ（一部可）、基礎年金番号、宛名番号、生年月日（和暦可）、住所",
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "type": "search"}),
     )
+
+    def clean_q(self):
+        """A date that does not exist (令和8年2月30日) is said, not searched as a name."""
+        text = self.cleaned_data["q"]
+        if wareki.looks_like_date(text):
+            try:
+                wareki.parse(text)
+            except wareki.WarekiError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return text
 
 
 class NameChangeForm(FreeTextGuard, forms.Form):

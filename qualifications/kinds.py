@@ -54,6 +54,12 @@ class QualificationKind(EntryKind):
         if errors:
             raise ValidationError(errors)
 
+    def precheck(self, person) -> str:
+        """The kind's own rules with nothing typed: what they refuse is about the person
+        (資格がない, 既に資格がある, 任意加入は種別変更できない)."""
+        errors = type(self).check(person, qualification_state(person, None), {})
+        return " ".join(errors.values())
+
     def apply(self, entry, *, actor) -> QualificationRecord:
         return services.qualification_apply(entry=entry, event=self.event, actor=actor)
 
@@ -177,6 +183,14 @@ class PersonChangeKind(EntryKind):
             errors["changed_on"] = "変更年月日が生年月日より前です。"
         if errors:
             raise ValidationError(errors)
+
+    def precheck(self, person) -> str:
+        """The kind's own validation with nothing typed: only the person-level rule remains."""
+        try:
+            self.validate(person, {})
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+        return ""
 
     def apply(self, entry, *, actor):
         return services.person_change_apply(

@@ -93,6 +93,17 @@ PARTIAL_MIN = 3
 COUNT_CAP = 1000
 
 
+ADDRESSEE_MAX = 15  # digits of a 宛名番号 (F3)
+
+
+def addressee_numbers(digits: str) -> Q:
+    """A 宛名番号 as typed, with or without its leading zeros ("10" finds 0000000010): every
+    zero-padded width, through the unique index."""
+    core = digits.lstrip("0") or "0"
+    widths = range(len(core), ADDRESSEE_MAX + 1)
+    return Q(addressee_number__in=sorted({digits, *(core.zfill(n) for n in widths)}))
+
+
 def understand(text: str) -> SearchQuery | None:
     raw = unicodedata.normalize("NFKC", text or "").strip()
     if not raw:
@@ -112,9 +123,9 @@ def understand(text: str) -> SearchQuery | None:
                 born = None
             if born is not None:
                 return SearchQuery(
-                    text, "birth_date", "生年月日", Q(birth_date=born) | Q(addressee_number=compact)
+                    text, "birth_date", "生年月日", Q(birth_date=born) | addressee_numbers(compact)
                 )
-        condition = Q(addressee_number=compact)
+        condition = addressee_numbers(compact) if len(compact) <= ADDRESSEE_MAX else Q(pk=None)
         if len(compact) == 12 and is_valid_my_number(compact):
             # exact match through the keyed hash; the number itself is never stored or logged
             return SearchQuery(

@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data
@@ -12,7 +13,9 @@ from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.roles import perm
 from kokumin_nenkin.identifiers import contains_my_number_like
+from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification.permissions import can_enter
+from kokumin_nenkin.verification.selectors import offers
 
 from . import selectors, services
 from .forms import MemoForm, SearchForm
@@ -85,6 +88,9 @@ def search(request):
     if "q" in request.GET:  # an old link or bookmark
         text = request.GET.get("q", "")
         query = selectors.understand(text)
+        if not SearchForm(request.GET).is_valid():  # an impossible date: said next to the box
+            no_personal_data(request)
+            return render(request, "qualifications/search.html", {"form": SearchForm(request.GET)})
         if contains_my_number_like(text) or (query is not None and query.kind == "my_number"):
             no_personal_data(request)
             context = {"form": SearchForm(), "url_refused": IDENTIFIER_IN_URL}
@@ -142,7 +148,10 @@ def person(request, pk: int):
     data.update(
         {
             "age": age_on(p.birth_date, today),
-            "kinds": [ACQUISITION, LOSS, CATEGORY_CHANGE, NAME_CHANGE, ADDRESS_CHANGE, REISSUE],
+            # each 届書 with the refusal known from the person alone ("" when it may be taken)
+            "kinds": offers(
+                [ACQUISITION, LOSS, CATEGORY_CHANGE, NAME_CHANGE, ADDRESS_CHANGE, REISSUE], p
+            ),
             "may_enter": can_enter(request.user),
             "may_reveal": request.user.has_perm(perm("reveal_my_number")),
             "may_write_memo": request.user.has_perm(perm("write_memo")),
@@ -152,7 +161,7 @@ def person(request, pk: int):
 
 
 @requires("reveal_my_number")
-@require_POST
+@post_only(back=lambda request, pk: reverse("qualifications:person", args=[pk]))
 def reveal_my_number(request, pk: int):
     """The one screen that shows a 個人番号 in full; every use is an audit event."""
     p = get_object_or_404(Person, pk=pk)

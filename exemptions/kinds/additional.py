@@ -1,5 +1,9 @@
 """届書種類 21 / 22 (付加保険料の納付申出・辞退申出)."""
 
+from datetime import date
+
+from django.utils import timezone
+
 from kokumin_nenkin import wareki
 
 from .. import services
@@ -47,6 +51,18 @@ class AdditionalPremiumKind(ExemptionKind):
             category=category_in_month(person, values["applied_on"]),
         )
 
+    def precheck(self, person) -> str:
+        """The 申出's own rules for a 申出 made today (the form's date): 種別, age, an
+        exemption held, a 申出 already on file."""
+        today = timezone.localdate()
+        try:
+            services.additional_premium_check(
+                person=person, applied_on=today, category=category_in_month(person, today)
+            )
+        except RuleRefused as exc:
+            return str(exc)
+        return ""
+
     def arguments(self, entry, values, checked):
         return {
             "person": entry.person,
@@ -82,6 +98,13 @@ class AdditionalPremiumWithdrawalKind(ExemptionKind):
         return services.additional_premium_withdraw_check(
             person=person, applied_on=values["applied_on"]
         )
+
+    def precheck(self, person) -> str:
+        try:  # the 辞退's own check, with a date no rule refuses
+            services.additional_premium_withdraw_check(person=person, applied_on=date.max)
+        except RuleRefused as exc:
+            return str(exc)
+        return ""
 
     def arguments(self, entry, values, checked):
         return {"premium": checked, "applied_on": values["applied_on"], "reason": values["reason"]}

@@ -24,6 +24,8 @@ from .base import ExemptionKind
 # --- 11 / 12: 申請免除・納付猶予・学生納付特例 -------------------------------------------------
 class ApplicationKind(ExemptionKind):
     code = "exemptions.application"
+    precheck_class = ExemptionClass.FULL
+    precheck_name = "保険料の免除・納付猶予"
     label = "保険料免除・納付猶予申請書"
     form_code = "11"
     form_class = ApplicationForm
@@ -91,6 +93,8 @@ class ApplicationKind(ExemptionKind):
 
 class StudentKind(ApplicationKind):
     code = "exemptions.student"
+    precheck_class = ExemptionClass.STUDENT
+    precheck_name = ""
     label = "学生納付特例申請書"
     form_code = "12"
     form_class = StudentForm
@@ -200,6 +204,11 @@ class RevocationKind(ExemptionKind):
     uses_category = False
     rule_field = "start"
     service = staticmethod(services.exemption_revoke)
+
+    def precheck(self, person) -> str:
+        if not revocable_applications(person):
+            return "取り消せる免除等（承認済みのもの）がありません。"
+        return ""
 
     def prepare(self, form, person) -> None:
         super().prepare(form, person)

@@ -57,6 +57,11 @@ class ExemptionKind(EntryKind):
     #: the service that writes the approved entry; `arguments` gives its keyword arguments
     service: Callable[..., Any]
 
+    #: the class whose 被保険者種別 rule decides from the person alone whether this kind can
+    #: apply (None: no such check), and how the refusal names what is refused
+    precheck_class: ExemptionClass | None = None
+    precheck_name = ""
+
     # --- the form ------------------------------------------------------------------------
     def make_form(self, person, data=None, initial=None, prefix=None):
         values = {**self.initial_for(person, timezone.localdate()), **(initial or {})}
@@ -81,6 +86,25 @@ class ExemptionKind(EntryKind):
         return super().display(name, value)
 
     # --- the hooks -------------------------------------------------------------------------
+    def precheck(self, person) -> str:
+        """Refused from the person alone when no month an application made today could cover
+        (back to 2 years and 1 month) is a 第1号 month: the category rule of the exemptions
+        (`periods.check_exemption_category`) on the person's current 種別. A kind whose
+        form needs a record to act on (消滅届, 辞退, 取消) says so through its own check."""
+        if self.precheck_class is None:
+            return ""
+        today = timezone.localdate()
+        months = categories_by_month(person, periods.earliest_month(today), month_of(today))
+        if periods.FIRST in months.values():
+            return ""
+        try:
+            periods.check_exemption_category(
+                current_category(person), self.precheck_class, self.precheck_name
+            )
+        except RuleRefused as exc:
+            return str(exc)
+        return ""
+
     def current_version(self, person) -> str:
         parts = []
         if self.uses_category:

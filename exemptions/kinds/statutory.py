@@ -1,5 +1,7 @@
 """届書種類 13 / 14 (法定免除の該当・消滅) and 15 (産前産後期間の免除)."""
 
+from datetime import date
+
 from kokumin_nenkin import wareki
 
 from .. import periods, services
@@ -14,7 +16,7 @@ from ..models import (
     StatutoryExemption,
 )
 from ..reporting import ReportFields
-from ..rules import ExemptionClass
+from ..rules import ExemptionClass, RuleRefused
 from ..selectors import (
     open_statutory_exemption,
 )
@@ -24,6 +26,7 @@ from .base import ExemptionKind
 # --- 13 / 14: 法定免除 --------------------------------------------------------------------------
 class StatutoryKind(ExemptionKind):
     code = "exemptions.statutory"
+    precheck_class = ExemptionClass.STATUTORY
     label = "免除事由該当届（法定免除）"
     form_code = "13"
     form_class = StatutoryForm
@@ -75,6 +78,13 @@ class StatutoryEndKind(ExemptionKind):
     def check(self, person, values):
         return services.statutory_exemption_end_check(person=person, ended_on=values["ended_on"])
 
+    def precheck(self, person) -> str:
+        try:  # the 消滅届's own check, with an end date no rule refuses
+            services.statutory_exemption_end_check(person=person, ended_on=date.max)
+        except RuleRefused as exc:
+            return str(exc)
+        return ""
+
     def arguments(self, entry, values, checked):
         return {
             "exemption": checked,
@@ -108,6 +118,7 @@ class StatutoryEndKind(ExemptionKind):
 # --- 15: 産前産後 ------------------------------------------------------------------------------
 class MaternityKind(ExemptionKind):
     code = "exemptions.maternity"
+    precheck_class = ExemptionClass.MATERNITY
     label = "産前産後期間の免除届"
     form_code = "15"
     form_class = MaternityForm

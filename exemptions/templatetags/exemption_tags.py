@@ -5,14 +5,6 @@ from django import template
 register = template.Library()
 
 
-@register.simple_tag
-def exemption_kinds() -> list:
-    """The 届書 of this app, in form-code order, for the person page's new-entry links."""
-    from exemptions.kinds import ALL, RENEWAL
-
-    return [k for k in ALL if k is not RENEWAL]  # 継続申請 comes from the renewal work list
-
-
 @register.simple_tag(takes_context=True)
 def may_print_application(context) -> bool:
     from kokumin_nenkin.accounts.roles import perm

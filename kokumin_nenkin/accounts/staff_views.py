@@ -12,11 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.identifiers.forms import FreeTextGuard
+from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification import permissions as verification_permissions
 from kokumin_nenkin.verification import services as verification
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
@@ -25,6 +28,7 @@ from . import selectors, services
 from .access import requires
 from .forms import StaffAssignmentForm, StaffCreateForm
 from .kinds import STAFF_CHANGE, STAFF_CHANGE_KIND, Change
+from .models import Staff
 
 MANAGE = "manage_staff"
 REQUESTED = "依頼しました（受付番号 {number}）。別のシステム管理者の承認で反映されます。"
@@ -119,8 +123,17 @@ def _request(request, staff, change: str, **fields):
     return entry
 
 
+def _back_to_staff(request, pk: int) -> str:
+    return reverse("accounts:staff_detail", args=[pk])
+
+
+def _username(pk: int) -> str:
+    staff = Staff.objects.filter(pk=pk).only("username", "full_name").first()
+    return f"{staff.full_name}（{staff.username}）" if staff else ""
+
+
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
 def staff_assignment(request, pk: int):
     staff = selectors.staff_get(pk)
     form = StaffAssignmentForm(data=request.POST)
@@ -136,7 +149,13 @@ def staff_assignment(request, pk: int):
 
 
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
+@confirm_first(
+    question=lambda request, pk: f"{_username(pk)} を無効にします。",
+    note="無効にするとすぐにログインできなくなり、使用中の画面も終了します。",
+    action="無効にする",
+    back=_back_to_staff,
+)
 def staff_deactivate(request, pk: int):
     """Immediate: taking access away needs no second person. Sessions end at once."""
     staff = selectors.staff_get(pk)
@@ -157,19 +176,31 @@ def _simple_request(request, pk: int, change: str):
 
 
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
 def staff_reactivate(request, pk: int):
     return _simple_request(request, pk, Change.REACTIVATE)
 
 
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
+@confirm_first(
+    question=lambda request, pk: f"{_username(pk)} の二要素認証のリセットを依頼します。",
+    note="承認されると登録済みの認証アプリとパスキーが使えなくなり、次のログインで登録し直します。",
+    action="リセットを依頼する",
+    back=_back_to_staff,
+)
 def staff_reset_second_factor(request, pk: int):
     return _simple_request(request, pk, Change.SECOND_FACTOR_RESET)
 
 
 @requires(MANAGE)
-@require_POST
+@post_only(back=_back_to_staff)
+@confirm_first(
+    question=lambda request, pk: f"{_username(pk)} のパスワードのリセットを依頼します。",
+    note="承認されると今のパスワードは使えなくなり、仮パスワードを本人に渡します。",
+    action="リセットを依頼する",
+    back=_back_to_staff,
+)
 def staff_reset_password(request, pk: int):
     return _simple_request(request, pk, Change.PASSWORD_RESET)
 
@@ -224,9 +255,24 @@ def staff_request(request, pk: int):
     return render(request, "accounts/staff_request.html", _request_context(request, entry))
 
 
+def _request_question(request, pk: int, action: str) -> str:
+    entry = Entry.objects.filter(pk=pk, kind=STAFF_CHANGE).first()
+    if entry is None:
+        return ""
+    verb = "承認して反映します" if action == "approve" else "差し戻します"
+    # the change's name only: the user ID stays blind (the approver types it from the request)
+    return f"受付番号 {entry.receipt_number}（{Change(entry.payload['change']).label}）を{verb}。"
+
+
 @requires(MANAGE)
 @never_cache
-@require_POST
+@post_only(back=lambda request, pk, action: reverse("accounts:staff_request", args=[pk]))
+@confirm_first(
+    question=_request_question,
+    action=lambda request, pk, action: "承認する" if action == "approve" else "差し戻す",
+    back=lambda request, pk, action: reverse("accounts:staff_request", args=[pk]),
+    when=lambda request, pk, action: action in ("approve", "return"),
+)
 def staff_request_decide(request, pk: int, action: str):
     if action not in ("approve", "return", "withdraw"):
         raise Http404("操作がありません。")

@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
+
+from kokumin_nenkin.post_only import post_only
 
 from . import services, session
 from .access import ANY_STAFF, otp_pending, public, requires
@@ -199,14 +201,14 @@ def password_change_view(request):
 
 
 @public
-@require_POST
+@post_only(back="/")  # a GET never logs out (a link or an image could)
 def logout_view(request):
     auth.logout(request)  # flushes the server-side session
     return redirect("accounts:login")
 
 
 @requires(ANY_STAFF)
-@require_POST
+@post_only(back="/")
 def session_ping(request):
     """「操作を続ける」 on the idle warning: the request itself resets the idle clock."""
     return HttpResponse(status=204)

@@ -9,6 +9,7 @@ the same signals as the TOTP step are sent for the audit log.
 
 from django.http import JsonResponse
 from django.shortcuts import resolve_url
+from django.urls import reverse
 from django.views.i18n import JavaScriptCatalog
 from django_otp import login as otp_login
 from django_otp_webauthn import exceptions as webauthn_exceptions
@@ -25,6 +26,8 @@ from webauthn.helpers.structs import (
     ResidentKeyRequirement,
     UserVerificationRequirement,
 )
+
+from kokumin_nenkin.post_only import post_only
 
 from .access import ANY_STAFF, otp_pending, requires
 from .signals import second_factor_failed, second_factor_passed, staff_account_changed
@@ -103,6 +106,8 @@ class PasskeyRegisterComplete(CompleteCredentialRegistrationView):
 # Access declarations for the package's endpoints (StaffAccessMiddleware reads them).
 auth_begin = otp_pending(PasskeyAuthBegin.as_view())
 auth_complete = otp_pending(PasskeyAuthComplete.as_view())
-register_begin = requires(ANY_STAFF)(BeginCredentialRegistrationView.as_view())
-register_complete = requires(ANY_STAFF)(PasskeyRegisterComplete.as_view())
+# The script on the second-factor screen posts here; opened by GET, back to that screen.
+_to_second_factor = post_only(back=lambda request: reverse("accounts:second_factor"))
+register_begin = requires(ANY_STAFF)(_to_second_factor(BeginCredentialRegistrationView.as_view()))
+register_complete = requires(ANY_STAFF)(_to_second_factor(PasskeyRegisterComplete.as_view()))
 js_catalog = otp_pending(JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]))

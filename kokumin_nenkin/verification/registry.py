@@ -62,6 +62,8 @@ class EntryKind:
     generic_screens: bool = True
     # The payload field holding the 異動年月日 reported to JPS (F1 field 11); see report_fields.
     effective_field: str = ""
+    # What approving does, said on the confirmation step before the approval (issue 14, item 6).
+    approve_note: str = "承認すると受付内容が記録に反映され、進達の対象になります。"
 
     # --- the form <-> JSON payload ---------------------------------------------------------
     def make_form(self, person, data=None, initial=None, prefix=None) -> forms.Form:
@@ -147,6 +149,14 @@ class EntryKind:
     # --- hooks a kind implements ------------------------------------------------------------
     def validate(self, person, payload: dict[str, Any], *, supersedes=None) -> None:
         """Raise ValidationError({field: message}) when the proposal breaks a rule."""
+
+    def precheck(self, person) -> str:
+        """A refusal known from the person alone, before any form is filled ("" when the kind
+        may apply): the person page does not offer the kind and the intake page says why
+        instead of a form (issue 14, item 5). A kind says it through its own rule checks,
+        never copied into a template; an open entry of the same kind is the mechanism's own
+        refusal (`selectors.dead_end`)."""
+        return ""
 
     def current_version(self, person) -> str:
         """A fingerprint of the record the entry changes; approval refuses if it moved."""

@@ -53,3 +53,34 @@ def work_counts(user) -> dict[str, int]:
     if user.has_perm(perm("verify_entry")):
         counts["waiting"] = waiting_for_verification(user).count()
     return counts
+
+
+# --- dead ends known from the person alone (issue 14, item 5) ------------------------------
+def already_open(kind, receipt_number: str) -> str:
+    return (
+        f"この方の「{kind.label}」は既に受付中です（受付番号 {receipt_number}）。"
+        "受付中の内容を確認してください。"
+    )
+
+
+def offers(kinds, person) -> list[dict]:
+    """Each kind with the refusal known before its form is filled ("" when it may be taken
+    in): an open entry of the same kind, then the kind's own `precheck`. One query for the
+    open entries, then each kind's checks."""
+    codes = [k.code for k in kinds]
+    open_numbers = dict(
+        Entry.objects.filter(person=person, kind__in=codes, status__in=OPEN_STATUSES)
+        .order_by("created_at")
+        .values_list("kind", "receipt_number")
+    )
+    rows = []
+    for kind in kinds:
+        number = open_numbers.get(kind.code)
+        refusal = already_open(kind, number) if number else kind.precheck(person)
+        rows.append({"kind": kind, "code": kind.code, "label": kind.label, "refusal": refusal})
+    return rows
+
+
+def dead_end(kind, person) -> str:
+    """The refusal of taking `kind` in for `person` known before the form is filled, or ""."""
+    return offers([kind], person)[0]["refusal"]

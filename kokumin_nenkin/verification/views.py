@@ -1,20 +1,21 @@
 """Intake, the work queues and the verification screen. Thin: forms check, services act."""
 
-import functools
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.identifiers.forms import FreeTextGuard
+from kokumin_nenkin.post_only import post_only
 
 from . import permissions, selectors, services
 from .models import Entry
@@ -46,9 +47,18 @@ def _add_rule_errors(form, exc: ValidationError) -> None:
             form.add_error(None if name == "__all__" or name not in form.fields else name, msg)
 
 
-def _intake(request, *, kind, person, save, initial=None, title, entry=None):
-    """One intake screen for every kind: the form, the rules, then the service."""
+def _intake(request, *, kind, person, save, initial=None, title, entry=None, refusal=""):
+    """One intake screen for every kind: the form, the rules, then the service. A refusal
+    known from the person alone is said instead of the form (nothing to type in vain)."""
     form = kind.make_form(person, data=request.POST or None, initial=initial)
+    if refusal:
+        record(Action.VIEW, person=person, details={"画面": "intake", "種類": kind.code})
+        return render(
+            request,
+            "verification/intake.html",
+            {"kind": kind, "person": person, "title": title, "refusal": refusal},
+            status=409 if request.method == "POST" else 200,
+        )
     if request.method == "POST" and form.is_valid():
         payload = kind.encode(form.cleaned_data)
         try:
@@ -88,6 +98,7 @@ def new_entry(request, kind: str, person_pk: int):
         person=person,
         title=handler.label,
         initial=initial or None,
+        refusal=selectors.dead_end(handler, person),
         save=lambda payload: services.entry_submit(
             kind=handler.code, person=person, payload=payload, actor=request.user
         ),
@@ -212,35 +223,50 @@ def _decide(request, pk, action):
     return redirect("verification:queue")
 
 
-def post_only(view):
-    """A button's URL opened by GET (a reload after a refused form, a bookmark): back to the
-    entry's screen with a message, never a bare 405 page."""
+def _receipt(pk: int) -> str:
+    entry = Entry.objects.filter(pk=pk).only("receipt_number", "kind").first()
+    return entry.receipt_number if entry else ""
 
-    @functools.wraps(view)
-    def wrapped(request, pk: int):
-        if request.method != "POST":
-            no_personal_data(request)  # a redirect: nothing of the entry is shown
-            messages.info(request, "この操作は画面のボタンから行ってください。")
-            return redirect("verification:detail", pk=pk)
-        return view(request, pk)
 
-    return wrapped
+def _back_to_entry(request, pk: int) -> str:
+    return reverse("verification:detail", args=[pk])
+
+
+def _approve_question(request, pk: int) -> str:
+    return f"受付番号 {_receipt(pk)} を承認します。承認すると記録に反映されます。"
+
+
+def _approve_note(request, pk: int) -> str:
+    entry = Entry.objects.filter(pk=pk).only("kind").first()
+    try:
+        note = get_kind(entry.kind).approve_note if entry is not None else ""
+    except KeyError:
+        note = ""
+    return f"{note}入力した確認項目が一致しない場合は承認されず、受付の画面に戻ります。"
 
 
 @requires("verify_entry")
-@post_only
+@post_only(back=_back_to_entry)
+@confirm_first(
+    question=_approve_question, note=_approve_note, action="承認する", back=_back_to_entry
+)
 def approve(request, pk: int):
     return _decide(request, pk, "approve")
 
 
 @requires("verify_entry")
-@post_only
+@post_only(back=_back_to_entry)
+@confirm_first(
+    question=lambda request, pk: f"受付番号 {_receipt(pk)} を差し戻します。入力者が再入力します。",
+    action="差し戻す",
+    back=_back_to_entry,
+)
 def return_entry(request, pk: int):
     return _decide(request, pk, "return")
 
 
 @requires("enter_entry")
-@post_only
+@post_only(back=_back_to_entry)
 def withdraw(request, pk: int):
     return _decide(request, pk, "withdraw")
 

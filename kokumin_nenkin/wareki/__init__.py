@@ -185,6 +185,13 @@ def parse(text: str) -> date:
     )
 
 
+def looks_like_date(text: str) -> bool:
+    """Whether `text` is written as a date (令和8年2月30日, R8.2.30, 2026-02-30), read or not:
+    a search box says an impossible date is one instead of searching it as a name."""
+    raw = normalise(text)
+    return any(r.match(raw) for r in (_ERA_NAME_RE, _ERA_LETTER_RE, _ISO_RE))
+
+
 _ERA_NAME_MONTH_RE = re.compile(
     r"^(?P<era>明治|大正|昭和|平成|令和)\s*(?P<y>元|\d{1,2})\s*年\s*(?P<m>\d{1,2})\s*月?$"
 )

@@ -120,7 +120,9 @@ def test_logout_needs_post_and_csrf(cast):
     logged_in = login(Client(), cast["madoguchi"])
     client = Client(enforce_csrf_checks=True)
     client.cookies = logged_in.cookies
-    assert client.get(reverse("accounts:logout")).status_code == 405
+    # a GET does not log out: back to the home page with a message (no bare 405, issue 14)
+    assert client.get(reverse("accounts:logout"))["Location"] == "/"
+    assert client.get("/").status_code == 200  # still logged in
     assert client.post(reverse("accounts:logout")).status_code == 403
 
 

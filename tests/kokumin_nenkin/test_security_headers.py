@@ -13,7 +13,7 @@ from django.urls import path, reverse
 
 from kokumin_nenkin.accounts.access import ANY_STAFF, OTP_PENDING, PUBLIC, declared_access
 from kokumin_nenkin.accounts.access import requires as requires_access
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, confirmation_fields, login
 from tests.kokumin_nenkin.test_access import ALL_PATTERNS, sample_path
 
 
@@ -116,9 +116,12 @@ class TestCsrf:
         strict.cookies = admin.cookies
         page = strict.get(reverse("accounts:staff_detail", args=[cast["kansa"].pk]))
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+        url = reverse("accounts:staff_deactivate", args=[cast["kansa"].pk])
+        question = strict.post(url, {"csrfmiddlewaretoken": token.group(1)})
+        assert question.status_code == 200  # the confirmation step, with the same token
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', question.content.decode())
         response = strict.post(
-            reverse("accounts:staff_deactivate", args=[cast["kansa"].pk]),
-            {"csrfmiddlewaretoken": token.group(1)},
+            url, {"csrfmiddlewaretoken": token.group(1), **confirmation_fields(question)}
         )
         assert response.status_code == 302
         cast["kansa"].refresh_from_db()
