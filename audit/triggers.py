@@ -23,11 +23,19 @@ from django.conf import settings
 from django.db import connection as default_connection
 
 # Our own table and django-auditlog's.
-AUDIT_TABLES = ("audit_auditevent", "auditlog_logentry")
+AUDIT_TABLES = ("audit_auditevent", "auditlog_logentry", "audit_purgedlogentry")
+# The one exception (docs/retention.md): a retention purge may DELETE a diff row of
+# django-auditlog once its tombstone (audit_purgedlogentry, append-only) holds its digest.
+PURGEABLE_TABLE = "auditlog_logentry"
+TOMBSTONE_TABLE = "audit_purgedlogentry"
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'auditlog_logentry' AND EXISTS (
+        SELECT 1 FROM audit_purgedlogentry t WHERE t.log_entry_id = OLD.id) THEN
+        RETURN OLD;
+    END IF;
     RAISE EXCEPTION 'audit table "%" is append-only: % refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END
@@ -50,10 +58,16 @@ def _sqlite_sql(table: str) -> list[str]:
     sql = []
     for op in ("UPDATE", "DELETE"):
         name = f"{table}_no_{op.lower()}"
+        allowed = ""
+        if table == PURGEABLE_TABLE and op == "DELETE":
+            allowed = (
+                f'AND NOT EXISTS (SELECT 1 FROM "{TOMBSTONE_TABLE}" t '
+                "WHERE t.log_entry_id = OLD.id) "
+            )
         sql.append(f'DROP TRIGGER IF EXISTS "{name}"')
         sql.append(
             f'CREATE TRIGGER "{name}" BEFORE {op} ON "{table}" '
-            "WHEN NOT audit_maintenance() "
+            f"WHEN NOT audit_maintenance() {allowed}"
             f"BEGIN SELECT RAISE(ABORT, 'audit table {table} is append-only: {op} refused'); END"
         )
     return sql
