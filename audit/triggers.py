@@ -54,12 +54,12 @@ def _pg_sql(table: str) -> list[str]:
     ]
 
 
-def _sqlite_sql(table: str) -> list[str]:
+def _sqlite_sql(table: str, tombstones: bool = True) -> list[str]:
     sql = []
     for op in ("UPDATE", "DELETE"):
         name = f"{table}_no_{op.lower()}"
         allowed = ""
-        if table == PURGEABLE_TABLE and op == "DELETE":
+        if table == PURGEABLE_TABLE and op == "DELETE" and tombstones:
             allowed = (
                 f'AND NOT EXISTS (SELECT 1 FROM "{TOMBSTONE_TABLE}" t '
                 "WHERE t.log_entry_id = OLD.id) "
@@ -104,6 +104,9 @@ def install(schema_editor, tables=AUDIT_TABLES) -> None:
     """Create (or re-create) the triggers. Call it again from any later migration that rebuilds
     an audit table on SQLite: rebuilding a table there drops its triggers."""
     vendor = schema_editor.connection.vendor
+    # An earlier migration installs before a later table exists (the tombstones, 0009).
+    existing = set(schema_editor.connection.introspection.table_names())
+    tables = tuple(t for t in tables if t in existing)
     with schema_editor.connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute(PG_FUNCTION)
@@ -114,7 +117,7 @@ def install(schema_editor, tables=AUDIT_TABLES) -> None:
             pin_search_path(schema_editor)  # CREATE OR REPLACE dropped the setting
         elif vendor == "sqlite":
             for table in tables:
-                for statement in _sqlite_sql(table):
+                for statement in _sqlite_sql(table, TOMBSTONE_TABLE in existing):
                     cursor.execute(statement)
         else:  # pragma: no cover - only the two engines are supported
             raise NotImplementedError(f"audit triggers for {vendor}")

@@ -79,12 +79,24 @@ def _walk(model, pks: set[int], rows: dict[str, set[int]], person_of: dict) -> N
             _walk(related, children, rows, person_of)
 
 
+def collect(person_ids: list[int], person_of: dict | None = None) -> dict[str, set[int]]:
+    """Every row that points at the persons, through every foreign key (label -> pks), the
+    person rows included. Read only; the disclosure package reads the same."""
+    Person = _person_model()
+    rows: dict[str, set[int]] = {}
+    if person_of is None:
+        person_of = {}
+    person_of.update({(Person._meta.label, pid): pid for pid in person_ids})
+    _walk(Person, set(person_ids), rows, person_of)
+    return {k: v for k, v in rows.items() if v}
+
+
 def _shared_outputs(person_ids: set[int]) -> dict[int, str]:
     """Persons whose stored multi-person outputs name someone not going in this run."""
     held: dict[int, str] = {}
-    Person = _person_model()  # noqa: N806
-    BatchItem = apps.get_model("jps_reporting", "BatchItem")  # noqa: N806
-    CityNotice = apps.get_model("qualifications", "CityNotice")  # noqa: N806
+    Person = _person_model()
+    BatchItem = apps.get_model("jps_reporting", "BatchItem")
+    CityNotice = apps.get_model("qualifications", "CityNotice")
     items = BatchItem.objects.filter(entry__person_id__in=person_ids).values_list(
         "batch_id", flat=True
     )
@@ -98,7 +110,9 @@ def _shared_outputs(person_ids: set[int]) -> dict[int, str]:
                 held[pid] = f"進達 {batch_id} の出力にまだ保存期間内の方が含まれます"
     files = CityNotice.objects.filter(person_id__in=person_ids).values_list("file_id", flat=True)
     for file_id in set(files):
-        persons = set(CityNotice.objects.filter(file_id=file_id).values_list("person_id", flat=True))
+        persons = set(
+            CityNotice.objects.filter(file_id=file_id).values_list("person_id", flat=True)
+        )
         if persons - person_ids:
             for pid in persons & person_ids:
                 held[pid] = f"市民課への通知ファイル {file_id} にまだ保存期間内の方が含まれます"
@@ -113,14 +127,13 @@ def plan(person_ids: list[int], as_of: date) -> PurgePlan:
     result = PurgePlan(as_of=as_of, person_ids=going, held_back=held)
     if not going:
         return result
-    Person = _person_model()  # noqa: N806
-    rows: dict[str, set[int]] = {}
-    person_of: dict = {(Person._meta.label, pid): pid for pid in going}
-    _walk(Person, set(going), rows, person_of)
+    Person = _person_model()
+    person_of: dict = {}
+    rows = collect(going, person_of)
     # the stored outputs whose every person goes now
     going_set = set(going)
-    BatchItem = apps.get_model("jps_reporting", "BatchItem")  # noqa: N806
-    BatchOutput = apps.get_model("jps_reporting", "BatchOutput")  # noqa: N806
+    BatchItem = apps.get_model("jps_reporting", "BatchItem")
+    BatchOutput = apps.get_model("jps_reporting", "BatchOutput")
     batches = set(
         BatchItem.objects.filter(pk__in=rows.get("jps_reporting.BatchItem", set())).values_list(
             "batch_id", flat=True
@@ -129,14 +142,14 @@ def plan(person_ids: list[int], as_of: date) -> PurgePlan:
     outputs = set(BatchOutput.objects.filter(batch_id__in=batches).values_list("pk", flat=True))
     if outputs:
         rows.setdefault(BatchOutput._meta.label, set()).update(outputs)
-    CityNotice = apps.get_model("qualifications", "CityNotice")  # noqa: N806
-    CityNoticeFile = apps.get_model("qualifications", "CityNoticeFile")  # noqa: N806
+    CityNotice = apps.get_model("qualifications", "CityNotice")
+    CityNoticeFile = apps.get_model("qualifications", "CityNoticeFile")
     files = set(
         CityNotice.objects.filter(person_id__in=going_set).values_list("file_id", flat=True)
     )
     if files:
         rows.setdefault(CityNoticeFile._meta.label, set()).update(files)
-    Household = apps.get_model("qualifications", "Household")  # noqa: N806
+    Household = apps.get_model("qualifications", "Household")
     households = set(
         Person.objects.filter(pk__in=going_set, household__isnull=False).values_list(
             "household_id", flat=True
@@ -219,7 +232,7 @@ def purge_persons(person_ids: list[int], *, as_of: date, actor) -> PurgePlan:
     result = plan(person_ids, as_of)
     if not result.person_ids:
         return result
-    Person = _person_model()  # noqa: N806
+    Person = _person_model()
     list(Person._base_manager.select_for_update().filter(pk__in=result.person_ids).values("pk"))
     for label, attname, ids in result.set_null:
         apps.get_model(label)._base_manager.filter(pk__in=ids).update(**{attname: None})
