@@ -53,6 +53,15 @@ def _person_model():
     return AuditEvent._meta.get_field("person").related_model
 
 
+def _reverse(model) -> list:
+    """Every relation pointing at `model`, hidden ones (related_name "+") included."""
+    return [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]
+
+
 def _walk(model, pks: set[int], rows: dict[str, set[int]], person_of: dict) -> None:
     """Collect `pks` of `model` and everything that points at them, recursively."""
     label = model._meta.label
@@ -60,7 +69,7 @@ def _walk(model, pks: set[int], rows: dict[str, set[int]], person_of: dict) -> N
     if not new or label in _KEPT:
         return
     rows[label] |= new
-    for rel in model._meta.related_objects:
+    for rel in _reverse(model):
         related = rel.related_model
         if related._meta.label in _KEPT or not rel.field.concrete:
             continue
@@ -109,7 +118,7 @@ def _shared_outputs(person_ids: set[int]) -> dict[int, str]:
             for pid in persons & person_ids:
                 held[pid] = f"進達 {batch_id} の出力にまだ保存期間内の方が含まれます"
     files = CityNotice.objects.filter(person_id__in=person_ids).values_list("file_id", flat=True)
-    for file_id in set(files):
+    for file_id in set(files) - {None}:
         persons = set(
             CityNotice.objects.filter(file_id=file_id).values_list("person_id", flat=True)
         )
@@ -147,6 +156,7 @@ def plan(person_ids: list[int], as_of: date) -> PurgePlan:
     files = set(
         CityNotice.objects.filter(person_id__in=going_set).values_list("file_id", flat=True)
     )
+    files.discard(None)
     if files:
         rows.setdefault(CityNoticeFile._meta.label, set()).update(files)
     Household = apps.get_model("qualifications", "Household")
@@ -166,7 +176,7 @@ def plan(person_ids: list[int], as_of: date) -> PurgePlan:
     # nullable references from rows that stay
     for label, pks in result.rows.items():
         model = apps.get_model(label)
-        for rel in model._meta.related_objects:
+        for rel in _reverse(model):
             if rel.on_delete is not models.SET_NULL or rel.many_to_many:
                 continue
             related = rel.related_model
@@ -208,8 +218,7 @@ def _delete_order(labels: list[str]) -> list[str]:
             referenced_by_remaining = any(
                 rel.related_model._meta.label in remaining
                 and rel.related_model._meta.label != label
-                for rel in model._meta.related_objects
-                if not rel.many_to_many
+                for rel in _reverse(model)
             )
             if not referenced_by_remaining:
                 ordered.append(label)
