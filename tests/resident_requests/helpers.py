@@ -84,4 +84,4 @@ def decide(cast, request, decision="disclose", reason="", show_staff_names="0"):
     return request
 
 
-__all__ = ["date", "person_with_everything", "receive", "decide"]
+__all__ = ["date", "decide", "person_with_everything", "receive"]

@@ -56,7 +56,7 @@ def due(cast):
 
 
 def test_only_persons_past_retention_are_due(due):
-    person, kept = due
+    person, _kept = due
     assert [d.person_id for d in due_persons(timezone.localdate())] == [person.pk]
 
 
@@ -110,14 +110,17 @@ def test_a_diff_without_a_tombstone_still_cannot_be_deleted(due):
 
 
 def test_a_shared_batch_output_holds_the_person_back_until_everyone_in_it_is_due(cast):
-    from tests.jps_reporting.flow import approved_acquisition
     from jps_reporting.services import batch_confirm
+    from tests.jps_reporting.flow import approved_acquisition
 
     m, k = cast["madoguchi"], cast["kakunin"]
     one = approved_acquisition(m, k, family_name="共通", given_name="一子")
     two = approved_acquisition(m, k, family_name="共通", given_name="二子")
     batch_confirm(
-        cutoff=timezone.localdate(), entry_ids=[one.pk, two.pk], messages={}, actor=cast["shintatsu"]
+        cutoff=timezone.localdate(),
+        entry_ids=[one.pk, two.pk],
+        messages={},
+        actor=cast["shintatsu"],
     )
     result = plan([one.person_id], date.today())
     assert result.person_ids == []

@@ -42,7 +42,10 @@ def test_an_extension_needs_a_reason_and_at_most_thirty_more_days(cast):
     base = request.deadline
     with pytest.raises(ValidationError, match="理由"):
         rr.request_extend(
-            request_id=request.pk, new_deadline=base + timedelta(days=10), reason=" ", actor=cast["kakunin"]
+            request_id=request.pk,
+            new_deadline=base + timedelta(days=10),
+            reason=" ",
+            actor=cast["kakunin"],
         )
     with pytest.raises(ValidationError, match="30日以内"):
         rr.request_extend(
