@@ -60,8 +60,9 @@ def _sqlite_sql(table: str, tombstones: bool = True) -> list[str]:
         name = f"{table}_no_{op.lower()}"
         allowed = ""
         if table == PURGEABLE_TABLE and op == "DELETE" and tombstones:
+            # constant table names only, no values
             allowed = (
-                f'AND NOT EXISTS (SELECT 1 FROM "{TOMBSTONE_TABLE}" t '
+                f'AND NOT EXISTS (SELECT 1 FROM "{TOMBSTONE_TABLE}" t '  # noqa: S608
                 "WHERE t.log_entry_id = OLD.id) "
             )
         sql.append(f'DROP TRIGGER IF EXISTS "{name}"')
