@@ -91,6 +91,20 @@ class DecisionForm(forms.Form):
     show_staff_names = forms.ChoiceField(
         label="開示文書に職員の氏名を記載する", choices=YES_NO, initial="0"
     )
+    allowed_kinds = forms.MultipleChoiceField(
+        label="利用停止中も受け付ける届書",
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="利用停止する場合のみ。法令上必要な届出（資格喪失など）を選びます",
+    )
+
+
+class LiftForm(forms.Form):
+    """The entry that lifts a suspension (`resident_requests.lift_suspension`)."""
+
+    lifted_on = WarekiDateField(label="利用停止の解除日")
+    reason = forms.CharField(label="解除の理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def request_choices(person) -> list[tuple[str, str]]:

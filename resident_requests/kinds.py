@@ -21,7 +21,7 @@ from audit.services import record
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
 from kokumin_nenkin.verification.registry import EntryKind, register
 
-from .forms import DecisionForm, PurgeForm, request_choices
+from .forms import DecisionForm, LiftForm, PurgeForm, request_choices
 from .models import (
     DECISIONS_FOR,
     REASON_NEEDED,
@@ -33,6 +33,19 @@ from .models import (
 
 DECISION_KIND = "resident_requests.decision"
 PURGE_KIND = "resident_requests.purge"
+LIFT_KIND = "resident_requests.lift_suspension"
+
+
+def allowable_kinds() -> list[tuple[str, str]]:
+    """The 届書 a suspension may allow: every kind taken in for a person at the counter."""
+    from kokumin_nenkin.verification.registry import all_kinds
+
+    own = {DECISION_KIND, PURGE_KIND, LIFT_KIND, "qualifications.new_person"}
+    return [
+        (code, kind.label)
+        for code, kind in sorted(all_kinds().items())
+        if kind.generic_screens and code not in own
+    ]
 
 
 class DecisionKind(EntryKind):
@@ -47,9 +60,24 @@ class DecisionKind(EntryKind):
     def make_form(self, person, data=None, initial=None, prefix=None):
         form = DecisionForm(data=data, initial=initial, prefix=prefix)
         form.fields["request"].choices = request_choices(person)  # type: ignore[attr-defined]
+        form.fields["allowed_kinds"].choices = allowable_kinds()  # type: ignore[attr-defined]
         return form
 
+    def encode(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        out = super().encode({**cleaned, "allowed_kinds": None})
+        out["allowed_kinds"] = ",".join(cleaned.get("allowed_kinds") or [])
+        return out
+
+    def decode(self, payload: dict[str, Any]) -> dict[str, Any]:
+        out = super().decode(payload)
+        out["allowed_kinds"] = [k for k in str(payload.get("allowed_kinds", "")).split(",") if k]
+        return out
+
     def display(self, name: str, value: Any) -> str:
+        if name == "allowed_kinds":
+            labels = dict(allowable_kinds())
+            codes = value if isinstance(value, list) else str(value or "").split(",")
+            return "、".join(labels.get(c, c) for c in codes if c) or "なし"
         if name == "request" and value:
             found = ResidentRequest.objects.filter(pk=value).first()
             return str(found) if found else f"第{value}号"
@@ -90,6 +118,12 @@ class DecisionKind(EntryKind):
         request.show_staff_names = p.get("show_staff_names") == "1"
         request.decision_entry = entry
         request.save()
+        if request.decision == Decision.SUSPEND:
+            person = request.person
+            allowed = [k for k in str(p.get("allowed_kinds", "")).split(",") if k]
+            person.use_suspended_on = request.decided_on
+            person.use_suspension_allows = sorted({*allowed, DECISION_KIND, LIFT_KIND})
+            person.save(update_fields=["use_suspended_on", "use_suspension_allows", "updated_at"])
         record(
             Action.UPDATE,
             person=request.person,
@@ -155,10 +189,47 @@ class PurgeKind(EntryKind):
         return [("消去する人数", "", str(payload.get("persons", "")))]
 
 
+class LiftKind(EntryKind):
+    """利用停止の解除: only a verified entry lifts a suspension."""
+
+    code = LIFT_KIND
+    label = "利用停止の解除"
+    form_code = "00"
+    form_class = LiftForm
+    key_fields = ("lifted_on",)
+    reported = False
+
+    def current_version(self, person) -> str:
+        return f"{person.use_suspended_on}" if person is not None else ""
+
+    def validate(self, person, payload, *, supersedes=None) -> None:
+        if person is None or person.use_suspended_on is None:
+            raise ValidationError({"lifted_on": "この方は利用停止中ではありません。"})
+        lifted = date.fromisoformat(payload["lifted_on"])
+        if lifted < person.use_suspended_on:
+            raise ValidationError({"lifted_on": "解除日が利用停止日より前です。"})
+
+    def apply(self, entry, *, actor):
+        person = entry.person
+        person.use_suspended_on = None
+        person.use_suspension_allows = []
+        person.save(update_fields=["use_suspended_on", "use_suspension_allows", "updated_at"])
+        record(
+            Action.UPDATE,
+            person=person,
+            target=person,
+            details={"請求": RequestKind.SUSPENSION, "理由": entry.payload.get("reason", "")},
+            actor=actor,
+        )
+        return person
+
+
 DECISION = DecisionKind()
+LIFT = LiftKind()
 PURGE = PurgeKind()
 
 
 def register_kinds() -> None:
     register(DECISION)
+    register(LIFT)
     register(PURGE)
