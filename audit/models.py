@@ -32,6 +32,8 @@ class Action(models.TextChoices):
     ACCOUNT_CHANGE = "account_change", "職員アカウント変更"
     # Written with every django-auditlog LogEntry: binds the diff row into the hash chain.
     FIELD_CHANGES = "field_changes", "項目変更の記録"
+    # A retention purge deleted a person's file (one event per person, naming the id only).
+    PURGE = "purge", "保存期間満了による消去"
 
 
 class AuditEvent(models.Model):
@@ -88,3 +90,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_action_display()}"
+
+
+class PurgedLogEntry(models.Model):
+    """The tombstone of a django-auditlog diff deleted by a retention purge (docs/retention.md).
+
+    The chain keeps the diff's SHA-256 in its `field_changes` event; the tombstone keeps the same
+    digest and names the purge. The append-only trigger of `auditlog_logentry` lets a DELETE
+    through only for a row that already has its tombstone, and `verify_audit_chain` accepts a
+    missing diff only when its tombstone holds the digest the chain recorded. Append-only too."""
+
+    log_entry_id = models.BigIntegerField("差分記録のID", unique=True)
+    digest = models.CharField("差分のSHA-256", max_length=80)
+    person_id = models.BigIntegerField("消去した被保険者のID", null=True, blank=True)
+    purged_at = models.DateTimeField("消去日時")
+
+    class Meta:
+        verbose_name = "消去した差分の記録"
+        verbose_name_plural = "消去した差分の記録"
+
+    def __str__(self) -> str:
+        return f"LogEntry {self.log_entry_id}"

@@ -101,6 +101,12 @@ KEYS: dict[str, str] = {
     "受領日": "添付書類の受領日",
     "異動区分別": "住民異動（F3）の異動区分ごとの行数",
     "表別": "初期移行の表ごとの件数",
+    "請求": "本人からの請求の種類（開示・訂正・利用停止・問合せ）",
+    "決定": "本人からの請求への決定",
+    "決定期限": "延長後の決定期限",
+    "職員名": "開示文書に職員の氏名を記載したか",
+    "閲覧理由": "利用停止中の方の記録を開いた理由",
+    "件数別": "保存期間満了で消去した記録の種類ごとの件数",
 }
 
 _ANY_SCREEN = {"画面", "件数", "ページ"}
@@ -125,6 +131,8 @@ SCHEMA: dict[str, frozenset[str]] = {
             "請求の種類",
             "経路",
             "補記",
+            "請求",
+            "閲覧理由",
         }
     ),
     Action.SEARCH: frozenset(
@@ -146,6 +154,7 @@ SCHEMA: dict[str, frozenset[str]] = {
             "請求の種類",
             "請求年月日",
             "立場",
+            "請求",
         }
     ),
     Action.UPDATE: frozenset(
@@ -163,6 +172,9 @@ SCHEMA: dict[str, frozenset[str]] = {
             "添付書類",
             "受領日",
             "種類",
+            "請求",
+            "決定",
+            "決定期限",
         }
     ),
     Action.SUBMIT: frozenset({"種類", "変更前", "変更後", "訂正元", "結果"}),
@@ -172,7 +184,7 @@ SCHEMA: dict[str, frozenset[str]] = {
     Action.PRINT: frozenset(
         {
             *("結果", "出力", "SHA-256", "事務所", "件数", "帳票", "期間", "申請者"),
-            *("印字の立場", "請求の種類"),
+            *("印字の立場", "請求の種類", "請求", "職員名"),
         }
     ),
     Action.EXPORT: frozenset(
@@ -233,6 +245,7 @@ SCHEMA: dict[str, frozenset[str]] = {
     Action.LOCKOUT: frozenset({"ユーザーID"}),
     Action.ACCOUNT_CHANGE: frozenset({"変更内容", "職員", "詳細"}),
     Action.FIELD_CHANGES: frozenset({"SHA-256", "対象"}),
+    Action.PURGE: frozenset({"件数", "件数別", "結果"}),
 }
 
 

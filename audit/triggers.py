@@ -23,11 +23,19 @@ from django.conf import settings
 from django.db import connection as default_connection
 
 # Our own table and django-auditlog's.
-AUDIT_TABLES = ("audit_auditevent", "auditlog_logentry")
+AUDIT_TABLES = ("audit_auditevent", "auditlog_logentry", "audit_purgedlogentry")
+# The one exception (docs/retention.md): a retention purge may DELETE a diff row of
+# django-auditlog once its tombstone (audit_purgedlogentry, append-only) holds its digest.
+PURGEABLE_TABLE = "auditlog_logentry"
+TOMBSTONE_TABLE = "audit_purgedlogentry"
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'auditlog_logentry' AND EXISTS (
+        SELECT 1 FROM audit_purgedlogentry t WHERE t.log_entry_id = OLD.id) THEN
+        RETURN OLD;
+    END IF;
     RAISE EXCEPTION 'audit table "%" is append-only: % refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END
@@ -46,14 +54,21 @@ def _pg_sql(table: str) -> list[str]:
     ]
 
 
-def _sqlite_sql(table: str) -> list[str]:
+def _sqlite_sql(table: str, tombstones: bool = True) -> list[str]:
     sql = []
     for op in ("UPDATE", "DELETE"):
         name = f"{table}_no_{op.lower()}"
+        allowed = ""
+        if table == PURGEABLE_TABLE and op == "DELETE" and tombstones:
+            # constant table names only, no values
+            allowed = (
+                f'AND NOT EXISTS (SELECT 1 FROM "{TOMBSTONE_TABLE}" t '  # noqa: S608
+                "WHERE t.log_entry_id = OLD.id) "
+            )
         sql.append(f'DROP TRIGGER IF EXISTS "{name}"')
         sql.append(
             f'CREATE TRIGGER "{name}" BEFORE {op} ON "{table}" '
-            "WHEN NOT audit_maintenance() "
+            f"WHEN NOT audit_maintenance() {allowed}"
             f"BEGIN SELECT RAISE(ABORT, 'audit table {table} is append-only: {op} refused'); END"
         )
     return sql
@@ -90,6 +105,9 @@ def install(schema_editor, tables=AUDIT_TABLES) -> None:
     """Create (or re-create) the triggers. Call it again from any later migration that rebuilds
     an audit table on SQLite: rebuilding a table there drops its triggers."""
     vendor = schema_editor.connection.vendor
+    # An earlier migration installs before a later table exists (the tombstones, 0009).
+    existing = set(schema_editor.connection.introspection.table_names())
+    tables = tuple(t for t in tables if t in existing)
     with schema_editor.connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute(PG_FUNCTION)
@@ -100,7 +118,7 @@ def install(schema_editor, tables=AUDIT_TABLES) -> None:
             pin_search_path(schema_editor)  # CREATE OR REPLACE dropped the setting
         elif vendor == "sqlite":
             for table in tables:
-                for statement in _sqlite_sql(table):
+                for statement in _sqlite_sql(table, TOMBSTONE_TABLE in existing):
                     cursor.execute(statement)
         else:  # pragma: no cover - only the two engines are supported
             raise NotImplementedError(f"audit triggers for {vendor}")

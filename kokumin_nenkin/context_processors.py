@@ -10,6 +10,7 @@ NAVIGATION = [
     ("home", "ホーム", ANY_STAFF),
     ("qualifications:search", "被保険者検索", "search_person"),
     ("verification:queue", "二重確認", "verify_entry"),
+    ("resident_requests:index", "本人からの請求", "enter_entry"),
     ("jps_reporting:index", "進達", "report_to_jps"),
     ("jps_reporting:results", "処理結果取込", "import_jps_results"),
     ("exemptions:income_import", "所得情報取込", "import_city_data"),

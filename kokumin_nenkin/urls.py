@@ -16,6 +16,7 @@ urlpatterns = [
     path("persons/", include("qualifications.urls")),
     path("entries/", include("kokumin_nenkin.verification.urls")),
     path("audit/", include("audit.urls")),
+    path("requests/", include("resident_requests.urls")),
 ]
 
 handler403 = "kokumin_nenkin.views.error_403"

@@ -8,7 +8,7 @@ class QualificationsConfig(AppConfig):
     verbose_name = "資格管理"
 
     def ready(self) -> None:
-        from . import audit_lookups
+        from . import audit_lookups, suspension
         from .demo import register_demo_parts
         from .home import register_summaries
         from .initial_load import register_parts
@@ -21,3 +21,4 @@ class QualificationsConfig(AppConfig):
         audit_lookups.register()
         register_demo_parts()
         register_parts()
+        suspension.register()

@@ -193,3 +193,19 @@ class AddressChangeForm(FreeTextGuard, forms.Form):
 
     def clean_postal_code(self):
         return self.cleaned_data["postal_code"].replace("-", "")
+
+
+class SuspendedOpenForm(forms.Form):
+    """The reason asked before the record of a person whose use is suspended is opened."""
+
+    reason = forms.CharField(
+        label="閲覧の理由",
+        min_length=4,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="例: 本人からの開示請求への対応、法令に基づく照会への回答",
+        error_messages={
+            "required": "閲覧の理由を入力してください。",
+            "min_length": "閲覧の理由を具体的に入力してください（4文字以上）。",
+        },
+    )

@@ -141,6 +141,13 @@ class Person(models.Model):
     kana_key = models.CharField(
         "検索用フリガナ", max_length=120, blank=True, editable=False, db_default=""
     )
+    # 利用停止 (a decided 利用停止請求, set and lifted only by verified entries of the app that
+    # handles residents' requests): every screen shows the mark, opening the record asks for a
+    # reason, and only the entry kinds listed here may be taken in for the person.
+    use_suspended_on = models.DateField("利用停止日", null=True, blank=True)
+    use_suspension_allows = models.JSONField(
+        "利用停止中も受け付ける届書", default=list, blank=True, db_default=[]
+    )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
@@ -169,6 +176,10 @@ class Person(models.Model):
         self.given_name_kana = to_katakana(self.given_name_kana)
         self.name_key = name_key(self.family_name + self.given_name)
         self.kana_key = kana_key(self.family_name_kana + self.given_name_kana)
+
+    @property
+    def use_suspended(self) -> bool:
+        return self.use_suspended_on is not None
 
     @property
     def has_my_number(self) -> bool:

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data
@@ -18,7 +18,7 @@ from kokumin_nenkin.verification.permissions import can_enter
 from kokumin_nenkin.verification.selectors import offers
 
 from . import selectors, services
-from .forms import MemoForm, SearchForm
+from .forms import MemoForm, SearchForm, SuspendedOpenForm
 from .kinds import ACQUISITION, ADDRESS_CHANGE, CATEGORY_CHANGE, LOSS, NAME_CHANGE, REISSUE
 from .models import Person
 from .rules import age_on
@@ -136,14 +136,29 @@ def _results(request, token: str, stored: dict, form):
 
 
 @requires("search_person")
-@require_GET
+@require_http_methods(["GET", "POST"])
 def person(request, pk: int):
+    """A person whose use is suspended (利用停止) opens only with a reason, posted from the
+    reason form; the reason goes into the audit event."""
     try:
         data = selectors.person_page(pk)
     except Person.DoesNotExist:
         raise Http404("該当する方はいません。") from None
     p = data["person"]
-    record(Action.VIEW, person=p, target=p)
+    details = {}
+    if p.use_suspended:
+        form = SuspendedOpenForm(request.POST if request.method == "POST" else None)
+        if not form.is_valid():
+            no_personal_data(request)  # the form names no one
+            return render(
+                request,
+                "qualifications/suspended_reason.html",
+                {"form": form, "pk": pk, "suspended_on": p.use_suspended_on},
+            )
+        details["閲覧理由"] = form.cleaned_data["reason"]
+    elif request.method == "POST":
+        return redirect("qualifications:person", pk=pk)
+    record(Action.VIEW, person=p, target=p, details=details or None)
     today = timezone.localdate()
     data.update(
         {

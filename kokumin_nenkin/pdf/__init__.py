@@ -6,6 +6,7 @@ to anywhere else, and any path outside the static folders are refused (SECURITY.
 
 import logging
 import mimetypes
+import os
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -15,6 +16,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+
+# Same data, same bytes: the font subset fontTools embeds carries a "modified" timestamp taken
+# from the clock unless SOURCE_DATE_EPOCH is set (reproducible builds). A fixed value makes
+# every PDF depend on its content only (the disclosure package is compared by its SHA-256).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1262304000")  # 2010-01-01, any constant works
 
 # A base that can never resolve on a network: every relative URL in a template lands here.
 STATIC_BASE = "https://kokumin-nenkin.invalid/static/"

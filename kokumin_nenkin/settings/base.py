@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "exemptions",
     "benefits",
     "jps_reporting",
+    "resident_requests",
 ]
 
 MIDDLEWARE = [

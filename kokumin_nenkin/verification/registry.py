@@ -249,3 +249,26 @@ def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
     return {"__all__": list(exc.messages)}
+
+
+# --- intake checks: "may this kind be entered for this person" -------------------------------
+# A layer above registers a check (e.g. the register refuses entries for a person whose use is
+# suspended, except the kinds the suspension allows). A check returns a Japanese message to
+# refuse, or "" to let the entry in.
+_INTAKE_CHECKS: list = []
+
+
+def register_intake_check(check) -> None:
+    """`check(kind: EntryKind, person) -> str`: a refusal message, or "" when allowed."""
+    if check not in _INTAKE_CHECKS:
+        _INTAKE_CHECKS.append(check)
+
+
+def intake_refusal(kind: EntryKind, person) -> str:
+    if person is None:
+        return ""
+    for check in _INTAKE_CHECKS:
+        message = check(kind, person)
+        if message:
+            return message
+    return ""

@@ -16,7 +16,7 @@ from audit.services import record
 
 from . import permissions
 from .models import OPEN_STATUSES, TRANSITIONS, Entry, EntryHistory, ReceiptCounter, Status
-from .registry import EntryKind, get_kind
+from .registry import EntryKind, get_kind, intake_refusal
 
 
 class VerificationError(Exception):
@@ -132,6 +132,9 @@ def entry_submit(
     handler = get_kind(kind)
     if not permissions.can_enter(actor, handler):
         raise NotPermitted("受付入力の権限がありません。")
+    refusal = intake_refusal(handler, person)
+    if refusal:
+        raise ValidationError({"__all__": refusal})
     _validate(handler, person, payload, supersedes)
     # One open entry per person and kind; an entry about no one person (a results file) has
     # its own rule in its kind's validate.

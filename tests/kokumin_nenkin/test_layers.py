@@ -11,12 +11,20 @@ from kokumin_nenkin.demo.parts import registered_parts
 ROOT = Path(__file__).resolve().parents[2]
 
 # folder -> the top-level packages it must never import (at module level or inside a function)
+# resident_requests is the top layer (the disclosure package and the purge reach every record).
 FORBIDDEN = {
-    "qualifications": {"exemptions", "benefits", "jps_reporting"},
-    "exemptions": {"jps_reporting"},
-    "benefits": {"jps_reporting"},
-    "audit": {"qualifications", "exemptions", "benefits", "jps_reporting"},
-    "kokumin_nenkin": {"qualifications", "exemptions", "benefits", "jps_reporting"},
+    "qualifications": {"exemptions", "benefits", "jps_reporting", "resident_requests"},
+    "exemptions": {"jps_reporting", "resident_requests"},
+    "benefits": {"jps_reporting", "resident_requests"},
+    "jps_reporting": {"resident_requests"},
+    "audit": {"qualifications", "exemptions", "benefits", "jps_reporting", "resident_requests"},
+    "kokumin_nenkin": {
+        "qualifications",
+        "exemptions",
+        "benefits",
+        "jps_reporting",
+        "resident_requests",
+    },
 }
 
 

@@ -79,6 +79,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{len(heads)} 件の位置とハッシュを書き出しました（{every} 件ごと）。"
             )
+        if result.log_entries_purged:
+            self.stdout.write(
+                f"保存期間の満了で消去した差分記録 {result.log_entries_purged} 件は"
+                "消去記録のハッシュと照合しました。"
+            )
         if result.log_entries_unbound:
             self.stdout.write(
                 f"チェーンに結び付けられる前の差分記録 {result.log_entries_unbound} 件は"

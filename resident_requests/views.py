@@ -1,0 +1,203 @@
+"""Screens: the open requests (overdue first), intake, a request with its extension, decision
+link and disclosure print, the stored package, and the retention screen (propose / approve).
+Thin: forms check, services act; every screen that shows a person writes its audit event."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.models import Action
+from audit.policy import no_personal_data
+from audit.services import record, record_many
+from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.verification import services as verification
+from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
+from kokumin_nenkin.verification.permissions import can_verify
+from qualifications.models import Person
+
+from . import selectors, services
+from .forms import ExtensionForm, RequestForm
+from .kinds import DECISION_KIND, PURGE, PURGE_KIND
+from .models import DisclosurePackage, PurgeProposal, RequestKind, ResidentRequest
+from .purge import plan
+from .retention import RETENTION, due_persons
+
+SCREEN = "resident_requests"
+
+
+@requires("enter_entry")
+@require_GET
+def index(request):
+    today = timezone.localdate()
+    rows = list(selectors.open_requests(today))
+    persons = [r.person for r in rows if r.person is not None]
+    if persons:
+        record_many(Action.VIEW, persons=persons, details={"画面": SCREEN, "件数": len(rows)})
+    else:
+        no_personal_data(request)
+    return render(request, "resident_requests/index.html", {"rows": rows, "today": today})
+
+
+@requires("enter_entry")
+@require_http_methods(["GET", "POST"])
+def new(request, person_pk: int):
+    person = get_object_or_404(Person, pk=person_pk)
+    form = RequestForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        created = services.request_receive(
+            person=person, data=form.cleaned_data, actor=request.user
+        )
+        messages.success(
+            request, f"{created}を受け付けました。決定期限は {created.deadline} です。"
+        )
+        return redirect("resident_requests:detail", created.pk)
+    record(Action.VIEW, person=person, details={"画面": SCREEN})
+    return render(request, "resident_requests/new.html", {"form": form, "person": person})
+
+
+def _detail(request, found, extension_form=None):
+    record(Action.VIEW, person=found.person, target=found, details={"画面": SCREEN})
+    decision_url = ""
+    if found.is_open and found.kind != RequestKind.INQUIRY and found.person_id:
+        decision_url = reverse("verification:new", args=[DECISION_KIND, found.person_id])
+    return render(
+        request,
+        "resident_requests/detail.html",
+        {
+            "req": found,
+            "person": found.person,
+            "today": timezone.localdate(),
+            "extension_form": extension_form or ExtensionForm(),
+            "may_extend": request.user.has_perm("accounts.verify_entry") and found.is_open,
+            "may_print": found.kind == RequestKind.DISCLOSURE
+            and found.decision in services.DISCLOSED,
+            "decision_url": decision_url,
+            "packages": found.packages.all(),
+        },
+    )
+
+
+@requires("enter_entry")
+@require_GET
+def detail(request, pk: int):
+    return _detail(
+        request, get_object_or_404(ResidentRequest.objects.select_related("person"), pk=pk)
+    )
+
+
+@requires("verify_entry")
+@require_POST
+def extend(request, pk: int):
+    found = get_object_or_404(ResidentRequest, pk=pk)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_extend(
+                request_id=pk,
+                new_deadline=form.cleaned_data["extended_deadline"],
+                reason=form.cleaned_data["extension_reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("extended_deadline", exc.messages[0])
+        else:
+            messages.success(request, "決定期限を延長しました。")
+            return redirect("resident_requests:detail", pk)
+    return _detail(request, found, extension_form=form)
+
+
+@requires("print_application")
+@require_POST
+def print_package(request, pk: int):
+    try:
+        package = services.disclosure_print(request_id=pk, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        no_personal_data(request)
+        return redirect("resident_requests:detail", pk)
+    return redirect("resident_requests:package", package.pk)
+
+
+@requires("print_application")
+@require_GET
+def package(request, pk: int):
+    stored = get_object_or_404(DisclosurePackage, pk=pk)
+    record(
+        Action.PRINT,
+        person=stored.person,
+        target=stored,
+        details={"帳票": "保有個人情報の開示", "結果": "served"},
+    )
+    response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="disclosure-{stored.pk}.pdf"'
+    return response
+
+
+@requires("verify_entry")
+@require_http_methods(["GET", "POST"])
+def retention(request):
+    today = timezone.localdate()
+    if request.method == "POST":
+        try:
+            entry = services.purge_propose(as_of=today, actor=request.user)
+        except (ValidationError, verification.VerificationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            no_personal_data(request)
+        else:
+            messages.success(request, f"消去を提案しました（受付番号 {entry.receipt_number}）。")
+        return redirect("resident_requests:retention")
+    due = due_persons(today)
+    dry = plan([d.person_id for d in due], today)
+    waiting = list(
+        Entry.objects.filter(kind=PURGE_KIND, status__in=OPEN_STATUSES).select_related("maker")
+    )
+    for entry in waiting:
+        entry.may_approve = can_verify(request.user, entry)  # type: ignore[attr-defined]
+    persons = list(Person.objects.filter(pk__in=[d.person_id for d in due]))
+    by_id = {p.pk: p for p in persons}
+    if persons:
+        record_many(Action.VIEW, persons=persons, details={"画面": "retention", "件数": len(due)})
+    else:
+        no_personal_data(request)
+    return render(
+        request,
+        "resident_requests/retention.html",
+        {
+            "rules": RETENTION,
+            "due": [(by_id.get(d.person_id), d, dry.held_back.get(d.person_id, "")) for d in due],
+            "plan": dry,
+            "waiting": waiting,
+            "rekey_form": PURGE.rekey_form(),
+        },
+    )
+
+
+@requires("verify_entry")
+@require_POST
+def purge_approve(request, entry_pk: int):
+    entry = get_object_or_404(Entry, pk=entry_pk, kind=PURGE_KIND)
+    form = PURGE.rekey_form(request.POST)
+    if not form.is_valid():
+        messages.error(request, "消去する人数を対象一覧から入力してください。")
+        no_personal_data(request)  # a redirect; the list is shown (and audited) by the GET
+        return redirect("resident_requests:retention")
+    try:
+        verification.entry_approve(
+            entry_id=entry.pk,
+            rekeyed=form.cleaned_data,
+            actor=request.user,
+            seen_version=request.POST.get("version", ""),
+        )
+    except verification.VerificationError as exc:
+        messages.error(request, str(exc) or "承認できませんでした。")
+        no_personal_data(request)
+        return redirect("resident_requests:retention")
+    proposal = PurgeProposal.objects.get(pk=entry.payload["proposal"])
+    messages.success(request, f"{len(proposal.person_ids)} 人の記録を消去しました。")
+    return redirect("resident_requests:retention")
