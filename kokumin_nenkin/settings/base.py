@@ -111,6 +111,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Argon2id first (sized for this server: kokumin_nenkin/accounts/hashers.py); the others only
+# read hashes made before, which are re-made with Argon2id at the holder's next login.
+PASSWORD_HASHERS = [
+    "kokumin_nenkin.accounts.hashers.SizedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
