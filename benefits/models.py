@@ -83,7 +83,7 @@ class BenefitClaim(DecisionRecord):
     class Meta:
         verbose_name = "裁定請求"
         verbose_name_plural = "裁定請求"
-        ordering = ["person", "-claimed_on", "-id"]
+        ordering = ["-claimed_on", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "kind"],

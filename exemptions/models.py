@@ -112,7 +112,7 @@ class Income(IncomeValues):
     class Meta:
         verbose_name = "所得情報"
         verbose_name_plural = "所得情報"
-        ordering = ["person", "-year"]
+        ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="exemptions_income_once"),
         ]
@@ -223,7 +223,7 @@ class ExemptionApplication(DecisionRecord):
     class Meta:
         verbose_name = "保険料免除・納付猶予・学生納付特例"
         verbose_name_plural = "保険料免除・納付猶予・学生納付特例"
-        ordering = ["person", "-start_month", "-id"]
+        ordering = ["-start_month", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
@@ -264,7 +264,7 @@ class StatutoryExemption(DecisionRecord):
     class Meta:
         verbose_name = "法定免除"
         verbose_name_plural = "法定免除"
-        ordering = ["person", "-start_month", "-id"]
+        ordering = ["-start_month", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
@@ -296,7 +296,7 @@ class MaternityExemption(DecisionRecord):
     class Meta:
         verbose_name = "産前産後免除"
         verbose_name_plural = "産前産後免除"
-        ordering = ["person", "-start_month", "-id"]
+        ordering = ["-start_month", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
@@ -325,7 +325,7 @@ class AdditionalPremium(DecisionRecord):
     class Meta:
         verbose_name = "付加保険料"
         verbose_name_plural = "付加保険料"
-        ordering = ["person", "-applies_on", "-id"]
+        ordering = ["-applies_on", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],

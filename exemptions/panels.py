@@ -5,7 +5,7 @@ from qualifications.panels import PersonPanel, register_panel
 HISTORY_ORDER = 100
 
 
-def _history_context(person) -> dict:
+def _history_context(person, present: frozenset[str]) -> dict:
     from kokumin_nenkin.verification.selectors import offers
 
     from .kinds import ALL, APPLICATION, RENEWAL
@@ -14,11 +14,19 @@ def _history_context(person) -> dict:
     # 継続申請 comes from the renewal work list, not from the person page
     shown = offers([k for k in ALL if k is not RENEWAL], person)
     return {
-        "history": exemption_history(person),
+        "history": exemption_history(person, present),
         "offers": shown,
         # the application form is printed only when an application could be taken in
         "application_refusal": next(o["refusal"] for o in shown if o["kind"] is APPLICATION),
     }
+
+
+def _history_sources() -> dict:
+    from django.db.models import OuterRef
+
+    from .selectors import HISTORY_MODELS
+
+    return {name: model.objects.filter(person=OuterRef("pk")) for name, model in HISTORY_MODELS}
 
 
 def register_panels() -> None:
@@ -29,5 +37,6 @@ def register_panels() -> None:
             order=HISTORY_ORDER,
             template_name="exemptions/_history.html",
             context=_history_context,
+            sources=_history_sources,
         )
     )

@@ -170,14 +170,29 @@ def active_exemption_classes(person: Person, month: date) -> set[ExemptionClass]
     return classes
 
 
-def exemption_history(person: Person) -> dict[str, list]:
+HISTORY_MODELS = (
+    ("applications", ExemptionApplication),
+    ("statutory", StatutoryExemption),
+    ("maternity", MaternityExemption),
+    ("additional", AdditionalPremium),
+)
+_HISTORY_ORDER = {
+    "applications": ("-start_month", "-id"),
+    "statutory": ("-start_month", "-id"),
+    "maternity": ("-start_month", "-id"),
+    "additional": ("-applies_on", "-id"),
+}
+
+
+def exemption_history(person: Person, present: frozenset[str] | None = None) -> dict[str, list]:
     """Every exemption and 付加 record of a person, newest first, for the person page's panel
-    (`exemptions.panels`). The 届書 JPS sent back are jps_reporting's own panel."""
+    (`exemptions.panels`). The 届書 JPS sent back are jps_reporting's own panel. `present`: the
+    kinds known to have rows (the page asked first); the others are not queried."""
     return {
-        "applications": list(ExemptionApplication.objects.filter(person=person)),
-        "statutory": list(StatutoryExemption.objects.filter(person=person)),
-        "maternity": list(MaternityExemption.objects.filter(person=person)),
-        "additional": list(AdditionalPremium.objects.filter(person=person)),
+        name: list(model.objects.filter(person=person).order_by(*_HISTORY_ORDER[name]))
+        if present is None or name in present
+        else []
+        for name, model in HISTORY_MODELS
     }
 
 

@@ -13,11 +13,30 @@ def _shown(user) -> bool:
 
 
 def _context(user) -> dict:
+    office = user.office.code if user.office_id else None
+    counts = _work_list_counts(office)
+    return {"counts": [(w, counts[w.value]) for w in WorkList], "office": office or "all"}
+
+
+def _work_list_counts(office: str | None) -> dict[str, int]:
+    """The lists' counts, kept HOME_WORK_LIST_SECONDS (60 by default) per office and day in the
+    cache: they build every list's rows (several queries, more with a full register) and change
+    slowly; the lists themselves are always read fresh."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
     from .worklists import work_list_counts
 
-    office = user.office.code if user.office_id else None
-    counts = work_list_counts(office)
-    return {"counts": [(w, counts[w.value]) for w in WorkList], "office": office or "all"}
+    seconds = int(getattr(settings, "HOME_WORK_LIST_SECONDS", 60))
+    if seconds <= 0:
+        return work_list_counts(office)
+    key = f"qualifications.work_list_counts:{office or 'all'}:{timezone.localdate().isoformat()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = work_list_counts(office)
+        cache.set(key, counts, seconds)
+    return counts
 
 
 def register_summaries() -> None:

@@ -255,7 +255,7 @@ class QualificationRecord(models.Model):
     class Meta:
         verbose_name = "資格履歴"
         verbose_name_plural = "資格履歴"
-        ordering = ["person", "id"]
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.functional import cached_property
 
 from kokumin_nenkin import wareki
@@ -79,6 +79,9 @@ class SearchQuery:
     label: str
     condition: Q
     fallback: Q | None = None  # tried only when `condition` finds nobody
+    # The 前方一致 of a short フリガナ (the key of `condition`): `search_ids` reads its two
+    # branches (姓名 / 名 from the start) each in the result order from an index.
+    kana_prefix: str = ""
 
     @property
     def audit_text(self) -> str:
@@ -146,7 +149,7 @@ def understand(text: str) -> SearchQuery | None:
         if len(key) < PARTIAL_MIN:
             # 前方一致 of 姓 or 名: a btree range scan instead of reading every row
             condition = Q(kana_key__startswith=key) | Q(given_name_kana__startswith=key)
-            return SearchQuery(text, "kana", "フリガナ（前方一致）", condition)
+            return SearchQuery(text, "kana", "フリガナ（前方一致）", condition, kana_prefix=key)
         return SearchQuery(text, "kana", "フリガナ", Q(kana_key__contains=key))
     key = name_key(raw)
     if len(key) < PARTIAL_MIN:
@@ -176,9 +179,8 @@ def search_persons(query: SearchQuery) -> QuerySet[Person]:
     condition = query.condition
     if query.fallback is not None and not Person.objects.filter(condition).exists():
         condition = query.fallback
-    return (
-        Person.objects.filter(condition)
-        .only(
+    return _sorted(
+        Person.objects.filter(condition).only(
             "id",
             "addressee_number",
             "family_name",
@@ -192,25 +194,93 @@ def search_persons(query: SearchQuery) -> QuerySet[Person]:
             "residence_status",
             "kana_key",
         )
-        .order_by("kana_key", "id")
     )
+
+
+# The order of every result list: フリガナ key, then id. On PostgreSQL the key is compared in
+# the "C" collation (code point order, the same order as the database's C.UTF-8), so the index
+# person_kana_order (kana_key COLLATE "C", id) serves both the 前方一致 and the ORDER BY.
+SORT_KEY = "sort_kana"
+
+
+def _sorted(rows: QuerySet[Person]) -> QuerySet[Person]:
+    from django.db import connection
+    from django.db.models.functions import Collate
+
+    if connection.vendor == "postgresql":
+        return rows.annotate(**{SORT_KEY: Collate("kana_key", "C")}).order_by(SORT_KEY, "id")
+    return rows.annotate(**{SORT_KEY: F("kana_key")}).order_by(SORT_KEY, "id")
+
+
+def search_ids(query: SearchQuery, limit: int) -> list[int]:
+    """The ids of the first `limit` persons found, in the result order, reading no more than it
+    needs: a short フリガナ's 前方一致 is asked branch by branch (姓名の先頭 / 名の先頭), each the
+    first `limit` rows of an index walked in the result order (a keyset on (key, id)), and the
+    branches are merged here. Sorting every match of a broad prefix ('ヤマ': ~12,000 of 100,000)
+    cost 40–48 ms on PostgreSQL; this reads at most `limit` index entries per branch."""
+    if not query.kana_prefix:
+        return list(search_persons(query).values_list("pk", flat=True)[:limit])
+    import heapq
+
+    key = query.kana_prefix
+    branches = [
+        _sorted(Person.objects.all()).filter(**{f"{SORT_KEY}__startswith": key}),
+        _sorted(Person.objects.filter(given_name_kana__startswith=key)),
+    ]
+    runs = [list(rows.values_list(SORT_KEY, "id")[:limit]) for rows in branches]
+    ids: list[int] = []
+    seen: set[int] = set()
+    for _, pk in heapq.merge(*runs):
+        if pk not in seen:
+            seen.add(pk)
+            ids.append(pk)
+            if len(ids) == limit:
+                break
+    return ids
 
 
 # --- the person page -----------------------------------------------------------------------
 
 
 def person_page(person_pk: int) -> dict:
-    """Everything the person page shows, in a fixed number of queries whatever the history.
-    The blocks of other apps come from the panel registry (`qualifications.panels`)."""
+    """Everything the person page shows, in a fixed, small number of queries whatever the
+    history: the person is read with an EXISTS for every block (this page's own and the
+    registered panels' sources, `qualifications.panels`), and only the blocks that have rows
+    are read after it. A person with a qualification history and nothing else costs two."""
+    from django.db.models import Exists, OuterRef
+
+    from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
     from kokumin_nenkin.verification.selectors import open_entries_for
 
-    from .panels import panels_for
+    from .panels import panels_for, presence_annotations
 
-    person = Person.objects.select_related("household", "spouse").get(pk=person_pk)
-    history = list(
-        QualificationRecord.objects.filter(person=person)
-        .select_related("operator", "entry")
-        .order_by("id")
+    person_rows = {
+        "has_history": QualificationRecord.objects.filter(person=OuterRef("pk")),
+        "has_open_entries": Entry.objects.filter(
+            person=OuterRef("pk"), status__in=OPEN_STATUSES
+        ),
+        "has_memos": Memo.objects.filter(person=OuterRef("pk")),
+        "has_reissues": PensionNumberNoticeReissue.objects.filter(person=OuterRef("pk")),
+        "has_household": Person.objects.filter(household_id=OuterRef("household_id")).exclude(
+            pk=OuterRef("pk")
+        ),
+    }
+    person = (
+        Person.objects.select_related("household", "spouse")
+        .annotate(
+            **{name: Exists(rows) for name, rows in person_rows.items()},
+            **presence_annotations(),
+        )
+        .get(pk=person_pk)
+    )
+    history = (
+        list(
+            QualificationRecord.objects.filter(person=person)
+            .select_related("operator", "entry")
+            .order_by("id")
+        )
+        if person.has_history
+        else []
     )
     latest = next((r for r in history if r.is_latest), None)
     household = (
@@ -220,17 +290,27 @@ def person_page(person_pk: int) -> dict:
             .only("id", "family_name", "given_name", "birth_date", "relationship", "is_householder")
             .order_by("-is_householder", "birth_date")
         )
-        if person.household_id
+        if person.household_id and person.has_household
         else []
     )
     return {
         "person": person,
         "history": history,
         "latest": latest,
-        "open_entries": list(open_entries_for(person)),
-        "memos": list(Memo.objects.filter(person=person).select_related("operator")[:50]),
-        "reissues": list(
-            PensionNumberNoticeReissue.objects.filter(person=person).select_related("operator")
+        "open_entries": list(open_entries_for(person)) if person.has_open_entries else [],
+        "memos": (
+            list(Memo.objects.filter(person=person).select_related("operator")[:50])
+            if person.has_memos
+            else []
+        ),
+        "reissues": (
+            list(
+                PensionNumberNoticeReissue.objects.filter(person=person).select_related(
+                    "operator"
+                )
+            )
+            if person.has_reissues
+            else []
         ),
         "household_members": household,
         "panels": panels_for(person),  # what the workflow and reporting apps add

@@ -54,9 +54,7 @@ def _store_search(request, query) -> str:
     session under a random token: the results URL carries the token only."""
     import secrets
 
-    ids = list(
-        selectors.search_persons(query).values_list("pk", flat=True)[: selectors.COUNT_CAP + 1]
-    )
+    ids = selectors.search_ids(query, selectors.COUNT_CAP + 1)
     token = secrets.token_urlsafe(12)
     searches = dict(request.session.get(SEARCHES, {}))
     while len(searches) >= SEARCHES_KEPT:

@@ -106,6 +106,19 @@ class Staff(AbstractUser):
 
             assign_role_group(self)
 
+    def check_password(self, raw_password) -> bool:
+        """Django's check, but a hash made with an older hasher or other parameters is re-made
+        with the current one without counting as a password change: the expiry clock and the
+        password history are left as they are (the password is the same)."""
+        from django.contrib.auth.hashers import check_password, make_password
+
+        def upgrade(raw: str) -> None:
+            self.password = make_password(raw)
+            self._password = None
+            type(self)._default_manager.filter(pk=self.pk).update(password=self.password)
+
+        return check_password(raw_password, self.password, upgrade)
+
     def delete(self, *args, **kwargs):
         raise PermissionError("職員は削除できません。無効化してください。")
 

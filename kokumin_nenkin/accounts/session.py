@@ -28,6 +28,19 @@ def idle_seconds() -> int:
     return int(getattr(settings, "SESSION_IDLE_SECONDS", 900))
 
 
+def touch_seconds() -> float:
+    """How stale the stored last-seen time may get before a request rewrites it: at most once a
+    minute (SESSION_TOUCH_SECONDS), and never more than a tenth of the idle timeout, so a session
+    ends at most that much before its idle time. Rewriting it on every request cost every page a
+    second write and commit."""
+    return min(float(getattr(settings, "SESSION_TOUCH_SECONDS", 60)), idle_seconds() / 10)
+
+
+def touch(request: HttpRequest, now: float | None = None) -> None:
+    """Reset the idle clock now (the warning's 「操作を続ける」 forces it)."""
+    request.session[SEEN_AT] = int(time.time() if now is None else now)
+
+
 def absolute_seconds() -> int:
     return int(getattr(settings, "SESSION_ABSOLUTE_SECONDS", settings.SESSION_COOKIE_AGE))
 
@@ -88,6 +101,6 @@ class SessionTimeoutMiddleware:
             if reason is not None:
                 auth.logout(request)  # flushes the server-side session
                 request.session[ENDED_BECAUSE] = reason
-            else:
-                request.session[SEEN_AT] = int(now)
+            elif now - request.session[SEEN_AT] >= touch_seconds():
+                touch(request, now)
         return self.get_response(request)

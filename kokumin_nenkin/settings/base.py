@@ -112,6 +112,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Argon2id first (sized for this server: kokumin_nenkin/accounts/hashers.py); the others only
+# read hashes made before, which are re-made with Argon2id at the holder's next login.
+PASSWORD_HASHERS = [
+    "kokumin_nenkin.accounts.hashers.SizedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -208,12 +215,17 @@ PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=90)
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
 SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=2 * 60)
 SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+# The stored last-seen time is rewritten at most this often (and at most every tenth of the idle
+# timeout), not on every request: one write and commit fewer per page (docs/performance.md).
+SESSION_TOUCH_SECONDS = env.int("SESSION_TOUCH_SECONDS", default=60)
+# The home page's 職権・勧奨一覧 counts are kept this long per office and day (0: read each time).
+HOME_WORK_LIST_SECONDS = env.int("HOME_WORK_LIST_SECONDS", default=60)
 # Lock-out (django-axes): 5 failed passwords for one user ID, or from one client address, within
 # 15 minutes lock that user ID (or address) for 15 minutes (HTTP 429, Japanese page), even if the
 # right password comes next. Behind a proxy, TRUSTED_PROXIES must name it (docs/security.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kokumin_nenkin.accounts.backends.StaffBackend",  # ModelBackend, fewer reads per request
 ]
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))

@@ -4,7 +4,7 @@ expiry after PASSWORD_EXPIRY_DAYS, and a forced change at first login and after 
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,3 +160,49 @@ def test_admin_reset_ends_the_users_open_sessions(cast):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+ARGON2_FIRST = [
+    "kokumin_nenkin.accounts.hashers.SizedArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+
+@pytest.mark.django_db
+def test_production_hashes_with_argon2id_sized_for_the_server():
+    from django.conf import settings as django_settings
+    from django.contrib.auth.hashers import get_hasher, identify_hasher
+
+    from kokumin_nenkin.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == ARGON2_FIRST[0]
+    with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
+        encoded = get_hasher().encode("Kumagaya-Test-Pass-2026", get_hasher().salt())
+        assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+        assert not identify_hasher(encoded).must_update(encoded)
+    assert django_settings.PASSWORD_HASHERS  # the test settings keep their fast hasher
+
+
+@pytest.mark.django_db
+def test_an_old_pbkdf2_hash_is_remade_with_argon2id_at_the_next_login(cast):
+    """The upgrade is not a password change: the expiry clock and the history stay as they were,
+    and the same password logs in again."""
+    from django.contrib.auth.hashers import make_password
+
+    user = cast["madoguchi"]
+    with override_settings(PASSWORD_HASHERS=ARGON2_FIRST):
+        old = make_password(PASSWORD, hasher="pbkdf2_sha256")
+        Staff.objects.filter(pk=user.pk).update(password=old)
+        user.refresh_from_db()
+        changed_at, history = user.password_changed_at, PasswordHistory.objects.filter(staff=user)
+        kept = history.count()
+
+        login(Client(), user)
+
+        user.refresh_from_db()
+        assert user.password.startswith("argon2$argon2id$")
+        assert user.password_changed_at == changed_at
+        assert history.count() == kept
+        upgraded = user.password
+        assert user.check_password(PASSWORD)  # the new hash checks the same password
+        assert Staff.objects.get(pk=user.pk).password == upgraded  # and is not re-made again

@@ -133,3 +133,41 @@ def test_search_refused_without_the_permission(client_for, db):
             client_for(who).get(reverse("qualifications:search"), {"q": "ヤマ"}).status_code == 403
         )
     assert not AuditEvent.objects.filter(action="search").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [1, 3, 7, 50])
+def test_a_short_kana_prefix_reads_its_branches_in_order_and_merges_them(limit):
+    """search_ids (issue 16): the 前方一致 of 姓名 and of 名, each read in the result order up to
+    the limit, give the same ids as sorting every match; a person in both comes once."""
+    from qualifications.selectors import search_ids
+
+    for i, (family, given) in enumerate(
+        [("ヤマダ", "タロウ"), ("アベ", "ヤマト"), ("ヤマモト", "ヤマコ"), ("ヤマグチ", "ハナコ")] * 3
+    ):
+        make_person(family_name=f"試験{i}", family_name_kana=family, given_name_kana=given)
+    make_person(family_name="対象外", family_name_kana="タナカ", given_name_kana="イチロウ")
+    query = understand("ヤマ")
+    assert query.kana_prefix == "ヤマ"
+    everything = list(search_persons(query).values_list("pk", flat=True))
+    assert len(everything) == 12
+    assert search_ids(query, limit) == everything[:limit]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_on_postgresql_the_prefix_is_read_from_the_order_index_without_sorting():
+    from django.db import connection
+
+    from qualifications.selectors import SORT_KEY, _sorted
+
+    rows = _sorted(search_persons(understand("ヤマダ")).model.objects.all()).filter(
+        **{f"{SORT_KEY}__startswith": "ヤマ"}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny test table: ask for the plan
+        sql, params = rows.values_list("id").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql} LIMIT 1001", params)
+        plan = "\n".join(r[0] for r in cursor.fetchall())
+    assert "person_kana_order" in plan, plan
+    assert "Sort" not in plan, plan
