@@ -266,7 +266,11 @@ JPS_OFFICE_NAME = env.str("JPS_OFFICE_NAME", default="日本年金機構 熊谷�
 
 # The report sheets of a batch are made and stored in parts of at most this many sheets, so a
 # large batch's PDF rendering needs the memory of one part, not of the whole batch.
-JPS_SHEETS_PER_PART = env.int("JPS_SHEETS_PER_PART", default=200)
+JPS_SHEETS_PER_PART = env.int("JPS_SHEETS_PER_PART", default=100)
+# The parts are rendered side by side by this many processes (0: one per core). PDF_PROCESSES
+# is the same for any other multi-document rendering.
+JPS_SHEET_PROCESSES = env.int("JPS_SHEET_PROCESSES", default=0)
+PDF_PROCESSES = env.int("PDF_PROCESSES", default=0)
 
 # --- Health and outages (docs/operations.md) ---------------------------------------------------
 # The task worker (`manage.py worker`) writes its heartbeat this often; /healthz calls it down
