@@ -47,7 +47,7 @@ demo: migrate
 
 run: demo
 	@$(PY) manage.py demo_logins --host $(HOST) --port $(PORT)
-	@mkdir -p var; $(PY) manage.py db_worker > var/worker.log 2>&1 & echo $$! > var/worker.pid; \
+	@mkdir -p var; $(PY) manage.py worker > var/worker.log 2>&1 & echo $$! > var/worker.pid; \
 	trap 'kill $$(cat var/worker.pid) 2>/dev/null; rm -f var/worker.pid' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

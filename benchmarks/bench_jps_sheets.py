@@ -3,8 +3,14 @@ rendering the very same HTML with the same font and stylesheet in the same run (
 
 BENCH_SHEETS (default 1000) sets the size. Target: ours / baseline ≤ 1.25×.
 Each side runs in its own forked process, so each peak memory is its own.
+
+Then the batch job's parts rendered one after another (JPS_SHEET_PROCESSES=1) against side by
+side (one process per core, or BENCH_SHEET_PROCESSES), same run, same items: target ≥ 1.7× on
+2 cores, the same SHA-256 for every part. BENCH_SHEETS_ONLY=parallel skips the whole-PDF
+comparison.
 """
 
+import hashlib
 import os
 from datetime import date
 from pathlib import Path
@@ -61,7 +67,37 @@ def ours_in_parts(n: int) -> int:
     """What a batch job does now: parts of JPS_SHEETS_PER_PART sheets, each let go in turn."""
     from jps_reporting.documents import render_report_sheet_parts
 
-    return sum(len(part) for part in render_report_sheet_parts(items(n), batch=BATCH))
+    return sum(len(part) for part in render_report_sheet_parts(items(n), batch=BATCH, processes=1))
+
+
+def parts_digest(n: int, processes: int) -> str:
+    """Every part's SHA-256, in order, as one digest (the fixed font timestamp makes it stable)."""
+    from jps_reporting.documents import render_report_sheet_parts
+
+    digest = hashlib.sha256()
+    for part in render_report_sheet_parts(items(n), batch=BATCH, processes=processes):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def parallel_lines(n: int) -> list[str]:
+    from kokumin_nenkin.pdf import pdf_processes
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1764633600")  # byte-comparable outputs
+    processes = pdf_processes(int(os.environ.get("BENCH_SHEET_PROCESSES", "0")) or None)
+    one_t, _, one_peak, one_digest = measure(parts_digest, n, 1)
+    many_t, _, many_peak, many_digest = measure(parts_digest, n, processes)
+    ratio = one_t / many_t
+    per_part = settings.JPS_SHEETS_PER_PART
+    return [
+        f"batch parts ({n:,} sheets, parts of {per_part}) one process: {one_t:.1f} s "
+        f"({n / one_t:.1f} sheets/s), peak RSS {one_peak:.0f} MiB",
+        f"batch parts, {processes} processes: {many_t:.1f} s ({n / many_t:.1f} sheets/s), "
+        f"parent peak RSS {many_peak:.0f} MiB",
+        f"speed-up one / {processes} processes: {ratio:.2f}x — target ≥ 1.7x on 2 cores: "
+        + ("met" if ratio >= 1.7 else "NOT met"),
+        "same bytes (SHA-256 of every part): " + ("yes" if one_digest == many_digest else "NO"),
+    ]
 
 
 def plain_weasyprint(html: str) -> int:
@@ -85,6 +121,8 @@ def plain_weasyprint(html: str) -> int:
 
 def run() -> list[str]:
     n = int(os.environ.get("BENCH_SHEETS", "1000"))
+    if os.environ.get("BENCH_SHEETS_ONLY") == "parallel":
+        return parallel_lines(n)
     html = report_sheets_html(items(n), batch=BATCH)
     base_t, base_start, base_peak, base_size = measure(plain_weasyprint, html)
     our_t, our_start, our_peak, our_size = measure(ours, n)
@@ -102,4 +140,5 @@ def run() -> list[str]:
         f"batch job (parts of {per_part} sheets): {part_t:.1f} s, {part_size / 1e6:.1f} MB in "
         f"all parts, peak RSS {part_peak:.0f} MiB (start {part_start:.0f} MiB) — "
         f"{part_peak / our_peak:.2f}x the peak of one whole PDF",
+        *parallel_lines(n),
     ]

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from kokumin_nenkin.pdf import FONT_URL, STATIC_BASE, html_to_pdf
+from kokumin_nenkin.pdf import FONT_URL, STATIC_BASE, html_to_pdf, html_to_pdf_many
 from kokumin_nenkin.wareki import format_month
 
 from .codes import EXEMPTION_CLASSES, FORM_KINDS, INSURED_CATEGORIES, SEXES
@@ -140,17 +140,27 @@ def render_report_sheet_parts(
     batch: BatchInfo,
     paper_only: Mapping[str, Sequence[str]] | None = None,
     per_part: int | None = None,
+    processes: int | None = None,
 ) -> Iterator[bytes]:
     """The report sheets in 受付番号 order as PDFs of at most `per_part` sheets each
-    (`JPS_SHEETS_PER_PART`): each part is rendered when asked for, so the caller can store it
-    and let it go, and the memory needed is that of one part."""
+    (`JPS_SHEETS_PER_PART`), rendered side by side on `processes` cores (`JPS_SHEET_PROCESSES`,
+    default one per core): the HTML of each part is made here, only WeasyPrint runs in the other
+    processes (`kokumin_nenkin.pdf.html_to_pdf_many`). The parts come back in order, each as
+    soon as it and those before it are done, so the caller can store it, report progress and
+    let it go; the memory needed is that of a few parts. The bytes are the same whatever the
+    number of processes."""
     per_part = per_part or settings.JPS_SHEETS_PER_PART
     refuse_my_number_like(items)  # the whole batch before any part is made
     ordered = sorted(items, key=lambda i: i.receipt_number)
-    for start in range(0, max(len(ordered), 1), per_part):
-        yield render_report_sheets(
-            ordered[start : start + per_part], batch=batch, paper_only=paper_only
-        )
+    htmls = (
+        report_sheets_html(ordered[start : start + per_part], batch=batch, paper_only=paper_only)
+        for start in range(0, max(len(ordered), 1), per_part)
+    )
+    yield from html_to_pdf_many(
+        htmls,
+        stylesheets=PDF_STYLESHEETS,
+        processes=processes or settings.JPS_SHEET_PROCESSES or None,
+    )
 
 
 def sheet_part_count(total: int, per_part: int | None = None) -> int:

@@ -64,3 +64,21 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, self.done * 100 // self.total)
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per task-worker process (`manage.py worker`), touched every
+    `WORKER_HEARTBEAT_SECONDS`: `/healthz` reports the worker as down when no row is recent."""
+
+    worker_id = models.CharField("ワーカーID", max_length=64, unique=True)
+    host = models.CharField("ホスト", max_length=255)
+    pid = models.PositiveIntegerField("プロセスID")
+    started_at = models.DateTimeField("起動日時")
+    seen_at = models.DateTimeField("最終応答日時", db_index=True)
+
+    class Meta:
+        verbose_name = "ワーカーの死活"
+        verbose_name_plural = "ワーカーの死活"
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}@{self.host}"

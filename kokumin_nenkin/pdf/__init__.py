@@ -6,7 +6,11 @@ to anywhere else, and any path outside the static folders are refused (SECURITY.
 
 import logging
 import mimetypes
+import multiprocessing
 import os
+import warnings
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -76,3 +80,50 @@ def render_pdf(template: str, context: dict, *, stylesheets: list[str] | None = 
     """Render a Django template to PDF bytes (A4, Japanese font)."""
     html = render_to_string(template, context)
     return html_to_pdf(html, stylesheets=["css/pdf-base.css", *(stylesheets or [])])
+
+
+def _render_one(job: tuple[str, list[str] | None]) -> bytes:
+    html, stylesheets = job
+    return html_to_pdf(html, stylesheets=stylesheets)
+
+
+def pdf_processes(requested: int | None = None) -> int:
+    """How many processes render PDFs side by side: `PDF_PROCESSES` (default: one per core)."""
+    from django.conf import settings
+
+    wanted = requested or getattr(settings, "PDF_PROCESSES", 0) or os.cpu_count() or 1
+    return max(1, int(wanted))
+
+
+def html_to_pdf_many(
+    htmls: Iterable[str], *, stylesheets: list[str] | None = None, processes: int | None = None
+) -> Iterator[bytes]:
+    """Render several HTML documents, in order, on `processes` cores (one per core by default).
+
+    The HTML is made by the caller (in this process, where the database is); the children only
+    run WeasyPrint: they are forked (inheriting the loaded fonts and settings), never touch a
+    database connection, and leave with `os._exit`, so the parent's connection (even inside its
+    transaction) is neither used nor closed by them. The bytes are those of `html_to_pdf`, one
+    document at a time: at most `processes` documents are in flight, so memory stays that of a
+    few parts. With one process (or one document) nothing is forked."""
+    processes = pdf_processes(processes)
+    jobs = ((html, stylesheets) for html in htmls)
+    if processes == 1:
+        yield from map(_render_one, jobs)
+        return
+    context = multiprocessing.get_context("fork")
+    with warnings.catch_warnings():
+        # Python warns that forking a threaded process may deadlock a child that takes a lock
+        # another thread held; the children here run WeasyPrint only (no logging to a shared
+        # handler before their first line, no database).
+        warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork.*")
+        with context.Pool(processes=processes) as pool:
+            # The next document's HTML is made only when a process is about to be free: at
+            # most processes + 1 documents are in flight, and they come back in order.
+            pending: deque = deque()
+            for job in jobs:
+                pending.append(pool.apply_async(_render_one, (job,)))
+                if len(pending) > processes:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()

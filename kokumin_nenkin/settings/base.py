@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "audit.middleware.AuditRequirementMiddleware",  # the missing event (a test failure in tests)
+    # Last, so its process_exception is asked first: a database outage is a Japanese 503 page.
+    "kokumin_nenkin.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "kokumin_nenkin.urls"
@@ -277,4 +279,15 @@ JPS_OFFICE_NAME = env.str("JPS_OFFICE_NAME", default="日本年金機構 熊谷�
 
 # The report sheets of a batch are made and stored in parts of at most this many sheets, so a
 # large batch's PDF rendering needs the memory of one part, not of the whole batch.
-JPS_SHEETS_PER_PART = env.int("JPS_SHEETS_PER_PART", default=200)
+JPS_SHEETS_PER_PART = env.int("JPS_SHEETS_PER_PART", default=100)
+# The parts are rendered side by side by this many processes (0: one per core). PDF_PROCESSES
+# is the same for any other multi-document rendering.
+JPS_SHEET_PROCESSES = env.int("JPS_SHEET_PROCESSES", default=0)
+PDF_PROCESSES = env.int("PDF_PROCESSES", default=0)
+
+# --- Health and outages (docs/operations.md) ---------------------------------------------------
+# The task worker (`manage.py worker`) writes its heartbeat this often; /healthz calls it down
+# after three missed beats.
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
+# /healthz calls the file area down below this much free space.
+HEALTH_MIN_FREE_MB = env.int("HEALTH_MIN_FREE_MB", default=200)

@@ -34,3 +34,14 @@ def links_elsewhere(job, progress):
 
 def not_a_handler(job, progress):
     return {}
+
+
+@job_handler
+def records_once(job, progress):
+    """Writes one audit event naming the job: a job run twice would show two."""
+    from audit.models import Action
+    from audit.services import record
+
+    time.sleep(job.params.get("pause", 0))
+    record(Action.EXPORT, target=job, details={"結果": "created", "件数": job.pk}, actor=job.owner)
+    return {"summary": "記録しました。"}
