@@ -195,7 +195,7 @@ class AddressChangeForm(FreeTextGuard, forms.Form):
         return self.cleaned_data["postal_code"].replace("-", "")
 
 
-class SuspendedOpenForm(forms.Form):
+class SuspendedOpenForm(FreeTextGuard, forms.Form):
     """The reason asked before the record of a person whose use is suspended is opened."""
 
     reason = forms.CharField(

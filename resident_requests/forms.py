@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from kokumin_nenkin.identifiers.forms import FreeTextGuard
 from kokumin_nenkin.wareki.forms import WarekiDateField
 
 from .models import (
@@ -19,7 +20,7 @@ from .models import (
 YES_NO = [("0", "いいえ（事務所と役割のみ）"), ("1", "はい（職員の氏名も記載）")]
 
 
-class RequestForm(forms.Form):
+class RequestForm(FreeTextGuard, forms.Form):
     """請求受付: what the counter writes down when a 開示・訂正・利用停止請求 comes in."""
 
     kind = forms.ChoiceField(
@@ -58,7 +59,7 @@ class RequestForm(forms.Form):
         return data
 
 
-class InquiryForm(forms.Form):
+class InquiryForm(FreeTextGuard, forms.Form):
     """問合せ受付票: counter and telephone inquiries (the person is optional)."""
 
     channel = forms.ChoiceField(label="受付方法", choices=Channel.choices)
@@ -68,12 +69,12 @@ class InquiryForm(forms.Form):
     follow_up_on = WarekiDateField(label="対応予定日", required=False)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(FreeTextGuard, forms.Form):
     extended_deadline = WarekiDateField(label="延長後の決定期限")
     extension_reason = forms.CharField(label="延長の理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(FreeTextGuard, forms.Form):
     """The decision entry (`resident_requests.decision`): which request, what was decided,
     why, and whether the disclosure package names the staff."""
 
@@ -100,7 +101,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class LiftForm(forms.Form):
+class LiftForm(FreeTextGuard, forms.Form):
     """The entry that lifts a suspension (`resident_requests.lift_suspension`)."""
 
     lifted_on = WarekiDateField(label="利用停止の解除日")
@@ -119,7 +120,7 @@ def request_choices(person) -> list[tuple[str, str]]:
     ]
 
 
-class PurgeForm(forms.Form):
+class PurgeForm(FreeTextGuard, forms.Form):
     """The purge entry: the proposal and the number of persons, re-keyed by the approver."""
 
     proposal = forms.CharField(label="消去の提案", max_length=20)
