@@ -13,7 +13,7 @@ NAVIGATION = [
     ("jps_reporting:index", "進達", "report_to_jps"),
     ("jps_reporting:results", "処理結果取込", "import_jps_results"),
     ("qualifications:work_lists", "職権・勧奨一覧", "enter_entry"),
-    ("qualifications:residents_import", "住民異動取込", "import_city_data"),
+    ("qualifications:residents_import", "住民異動取込", "import_residents"),
     ("qualifications:city_files", "市民課への通知", "report_to_jps"),
     ("exemptions:income_import", "所得情報取込", "import_city_data"),
     ("audit:index", "監査", "view_audit"),

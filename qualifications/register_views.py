@@ -34,7 +34,7 @@ from .register_forms import DismissForm, ResidentsImportForm
 from .residents import residents_import
 
 
-@requires("import_city_data")
+@requires("import_residents")
 @no_personal_data_on("GET")  # the blank upload form; the import itself is audited
 @require_http_methods(["GET", "POST"])
 def residents_import_view(request):

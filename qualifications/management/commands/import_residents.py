@@ -10,7 +10,7 @@ from kokumin_nenkin.imports import ENCODINGS
 from qualifications.residents import residents_import
 
 
-def import_actor(username: str | None, *, dry_run: bool, codename: str = "import_city_data"):
+def import_actor(username: str | None, *, dry_run: bool, codename: str = "import_residents"):
     """The staff member the import is recorded under (needed unless it is a dry run)."""
     if not username:
         if dry_run:
