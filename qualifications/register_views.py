@@ -54,7 +54,13 @@ def residents_import_view(request):
             messages.success(
                 request,
                 f"住民異動を取り込みました（{result.lines:,}行: 新規 {result.created:,}件・"
-                f"更新 {result.updated:,}件／{counts}）。",
+                f"更新 {result.updated:,}件／{counts}）。"
+                + (
+                    f"「氏名・住所変更の届出」一覧に {result.changes_to_report:,}件を載せました"
+                    "（窓口担当が届書を受け付けます）。"
+                    if result.changes_to_report
+                    else ""
+                ),
             )
             return redirect("qualifications:residents_import")
     if result is None or result.dry_run:

@@ -62,3 +62,7 @@ class Command(BaseCommand):
                 f"取り込みました: {result.lines:,}行（新規 {result.created:,}件・"
                 f"更新 {result.updated:,}件）。"
             )
+            if result.changes_to_report:
+                self.stdout.write(
+                    f"「氏名・住所変更の届出」一覧に {result.changes_to_report:,}件を載せました。"
+                )
