@@ -22,6 +22,7 @@ from kokumin_nenkin.accounts.models import Office
 from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.pdf import render_pdf
 from kokumin_nenkin.post_only import post_only
+from kokumin_nenkin.terminals import refuse_unless_designated_terminal
 from kokumin_nenkin.verification import permissions
 from kokumin_nenkin.verification.models import Status
 from kokumin_nenkin.verification.services import VerificationError, entry_withdraw
@@ -33,7 +34,6 @@ from .batches import preview
 from .formats.f2 import OUTCOME_LABELS, Outcome, summarize
 from .forms import CutoffForm, ResultsUploadForm, clean_message
 from .models import Batch, BatchOutput, ResultsUpload
-from .terminals import refuse_unless_designated_terminal
 
 F1_PURPOSE = "電子媒体ファイル（F1）の出力"
 

@@ -13,6 +13,9 @@ NAVIGATION = [
     ("resident_requests:index", "本人からの請求", "enter_entry"),
     ("jps_reporting:index", "進達", "report_to_jps"),
     ("jps_reporting:results", "処理結果取込", "import_jps_results"),
+    ("qualifications:work_lists", "職権・勧奨一覧", "enter_entry"),
+    ("qualifications:residents_import", "住民異動取込", "import_residents"),
+    ("qualifications:city_files", "市民課への通知", "report_to_jps"),
     ("exemptions:income_import", "所得情報取込", "import_city_data"),
     ("audit:index", "監査", "view_audit"),
     ("accounts:staff_list", "職員管理", "manage_staff"),
@@ -31,8 +34,12 @@ def office_shell(request):
             except NoReverseMatch:
                 continue
         path = request.path
+        matching: list[str] = [
+            str(item["url"])
+            for item in nav
+            if (item["url"] == path if item["url"] == "/" else path.startswith(item["url"]))
+        ]
+        current = max(matching, key=len, default=None)  # the most specific menu entry
         for item in nav:
-            item["active"] = (
-                item["url"] == path if item["url"] == "/" else path.startswith(item["url"])
-            )
+            item["active"] = item["url"] == current
     return {"city_name": settings.CITY_NAME, "navigation": nav, "demo_mode": settings.DEMO_MODE}

@@ -4,7 +4,9 @@
 - Each approval of 取得 / 喪失 / 種別変更 queues one `CityNotice` (in the approval's transaction).
 - `city_file_write` puts every queued notice into one new file (UTF-8 with BOM, FORMATS.md F5,
   dates `YYYY-MM-DD`, no 個人番号); a notice already in a file is never written again, and a
-  stored file is served as stored (reprint), never rebuilt.
+  stored file is served as stored (reprint), never rebuilt (`city_file_served` audits it).
+- The file is downloaded only from a designated terminal (`kokumin_nenkin.terminals`,
+  `EXPORT_ALLOWED_NETWORKS`), as the F1 file to JPS.
 """
 
 import hashlib
@@ -13,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import digest_for_details, record_many
+from audit.services import digest_for_details, record, record_many
 from kokumin_nenkin.csv_safety import to_csv_text
 from kokumin_nenkin.identifiers import find_my_number_like
 
@@ -88,3 +90,27 @@ def city_file_write(*, actor) -> CityNoticeFile:
         actor=actor,
     )
     return output
+
+
+def city_file_served(*, output: CityNoticeFile, actor) -> None:
+    """Audit a stored F5 file handed out again: one event per person it names."""
+    persons = list(
+        {
+            n.person_id: n.person
+            for n in CityNotice.objects.filter(file=output).select_related("person")
+        }.values()
+    )
+    details = {
+        "結果": "served",
+        "出力": "市民課への資格異動（F5）",
+        "件数": output.line_count,
+        "SHA-256": digest_for_details(output.sha256),
+    }
+    if persons:
+        record_many(Action.EXPORT, persons=persons, target=output, details=details, actor=actor)
+    else:
+        record(Action.EXPORT, target=output, details=details, actor=actor)
+
+
+def queued_count() -> int:
+    return CityNotice.objects.filter(file__isnull=True).count()

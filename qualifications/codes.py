@@ -69,3 +69,8 @@ class Event(models.TextChoices):
 
 
 VOLUNTARY_CATEGORIES = frozenset({InsuredCategory.VOLUNTARY, InsuredCategory.SPECIAL_VOLUNTARY})
+
+#: The categories whose holders' 氏名・住所 changes JPS must know (氏名変更届 04, 住所変更届 05).
+REPORTED_CHANGE_CATEGORIES = frozenset(
+    {InsuredCategory.FIRST, InsuredCategory.VOLUNTARY, InsuredCategory.SPECIAL_VOLUNTARY}
+)

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from kokumin_nenkin.verification.registry import EntryKind, register
 
 from . import rules, services
-from .codes import Event, Held, InsuredCategory
+from .codes import REPORTED_CHANGE_CATEGORIES, Event, Held
 from .forms import (
     AcquisitionForm,
     AddressChangeForm,
@@ -148,11 +148,6 @@ class ReissueKind(EntryKind):
 
     def apply(self, entry, *, actor):
         return services.reissue_apply(entry=entry, actor=actor)
-
-
-REPORTED_CHANGE_CATEGORIES = frozenset(
-    {InsuredCategory.FIRST, InsuredCategory.VOLUNTARY, InsuredCategory.SPECIAL_VOLUNTARY}
-)
 
 
 class PersonChangeKind(EntryKind):

@@ -350,6 +350,7 @@ class WorkList(models.TextChoices):
     AGE_60 = "age60", "60歳到達者"
     DIED = "died", "死亡者"
     MOVED_ABROAD = "abroad", "国外転出者"
+    CHANGES = "changes", "氏名・住所変更の届出"
 
 
 class WorkListDismissal(models.Model):
@@ -380,6 +381,27 @@ class WorkListDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_list} {self.person_id} {self.event_on}"
+
+
+class ResidentChange(models.Model):
+    """A 氏名変更 (D1) or 住所変更 (D2) from an F3 file, for a person JPS must know about
+    (第1号 / 任意加入 held then): a row of the 「氏名・住所変更の届出」 work list until a
+    氏名変更届 / 住所変更届 is taken in for it (or it is set aside with a reason)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="被保険者", on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.CharField("住民異動区分", max_length=2, choices=ResidentEvent.choices)
+    changed_on = models.DateField("異動年月日")
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "住民異動による変更の届出"
+        verbose_name_plural = "住民異動による変更の届出"
+        ordering = ["changed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.event} {self.changed_on}"
 
 
 class CityChangeKind(models.TextChoices):

@@ -17,23 +17,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data, no_personal_data_on
-from audit.services import record_many
+from audit.services import record, record_many
 from kokumin_nenkin import wareki
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
 from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.terminals import refuse_unless_designated_terminal
 from kokumin_nenkin.verification.registry import validation_messages
 from kokumin_nenkin.verification.services import VerificationError, entry_submit
 
+from . import city_output, services, worklists
 from . import new_person as new_person_module
-from . import services, worklists
-from .models import Person, WorkList
+from .models import CityNoticeFile, Person, WorkList
 from .new_person import NEW_PERSON
 from .register_forms import DismissForm, ResidentsImportForm
 from .residents import residents_import
 
 
-@requires("import_city_data")
+@requires("import_residents")
 @no_personal_data_on("GET")  # the blank upload form; the import itself is audited
 @require_http_methods(["GET", "POST"])
 def residents_import_view(request):
@@ -53,7 +54,13 @@ def residents_import_view(request):
             messages.success(
                 request,
                 f"住民異動を取り込みました（{result.lines:,}行: 新規 {result.created:,}件・"
-                f"更新 {result.updated:,}件／{counts}）。",
+                f"更新 {result.updated:,}件／{counts}）。"
+                + (
+                    f"「氏名・住所変更の届出」一覧に {result.changes_to_report:,}件を載せました"
+                    "（窓口担当が届書を受け付けます）。"
+                    if result.changes_to_report
+                    else ""
+                ),
             )
             return redirect("qualifications:residents_import")
     if result is None or result.dry_run:
@@ -263,3 +270,49 @@ def new_person(request):
         {"form": form, "kind": kind, "found": found},
         status=200 if form.is_bound is False or not form.errors else 400,
     )
+
+
+# --- F5 to 市民課 ---------------------------------------------------------------------------
+F5_PURPOSE = "市民課への通知ファイル（F5）の出力"
+
+
+@requires("report_to_jps")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def city_files(request):
+    """The F5 files written so far (names and counts, no person) and writing the next one."""
+    if request.method == "POST":
+        try:
+            output = city_output.city_file_write(actor=request.user)
+        except city_output.NothingToWrite as exc:
+            messages.error(request, str(exc))
+            no_personal_data(request)
+        else:
+            messages.success(
+                request,
+                f"市民課への通知ファイルを作成しました（{output.filename}・{output.line_count:,}件）。",
+            )
+        return redirect("qualifications:city_files")
+    files = list(CityNoticeFile.objects.select_related("created_by")[:50])
+    record(Action.VIEW, details={"画面": "市民課への通知（F5）", "件数": len(files)})
+    return render(
+        request,
+        "qualifications/city_files.html",
+        {"files": files, "queued": city_output.queued_count()},
+    )
+
+
+@requires("report_to_jps")
+@never_cache
+@require_GET
+def city_file_download(request, pk: int):
+    """A stored F5 file as written (reprint), only from a designated terminal."""
+    output = get_object_or_404(CityNoticeFile, pk=pk)
+    refused = refuse_unless_designated_terminal(request, purpose=F5_PURPOSE)
+    if refused is not None:
+        return refused
+    city_output.city_file_served(output=output, actor=request.user)
+    response = HttpResponse(bytes(output.content), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{output.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

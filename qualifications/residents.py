@@ -34,7 +34,16 @@ from kokumin_nenkin.imports.models import ImportedFile
 from kokumin_nenkin.wareki import WarekiError, from_jps_date
 
 from . import my_number
-from .models import Household, Person, ResidenceStatus, ResidentEvent, Sex
+from .codes import REPORTED_CHANGE_CATEGORIES, Held
+from .models import (
+    Household,
+    Person,
+    QualificationRecord,
+    ResidenceStatus,
+    ResidentChange,
+    ResidentEvent,
+    Sex,
+)
 
 F3_KIND = "residents"
 F3_HEADER = [
@@ -176,6 +185,7 @@ class ResidentsImportResult:
     filename: str = ""
     encoding: str = ""
     dry_run: bool = False
+    changes_to_report: int = 0  # rows left on the 「氏名・住所変更の届出」 work list
 
     @property
     def ok(self) -> bool:
@@ -321,6 +331,35 @@ def _update(person: Person, row: dict[str, Any], households: dict[str, Household
     person.save()
 
 
+REPORTED_CHANGES = (ResidentEvent.NAME_CHANGE, ResidentEvent.ADDRESS_CHANGE)
+
+
+def _changes_to_report(rows, on_file: dict[str, Person]) -> int:
+    """A work-list row for each 氏名・住所 change of a person holding 第1号 / 任意加入: the
+    氏名変更届 / 住所変更届 to JPS is taken in by a counter clerk (the importer may not)."""
+    changed = [
+        (on_file[row["宛名番号"]], row) for _, row in rows if row["異動区分"] in REPORTED_CHANGES
+    ]
+    ids = [p.pk for p, _ in changed]
+    reported: set[int] = set()
+    for i in range(0, len(ids), _CHUNK):
+        reported.update(
+            QualificationRecord.objects.filter(
+                person_id__in=ids[i : i + _CHUNK],
+                is_latest=True,
+                held=Held.HELD,
+                category__in=REPORTED_CHANGE_CATEGORIES,
+            ).values_list("person_id", flat=True)
+        )
+    notes = [
+        ResidentChange(person=p, event=row["異動区分"], changed_on=row["異動年月日"])
+        for p, row in changed
+        if p.pk in reported
+    ]
+    ResidentChange.objects.bulk_create(notes, batch_size=_CHUNK)
+    return len(notes)
+
+
 def reader_for(data: bytes, *, filename: str, encoding: str, kind: str = F3_KIND, **kw):
     return CsvInput(
         data,
@@ -369,6 +408,7 @@ def residents_import(
     for _, row in rows:
         if row["異動区分"] not in CREATES:
             _update(on_file[row["宛名番号"]], row, households)
+    result.changes_to_report = _changes_to_report(rows, on_file)
     result.created = len(created)
     result.updated = len(rows) - len(created)
     imported = ImportedFile.objects.get(kind=F3_KIND, sha256=reader.sha256)

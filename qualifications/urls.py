@@ -15,6 +15,12 @@ urlpatterns = [
         name="residents_import",
     ),
     path("new/", register_views.new_person, name="new_person"),
+    path("city-changes/", register_views.city_files, name="city_files"),
+    path(
+        "city-changes/<int:pk>/download/",
+        register_views.city_file_download,
+        name="city_file_download",
+    ),
     path("worklists/", register_views.work_lists, name="work_lists"),
     path("worklists/<str:code>/", register_views.work_list, name="work_list"),
     path("worklists/<str:code>/pdf/", register_views.work_list_pdf, name="work_list_pdf"),

@@ -12,6 +12,10 @@ entry it pre-fills (the entry still goes through two-person verification).
 - 死亡者: 第1号 / 任意加入 / 特例任意加入 persons who died (F3 C1) → 資格喪失届, 死亡, the
   next day.
 - 国外転出者: the same who moved abroad (F3 B2) → 資格喪失届, 国外転出, the next day.
+- 氏名・住所変更の届出: F3 D1 / D2 changes of persons holding 第1号 / 任意加入 /
+  特例任意加入 (`ResidentChange`, left by the import) → 氏名変更届 (04) / 住所変更届 (05)
+  pre-filled with the new name or address and the change's date. The import itself is run by
+  a 進達担当, who does not take entries in; a counter clerk confirms the 届出 here.
 
 A row leaves its list when the person has an open entry of that kind, when the record no
 longer fits (the entry was approved), or when a clerk set it aside with a reason
@@ -29,11 +33,24 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
+from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry, Status
 
 from . import rules
-from .codes import AcquisitionCause, Held, InsuredCategory, LossCause
-from .models import Person, QualificationRecord, ResidenceStatus, ResidentEvent, WorkList
+from .codes import (
+    REPORTED_CHANGE_CATEGORIES,
+    AcquisitionCause,
+    Held,
+    InsuredCategory,
+    LossCause,
+)
+from .models import (
+    Person,
+    QualificationRecord,
+    ResidenceStatus,
+    ResidentChange,
+    ResidentEvent,
+    WorkList,
+)
 from .models import WorkListDismissal as Dismissal
 
 # [GK] office → the 地区名 its address area is known by; one place to correct.
@@ -52,6 +69,12 @@ KIND_OF = {
     WorkList.AGE_60: LOSS_KIND,
     WorkList.DIED: LOSS_KIND,
     WorkList.MOVED_ABROAD: LOSS_KIND,
+}
+NAME_CHANGE_KIND = "qualifications.name_change"
+ADDRESS_CHANGE_KIND = "qualifications.address_change"
+CHANGE_KINDS = {
+    ResidentEvent.NAME_CHANGE: NAME_CHANGE_KIND,
+    ResidentEvent.ADDRESS_CHANGE: ADDRESS_CHANGE_KIND,
 }
 MONTHLY = frozenset({WorkList.AGE_20, WorkList.AGE_60})
 AGE_60_CATEGORIES = (InsuredCategory.FIRST, InsuredCategory.VOLUNTARY)
@@ -203,6 +226,8 @@ def work_list_rows(
 ) -> list[WorkRow]:
     """The rows of one list (of one month for the age lists), for one office or all (None)."""
     today = today or timezone.localdate()
+    if work_list == WorkList.CHANGES:
+        return _change_rows(office, today)
     if work_list in MONTHLY:
         first, last = month_bounds(year or today.year, month or today.month)
     else:
@@ -237,6 +262,48 @@ def work_list_rows(
         initial, note = _initial(work_list, person, on, today)
         rows.append(WorkRow(work_list, person, on, kind, initial, note))
     rows.sort(key=lambda r: (r.event_on, r.person.kana_key, r.person.addressee_number))
+    return rows
+
+
+def _change_rows(office: str | None, today: date) -> list[WorkRow]:
+    """「氏名・住所変更の届出」: the F3 D1 / D2 changes of persons holding 第1号 / 任意加入, each
+    until a 氏名変更届 / 住所変更届 is taken in for the person after it (a withdrawn one does
+    not count) or it is set aside with a reason."""
+    changes = list(ResidentChange.objects.select_related("person").order_by("changed_on", "id"))
+    ids = {c.person_id for c in changes}
+    held = _held(ids)
+    taken: dict[tuple[str, int], list] = {}
+    for kind, person_id, created in (
+        Entry.objects.filter(kind__in=CHANGE_KINDS.values(), person_id__in=ids)
+        .exclude(status=Status.WITHDRAWN)
+        .values_list("kind", "person_id", "created_at")
+    ):
+        taken.setdefault((kind, person_id), []).append(created)
+    dismissed = _dismissed(WorkList.CHANGES, ids)
+    rows = []
+    for change in changes:
+        person, kind = change.person, CHANGE_KINDS[ResidentEvent(change.event)]
+        if any(created >= change.created_at for created in taken.get((kind, person.pk), [])):
+            continue
+        if (person.pk, change.changed_on) in dismissed:
+            continue
+        current = held.get(person.pk)
+        if current is None or current.category not in REPORTED_CHANGE_CATEGORIES:
+            continue
+        if office and office_of(person.address) != office:
+            continue
+        initial = {"notified_on": today.isoformat(), "changed_on": change.changed_on.isoformat()}
+        if kind == NAME_CHANGE_KIND:
+            initial |= {
+                "family_name": person.family_name,
+                "given_name": person.given_name,
+                "family_name_kana": person.family_name_kana,
+                "given_name_kana": person.given_name_kana,
+            }
+        else:
+            initial |= {"postal_code": person.postal_code, "address": person.address}
+        note = f"住民異動 {change.event} {change.get_event_display()}（市民課から）"
+        rows.append(WorkRow(WorkList.CHANGES, person, change.changed_on, kind, initial, note))
     return rows
 
 

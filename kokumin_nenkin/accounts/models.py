@@ -80,7 +80,8 @@ class Staff(AbstractUser):
             ("reveal_my_number", "個人番号の表示"),
             ("report_to_jps", "日本年金機構への進達"),
             ("import_jps_results", "処理結果の取込"),
-            ("import_city_data", "庁内連携データ（住民異動・所得）の取込"),
+            ("import_city_data", "庁内連携データ（所得）の取込"),
+            ("import_residents", "住民異動（F3）の取込"),
             ("view_audit", "監査ログの閲覧"),
             ("manage_staff", "職員の管理"),
         ]

@@ -18,8 +18,11 @@ _COUNTER = frozenset(
 )
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COUNTER: _COUNTER,
-    Role.SUPERVISOR: _COUNTER | {"verify_entry", "reveal_my_number"},
-    Role.REPORT_CLERK: frozenset({"report_to_jps", "import_jps_results", "import_city_data"}),
+    # The F3 screen is the 確認担当's too (issue 12); the F4 income file stays the 進達担当's.
+    Role.SUPERVISOR: _COUNTER | {"verify_entry", "reveal_my_number", "import_residents"},
+    Role.REPORT_CLERK: frozenset(
+        {"report_to_jps", "import_jps_results", "import_city_data", "import_residents"}
+    ),
     Role.AUDITOR: frozenset({"view_audit"}),
     Role.ADMIN: frozenset({"manage_staff"}),
 }

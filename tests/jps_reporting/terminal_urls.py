@@ -5,8 +5,8 @@ from django.urls import path
 
 from audit.models import Action
 from audit.services import record
-from jps_reporting.terminals import designated_terminal_only
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.terminals import designated_terminal_only
 from kokumin_nenkin.urls import urlpatterns as site_patterns
 
 

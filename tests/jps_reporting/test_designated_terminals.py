@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from audit.models import Action, AuditEvent
-from jps_reporting.terminals import is_designated_terminal
+from kokumin_nenkin.terminals import is_designated_terminal
 
 pytestmark = pytest.mark.urls("tests.jps_reporting.terminal_urls")
 

@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from kokumin_nenkin.identifiers import my_number_check_digit
 from kokumin_nenkin.verification.services import entry_submit
 from qualifications.city_output import NothingToWrite, city_file_write
-from qualifications.models import CityNotice
+from qualifications.models import CityNotice, CityNoticeFile
 from tests.factories import make_person
 
 from .factories import acquisition_payload, approve
@@ -89,3 +89,66 @@ def test_the_command_writes_the_file_and_refuses_when_nothing_is_queued(cast, tm
     assert out.read_bytes().startswith("\ufeff".encode())
     with pytest.raises(CommandError, match="ありません"):
         call_command("write_city_changes", str(out), "--user", "shintatsu")
+
+
+# --- the F5 screen: written by a 進達担当, downloaded only from a designated terminal --------
+ALLOWED = "192.0.2.10"  # documentation ranges only
+OUTSIDE = "198.51.100.7"
+FILES_URL = "/persons/city-changes/"
+
+
+@pytest.fixture
+def terminals(settings):
+    settings.EXPORT_ALLOWED_NETWORKS = ["192.0.2.0/28"]
+    settings.TRUSTED_PROXIES = []
+    return settings
+
+
+@pytest.fixture
+def queued(cast):
+    p = make_person(addressee_number="1000000007", household=None, birth_date=date(1995, 6, 15))
+    submit("acquisition", p, acquisition_payload("2015-06-14"), cast)
+    return p
+
+
+@pytest.mark.django_db
+def test_the_f5_file_is_written_on_the_screen_and_downloaded_from_a_designated_terminal(
+    terminals, client_for, queued
+):
+    client = client_for("shintatsu")
+    page = client.get(FILES_URL, REMOTE_ADDR=ALLOWED)
+    assert page.status_code == 200 and "未通知の異動: <strong>1件</strong>" in page.content.decode()
+    assert client.post(FILES_URL, REMOTE_ADDR=ALLOWED).status_code == 302
+    output = queued_file()
+    page = client.get(FILES_URL, REMOTE_ADDR=ALLOWED).content.decode()
+    assert output.filename in page and "未通知の異動: <strong>0件</strong>" in page
+    response = client.get(f"{FILES_URL}{output.pk}/download/", REMOTE_ADDR=ALLOWED)
+    assert response.status_code == 200 and response.content == bytes(output.content)
+    assert response.content.decode("utf-8-sig").splitlines()[1].startswith("1000000007,取得,1,")
+    served = AuditEvent.objects.get(action="export", details__結果="served")
+    assert served.person_id == queued.pk and served.client_ip == ALLOWED
+
+
+@pytest.mark.django_db
+def test_the_f5_download_elsewhere_is_refused_and_audited(terminals, client_for, queued, cast):
+    client = client_for("shintatsu")
+    client.post(FILES_URL, REMOTE_ADDR=OUTSIDE)  # writing it is allowed anywhere
+    output = queued_file()
+    response = client.get(f"{FILES_URL}{output.pk}/download/", REMOTE_ADDR=OUTSIDE)
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "この端末からは出力できません" in body and "1000000007" not in body
+    refused = AuditEvent.objects.get(action="export", details__結果="refused")
+    assert refused.actor == cast["shintatsu"] and refused.client_ip == OUTSIDE
+    assert refused.details["目的"] == "市民課への通知ファイル（F5）の出力"
+    assert not AuditEvent.objects.filter(action="export", details__結果="served").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["madoguchi", "kakunin", "kansa"])
+def test_only_the_report_clerk_reaches_the_f5_screen(terminals, client_for, name):
+    assert client_for(name).get(FILES_URL, REMOTE_ADDR=ALLOWED).status_code == 403
+
+
+def queued_file():
+    return CityNoticeFile.objects.get()

@@ -219,8 +219,9 @@ def upload(client, text, **extra):
 
 
 @pytest.mark.django_db
-def test_the_report_clerk_imports_on_the_screen(client_for):
-    client = client_for("shintatsu")
+@pytest.mark.parametrize("name", ["shintatsu", "kakunin"])  # 進達担当 and 確認担当
+def test_the_report_clerk_or_the_supervisor_imports_on_the_screen(client_for, name):
+    client = client_for(name)
     assert client.get(URL).status_code == 200
     response = upload(client, f3(moved_in("2000000001")))
     assert response.status_code == 302

@@ -10,7 +10,7 @@ from kokumin_nenkin.imports import ENCODINGS
 from qualifications.residents import residents_import
 
 
-def import_actor(username: str | None, *, dry_run: bool, codename: str = "import_city_data"):
+def import_actor(username: str | None, *, dry_run: bool, codename: str = "import_residents"):
     """The staff member the import is recorded under (needed unless it is a dry run)."""
     if not username:
         if dry_run:
@@ -62,3 +62,7 @@ class Command(BaseCommand):
                 f"取り込みました: {result.lines:,}行（新規 {result.created:,}件・"
                 f"更新 {result.updated:,}件）。"
             )
+            if result.changes_to_report:
+                self.stdout.write(
+                    f"「氏名・住所変更の届出」一覧に {result.changes_to_report:,}件を載せました。"
+                )

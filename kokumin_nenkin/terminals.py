@@ -1,6 +1,7 @@
-"""Designated terminals (指定端末): the electronic-media file may be written only from the
-networks in `EXPORT_ALLOWED_NETWORKS` (CIDR list). Elsewhere the request is refused and the
-refusal is audited.
+"""Designated terminals (指定端末): files with personal data leave the office only from the
+networks in `EXPORT_ALLOWED_NETWORKS` (CIDR list) — the electronic-media file to JPS (F1,
+`jps_reporting`) and the F5 file to 市民課 (`qualifications`). Elsewhere the request is refused
+and the refusal is audited. In the platform so that every layer can use the one check.
 
 The address is the trusted client address of `audit.context.client_ip`: REMOTE_ADDR, or the
 X-Forwarded-For hop named by a configured trusted proxy. A forged header from anyone else is
@@ -24,7 +25,7 @@ from audit.services import record
 
 logger = logging.getLogger(__name__)
 
-REFUSED_TEMPLATE = "jps_reporting/terminal_refused.html"
+REFUSED_TEMPLATE = "terminal_refused.html"
 
 
 def export_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
