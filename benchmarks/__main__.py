@@ -27,7 +27,7 @@ def main(selected: list[str]) -> int:
     # BENCH_KEEPDB=1: keep (and reuse) the test_… database, e.g. one made from a seeded database
     # with `CREATE DATABASE test_x TEMPLATE x`, so a 100,000-person run need not seed again.
     keep = os.environ.get("BENCH_KEEPDB", "") in ("1", "true")
-    old = setup_databases(verbosity=0, interactive=False, keepdb=keep)
+    old = setup_databases(verbosity=0, interactive=False, keepdb=keep, serialized_aliases=set())
     print(f"# database: {connection.vendor} {connection.settings_dict['NAME']}")
     try:
         for name in names:

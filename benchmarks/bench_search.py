@@ -83,8 +83,13 @@ def _as(user):
 
 
 def _request(user, path, params=None):
+    from importlib import import_module
+
+    from django.conf import settings
+
     request = RequestFactory().get(path, params or {})
     request.user = user
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()  # not saved
     return request
 
 

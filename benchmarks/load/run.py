@@ -212,7 +212,8 @@ def main() -> int:
         print(line)
     print(
         f"entries submitted {submitted['entries']}, stored {stored} "
-        f"(approvals {submitted['approved']})"
+        f"(approvals {submitted['approved']}, approvals that found the entry already approved "
+        f"{submitted['conflicts']})"
     )
     errors = (work / "load_failures.csv").read_text(encoding="utf-8").strip().splitlines()[1:]
     for line in errors[:10]:
