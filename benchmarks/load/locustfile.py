@@ -131,7 +131,7 @@ class Staff(HttpUser):
             f"/entries/{pk}/approve/",
             {
                 "version": version.group(1),
-                "applied_on": PLAN["today_wareki"],  # the blind re-keying of the key field
+                "rekey-applied_on": PLAN["today_wareki"],  # the blind re-keying of the key field
                 "csrfmiddlewaretoken": self._csrf(detail.text),
             },
             name="entry approve",
