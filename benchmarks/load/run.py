@@ -103,7 +103,7 @@ def prepare(persons: int, users: int, plan_path: Path) -> dict:
     return {"entries_before": Entry.objects.count(), "persons": Person.objects.count()}
 
 
-def _wait_for(url: str, seconds: float = 60) -> None:
+def _wait_for(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
