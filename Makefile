@@ -9,13 +9,14 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help run serve test lint format bench venv migrate demo worker check-deploy lock clean
+.PHONY: help run serve test lint format bench bench-load venv migrate demo worker check-deploy lock clean
 
 help:
 	@echo "make run    — set up (venv, packages, database, demo data) and serve on http://$(HOST):$(PORT)"
 	@echo "make test   — the whole test suite (DATABASE_URL selects the database; SQLite by default)"
 	@echo "make lint   — ruff lint + format check, mypy, template checks (djLint, {# #}), migrations check"
 	@echo "make bench  — the benchmarks (figures go to docs/performance.md)"
+	@echo "make bench-load — 50 staff on gunicorn + PostgreSQL, measured with locust (DATABASE_URL)"
 
 # Find a Python >= 3.12: pyenv's choice from .python-version, then python3.13 / python3.12 / python3.
 $(VENV)/bin/python:
@@ -68,6 +69,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# Locust against gunicorn on PostgreSQL (DATABASE_URL; seeds 100,000 persons the first time).
+# BENCH_LOAD_USERS, BENCH_LOAD_SECONDS, BENCH_LOAD_PERSONS … : benchmarks/load/run.py
+bench-load: $(STAMP)
+	$(PY) -m benchmarks.load.run
 
 check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=kokumin_nenkin.settings.prod \

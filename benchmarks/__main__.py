@@ -24,7 +24,10 @@ def main(selected: list[str]) -> int:
         names = [n for n in names if any(s in n for s in selected)]
     print(f"# kokumin_nenkin benchmarks — {time.strftime('%Y-%m-%d %H:%M %Z')}")
     print(f"# {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    old = setup_databases(verbosity=0, interactive=False)
+    # BENCH_KEEPDB=1: keep (and reuse) the test_… database, e.g. one made from a seeded database
+    # with `CREATE DATABASE test_x TEMPLATE x`, so a 100,000-person run need not seed again.
+    keep = os.environ.get("BENCH_KEEPDB", "") in ("1", "true")
+    old = setup_databases(verbosity=0, interactive=False, keepdb=keep, serialized_aliases=set())
     print(f"# database: {connection.vendor} {connection.settings_dict['NAME']}")
     try:
         for name in names:
@@ -33,7 +36,7 @@ def main(selected: list[str]) -> int:
             for line in module.run():
                 print(line, flush=True)
     finally:
-        teardown_databases(old, verbosity=0)
+        teardown_databases(old, verbosity=0, keepdb=keep)
     return 0
 
 

@@ -256,9 +256,7 @@ def person_page(person_pk: int) -> dict:
 
     person_rows = {
         "has_history": QualificationRecord.objects.filter(person=OuterRef("pk")),
-        "has_open_entries": Entry.objects.filter(
-            person=OuterRef("pk"), status__in=OPEN_STATUSES
-        ),
+        "has_open_entries": Entry.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES),
         "has_memos": Memo.objects.filter(person=OuterRef("pk")),
         "has_reissues": PensionNumberNoticeReissue.objects.filter(person=OuterRef("pk")),
         "has_household": Person.objects.filter(household_id=OuterRef("household_id")).exclude(
@@ -305,9 +303,7 @@ def person_page(person_pk: int) -> dict:
         ),
         "reissues": (
             list(
-                PensionNumberNoticeReissue.objects.filter(person=person).select_related(
-                    "operator"
-                )
+                PensionNumberNoticeReissue.objects.filter(person=person).select_related("operator")
             )
             if person.has_reissues
             else []

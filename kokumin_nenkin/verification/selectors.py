@@ -56,9 +56,9 @@ def work_counts(user) -> dict[str, int]:
         wanted["waiting"] = Count("pk", filter=Q(status=Status.PENDING) & ~Q(maker=user))
     if wanted:
         counts.update(
-            Entry.objects.filter(
-                status__in=OPEN_STATUSES, kind__in=generic_kinds()
-            ).aggregate(**wanted)
+            Entry.objects.filter(status__in=OPEN_STATUSES, kind__in=generic_kinds()).aggregate(
+                **wanted
+            )
         )
     return counts
 

@@ -33,7 +33,7 @@ def page_statements(client, person) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return [s for s in statements(captured) if "audit_auditevent\".\"request_id\" =" not in s]
+    return [s for s in statements(captured) if 'audit_auditevent"."request_id" =' not in s]
 
 
 def read_table(statement: str) -> str:

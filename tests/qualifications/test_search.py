@@ -143,7 +143,8 @@ def test_a_short_kana_prefix_reads_its_branches_in_order_and_merges_them(limit):
     from qualifications.selectors import search_ids
 
     for i, (family, given) in enumerate(
-        [("ヤマダ", "タロウ"), ("アベ", "ヤマト"), ("ヤマモト", "ヤマコ"), ("ヤマグチ", "ハナコ")] * 3
+        [("ヤマダ", "タロウ"), ("アベ", "ヤマト"), ("ヤマモト", "ヤマコ"), ("ヤマグチ", "ハナコ")]
+        * 3
     ):
         make_person(family_name=f"試験{i}", family_name_kana=family, given_name_kana=given)
     make_person(family_name="対象外", family_name_kana="タナカ", given_name_kana="イチロウ")
