@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kokumin_nenkin.bulk import bulk_copy
 from qualifications.codes import Held, InsuredCategory
 from qualifications.models import Person, ResidenceStatus, Sex
 
@@ -67,10 +68,10 @@ def seed_demo_incomes(*, years: list[int], seed: int = 1) -> int:
                 continue
             batch.append(income)
             if len(batch) >= BATCH:
-                Income.objects.bulk_create(batch)
+                bulk_copy(Income, batch)
                 created += len(batch)
                 batch = []
-        Income.objects.bulk_create(batch)
+        bulk_copy(Income, batch)
         created += len(batch)
     return created
 

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from kokumin_nenkin.accounts.models import Staff
+from kokumin_nenkin.bulk import allocate_ids, bulk_copy
 from kokumin_nenkin.demo.entries import demo_entry
 from kokumin_nenkin.demo.names import FAMILY_NAMES, FEMALE_GIVEN, KANJI_NUMBERS, MALE_GIVEN, TOWNS
 from kokumin_nenkin.demo.parts import DemoPart, DemoRun, register_demo_part
@@ -412,6 +413,11 @@ class PersonGenerator:
 
     @transaction.atomic
     def _insert(self, homes: list[_Home]) -> None:
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            self._copy(homes)
+            return
         Household.objects.bulk_create([h.household for h in homes], batch_size=BATCH)
         for h in homes:
             for m in h.members:
@@ -425,18 +431,42 @@ class PersonGenerator:
                     m.person.spouse = h.members[m.spouse_of].person
                     seconds.append(m.person)
         Person.objects.bulk_create(seconds, batch_size=BATCH)
-        if self.operator is not None:
-            rows = []
-            for h in homes:
-                for m in h.members:
-                    rows.extend(history_for(self.rng, m.person, self.today, self.operator))
-            QualificationRecord.objects.bulk_create(rows, batch_size=BATCH)
+        self._histories(homes)
         # Point each first spouse back at the second, in one statement per batch.
         first_ids = [p.spouse_id for p in seconds if p.spouse_id is not None]
         for i in range(0, len(first_ids), 500):
             Person.objects.filter(pk__in=first_ids[i : i + 500]).update(
                 spouse=Subquery(Person.objects.filter(spouse=OuterRef("pk")).values("pk")[:1])
             )
+
+    def _histories(self, homes: list[_Home]) -> None:
+        if self.operator is None:
+            return
+        rows = []
+        for h in homes:
+            for m in h.members:
+                rows.extend(history_for(self.rng, m.person, self.today, self.operator))
+        bulk_copy(QualificationRecord, rows)
+
+    def _copy(self, homes: list[_Home]) -> None:
+        """PostgreSQL: COPY with ids taken first, so both spouses name each other in one load
+        (the foreign key is checked at commit) — the same rows as the bulk_create path, made
+        in the same order from the same random stream."""
+        bulk_copy(Household, [h.household for h in homes])
+        persons = []
+        for h in homes:
+            for m in h.members:
+                m.person.household = h.household
+                persons.append(m.person)
+        allocate_ids(Person, persons)
+        for h in homes:
+            for m in h.members:
+                if m.spouse_of is not None:
+                    first = h.members[m.spouse_of].person
+                    m.person.spouse = first
+                    first.spouse = m.person
+        bulk_copy(Person, persons)
+        self._histories(homes)
 
 
 # --- the parts seed_demo runs --------------------------------------------------------------
