@@ -32,3 +32,30 @@ def audit_triggers_present(app_configs=None, databases=None, **kwargs):
                 )
             )
     return errors
+
+
+@register(Tags.database)
+def database_role_not_superuser(app_configs=None, databases=None, **kwargs):
+    """A PostgreSQL superuser can switch the append-only triggers off
+    (`session_replication_role = replica`) and rewrite the log: the application's role must not
+    be one (README: `createuser --no-superuser`; docs/security.md)."""
+    from django.core.checks import Warning as CheckWarning
+
+    warnings = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            row = cursor.fetchone()
+        if row and row[0]:
+            warnings.append(
+                CheckWarning(
+                    f"データベース「{alias}」にスーパーユーザーで接続しています。スーパーユーザーは"
+                    "監査ログの追記専用トリガーを無効にできます。",
+                    hint="README の手順どおり --no-superuser のロールで接続してください。",
+                    id="audit.W002",
+                )
+            )
+    return warnings

@@ -89,3 +89,12 @@ class ReportPeriodForm(PeriodMixin, forms.Form):
             if (end - start).days >= MAX_REPORT_DAYS:
                 self.add_error("date_from", f"期間は{MAX_REPORT_DAYS}日以内で指定してください。")
         return cleaned
+
+
+class DaySheetForm(forms.Form):
+    """The day of the daily audit sheet (today when left empty)."""
+
+    day = WarekiDateField(label="対象日", required=False)
+
+    def chosen_day(self) -> dt.date:
+        return self.cleaned_data.get("day") or timezone.localdate()

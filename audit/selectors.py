@@ -75,3 +75,27 @@ def abnormal_summary(days: int = 7) -> AbnormalSummary:
     counts = summary_counts(days)
     labelled = [(label, counts[kind]) for kind, label in KIND_LABELS.items()]
     return AbnormalSummary(days, counts, labelled)
+
+
+@dataclass(frozen=True)
+class DayHeads:
+    """The chain on one local day, for the daily audit sheet: how many events, the head at the
+    end of the day before, and the first and last event of the day (position and hash)."""
+
+    day: dt.date
+    count: int
+    before: tuple[int, str] | None
+    first: tuple[int, str] | None
+    last: tuple[int, str] | None
+
+
+def day_heads(day: dt.date) -> DayHeads:
+    start, end = day_start(day), day_start(day + dt.timedelta(days=1))
+    rows = AuditEvent.objects.order_by()
+    of_day = rows.filter(created_at__gte=start, created_at__lt=end)
+    fields = ("chain_position", "row_hash")
+    first = of_day.order_by("chain_position").values_list(*fields).first()
+    last = of_day.order_by("-chain_position").values_list(*fields).first()
+    before = rows.filter(created_at__lt=start).order_by("-chain_position")
+    before_head = before.values_list(*fields).first()
+    return DayHeads(day, of_day.count(), before_head, first, last)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_activity, name="staff"),
     path("abnormal/", views.abnormal_report, name="abnormal"),
     path("abnormal.csv", views.export_abnormal, name="export_abnormal"),
+    path("daily-sheet.pdf", views.daily_sheet, name="daily_sheet"),
 ]

@@ -1,25 +1,30 @@
 """The auditor's screens (監査担当 only: permission `view_audit`). Every use is itself audited."""
 
+import logging
 from itertools import batched
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Staff
 from kokumin_nenkin.csv_safety import csv_response
+from kokumin_nenkin.pdf import render_pdf
 
-from . import abnormal, selectors
+from . import abnormal, anchors, selectors
 from .display import target_text
-from .forms import EventSearchForm, ReportPeriodForm
+from .forms import DaySheetForm, EventSearchForm, ReportPeriodForm
 from .lookups import label_events, subject, subject_labels
 from .models import Action, AuditEvent
 from .services import record
 from .templatetags.audit_tags import audit_time, details_text
 
+logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
 CSV_CHUNK = 2000
 CSV_HEADER = [
@@ -204,3 +209,58 @@ def export_abnormal(request):
         for f in report.findings
     )
     return csv_response("audit_abnormal.csv", header, rows)
+
+
+DAILY_SHEET = "監査ログの日次確認票"
+
+
+@requires("view_audit")
+@require_GET
+def daily_sheet(request):
+    """日次監査票 (A4 PDF): the chain's heads of a day — from the database and from the anchor
+    file outside it — for the 監査担当 to print, compare and sign. Printing it appends the
+    current head to the anchor file, so the paper and the file hold the same head."""
+    form = DaySheetForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            "対象日の指定に誤りがあります（例: 令和8年12月2日）。".encode(),
+            content_type="text/plain; charset=utf-8",
+        )
+    day = form.chosen_day()
+    heads = selectors.day_heads(day)
+    printed, append_failed = None, False
+    if day == timezone.localdate():
+        try:
+            printed = anchors.append_head(anchors.DAILY_SHEET)
+        except OSError:
+            append_failed = True
+            logger.exception("日次監査票: 保管ファイルに先頭ハッシュを追記できませんでした")
+    kept = anchors.heads_on(day)
+    record(
+        Action.PRINT,
+        details={"帳票": DAILY_SHEET, "期間": day.isoformat(), "件数": heads.count},
+    )
+
+    def head(value):
+        return anchors.Head(*value) if value else None
+
+    pdf = render_pdf(
+        "audit/daily_sheet_pdf.html",
+        {
+            "day": day,
+            "heads": heads,
+            "before": head(heads.before),
+            "first": head(heads.first),
+            "last": head(heads.last),
+            "kept": kept,
+            "printed": printed,
+            "append_failed": append_failed,
+            "anchor_file_set": anchors.anchor_file() is not None,
+            "printed_at": timezone.localtime(),
+            "printed_by": request.user,
+            "city_name": settings.CITY_NAME,
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="audit-daily-sheet.pdf"'
+    return response

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.anchors import anchor_after_commit
 from audit.models import Action
 from audit.services import digest_for_details, record, record_many
 from kokumin_nenkin.jobs.models import Job
@@ -115,6 +116,8 @@ def batch_confirm(
     )
     Batch.objects.filter(pk=batch.pk).update(job=job)
     batch.refresh_from_db()
+    # The chain's head, with this batch's events in it, goes to the anchor file once committed.
+    anchor_after_commit(f"進達 第{batch.number}号")
     return batch
 
 

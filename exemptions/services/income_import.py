@@ -35,6 +35,7 @@ class IncomeImportResult:
 
 
 _CHUNK = 2000
+_UPDATE_BATCH = 200
 _INCOME_FIELDS = (*Income.VALUE_FIELDS, "source_file", "updated_at")
 
 #: field → the key of its old and new values in the per-person audit event (audit/schema.py).
@@ -169,7 +170,8 @@ def income_import(
             changed.append(income)
         IncomeRevision.objects.bulk_create(revisions)
         Income.objects.bulk_create(new)
-        Income.objects.bulk_update(changed, _INCOME_FIELDS)
+        # Small batches: bulk_update's CASE … WHEN grows with the batch and is read per row.
+        Income.objects.bulk_update(changed, _INCOME_FIELDS, batch_size=_UPDATE_BATCH)
         record_many(
             Action.IMPORT,
             persons=[Person(pk=pid) for pid, _ in touched],

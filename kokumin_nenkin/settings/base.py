@@ -200,6 +200,10 @@ AUDIT_REQUIRE_EVENTS = False
 # error otherwise); on in development and tests, where a new key is caught before it ships.
 AUDIT_CHECK_DETAILS = False
 AUDIT_ALLOW_FLUSH = False
+# The append-only file outside the database where the audit chain's head is kept (one JSON
+# line per head: `anchor_audit_head` on a schedule, every confirmed batch, the daily sheet).
+# Put it on another volume the database server cannot write; empty: no heads are kept.
+AUDIT_ANCHOR_FILE = env.str("AUDIT_ANCHOR_FILE", default="")
 
 # Key for encrypting 個人番号 at rest (and for its keyed lookup hash).
 MY_NUMBER_KEY = env.str("MY_NUMBER_KEY")

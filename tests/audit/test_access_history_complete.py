@@ -45,3 +45,19 @@ def test_every_screen_and_file_that_showed_a_person_is_in_their_history(
         assert screen in seen, (screen, seen)
     page = client_for("kansa").get(f"/audit/person/{person.pk}/").content.decode()
     assert "進達の詳細" in page or "閲覧" in page
+
+
+def test_my_entries_lists_each_person_in_their_history(client_for, cast):
+    """Issue 11, item 4: 「自分の受付一覧」 shows persons, so each has an event naming it."""
+    from datetime import date
+
+    from tests.qualifications.factories import make_person
+    from tests.verification.test_http import intake
+
+    maker = client_for("madoguchi")
+    persons = [make_person(birth_date=date(2005, 4, 2)) for _ in range(2)]
+    for person in persons:
+        assert intake(maker, person).status_code == 302
+    assert maker.get("/entries/mine/").status_code == 200
+    for person in persons:
+        assert "自分の受付一覧" in screens_of(person)

@@ -277,3 +277,35 @@ def test_a_session_that_survived_a_second_factor_reset_cannot_enrol(cast, monkey
     fresh = Client()
     fresh.post(LOGIN, {"username": target.username, "password": PASSWORD})
     assert fresh.get(ENROL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_office_change_alone_waits_for_a_second_administrator(admin, second_admin, cast):
+    """Issue 11, item 1: moving a user to another office (same role) is an account change too."""
+    target = cast["madoguchi"]
+    other = Office.objects.exclude(pk=target.office_id).order_by("pk").first()
+    assert other is not None
+    admin.post(
+        reverse("accounts:staff_assignment", args=[target.pk]),
+        {"office": other.pk, "role": target.role},
+    )
+    target.refresh_from_db()
+    assert target.office_id != other.pk  # not yet
+    assert approve(second_admin).status_code in (200, 302)
+    target.refresh_from_db()
+    assert target.office_id == other.pk
+
+
+@pytest.mark.django_db
+def test_a_reactivation_waits_for_a_second_administrator(admin, second_admin, cast):
+    """Issue 11, item 1: taking access away is immediate; giving it back needs a second admin."""
+    target = cast["madoguchi"]
+    admin.post(reverse("accounts:staff_deactivate", args=[target.pk]))
+    target.refresh_from_db()
+    assert not target.is_active
+    admin.post(reverse("accounts:staff_reactivate", args=[target.pk]))
+    target.refresh_from_db()
+    assert not target.is_active  # one administrator alone cannot bring the account back
+    assert approve(second_admin).status_code in (200, 302)
+    target.refresh_from_db()
+    assert target.is_active

@@ -65,3 +65,34 @@ def test_an_entry_re_entered_after_the_checker_looked_is_not_approved(client_for
     ok = checker.post(reverse("verification:approve", args=[entry.pk]), {**REKEY, "version": fresh})
     assert ok.status_code == 302
     assert Entry.objects.get(pk=entry.pk).status == Status.APPROVED
+
+
+FIELDS = {
+    "notified_on": "2025-04-21",
+    "category": "3",
+    "cause": "02",
+    "event_on": "2025-03-31",
+    "acquired_on": "2025-04-02",
+    "reason": "窓口で訂正",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", FIELDS)
+def test_a_change_to_any_field_after_the_checker_looked_refuses_the_approval(client_for, field):
+    """Issue 11, item 5, for every field of the form (not only the re-keyed ones): the entry is
+    amended in the database after the checker opened it; the approval naming what they saw is
+    refused and nothing is applied."""
+    person = make_person(birth_date=date(2005, 4, 2))
+    assert intake(client_for("madoguchi"), person).status_code == 302
+    entry = Entry.objects.get(person=person)
+    checker = client_for("kakunin")
+    seen = version_on(checker.get(reverse("verification:detail", args=[entry.pk])))
+    assert entry.payload.get(field) != FIELDS[field]
+    Entry.objects.filter(pk=entry.pk).update(payload={**entry.payload, field: FIELDS[field]})
+    stale = checker.post(
+        reverse("verification:approve", args=[entry.pk]), {**REKEY, "version": seen}
+    )
+    assert stale.status_code == 409
+    assert "もう一度内容を確認してから承認してください" in stale.content.decode()
+    assert Entry.objects.get(pk=entry.pk).status == Status.PENDING

@@ -10,6 +10,10 @@ is found too. Better, keep a head every N events in a file outside the database:
     python manage.py verify_audit_chain --write-anchors /media/usb/audit-heads.txt --every 100
     python manage.py verify_audit_chain --anchors /media/usb/audit-heads.txt
 
+The same --anchors reads the append-only file that `anchor_audit_head` and every confirmed
+batch write (AUDIT_ANCHOR_FILE, one JSON line per head; see audit/anchors.py): every recorded
+head is checked.
+
 A rewrite from some position on, re-hashed to the end, is then named at the first kept head
 it changed (at most N events after where it starts), not at the last one. Each django-auditlog
 diff row (LogEntry) named by the chain must still exist and match the digest recorded with it;
@@ -18,6 +22,7 @@ one edited, deleted or added beside the chain is named.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit import anchors as anchor_files
 from audit import chain
 
 
@@ -42,7 +47,9 @@ class Command(BaseCommand):
             help="以前に保管した位置とハッシュ（複数可）",
         )
         parser.add_argument(
-            "--anchors", metavar="FILE", help="保管したハッシュのファイル（1行に 位置:ハッシュ）"
+            "--anchors",
+            metavar="FILE",
+            help="保管したハッシュのファイル（1行に JSON または 位置:ハッシュ）",
         )
         parser.add_argument(
             "--write-anchors",
@@ -54,8 +61,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         anchors = dict(options["anchor"])
         if options.get("anchors"):
-            with open(options["anchors"], encoding="ascii") as kept:
-                anchors.update(_anchor(line) for line in kept if line.strip())
+            try:
+                anchors.update(anchor_files.read_anchors(options["anchors"]))
+            except anchor_files.AnchorFileError as exc:
+                raise CommandError(str(exc)) from None
+            except OSError as exc:
+                raise CommandError(f"保管ファイルを読めません: {exc.strerror}") from None
         result = chain.verify(anchors=anchors)
         if not result.ok:
             raise CommandError(
