@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
@@ -88,7 +89,10 @@ def batch_new(request):
     """Preview a batch up to a cut-off (counts per 届書種類, paper-only items and why), edit the
     連絡欄 per item, confirm."""
     data = request.POST if request.method == "POST" else request.GET
-    cutoff_form = CutoffForm(data if "cutoff" in data else None)
+    # the cut-off opens on today (issue 14, item 9): most batches are cut on the day
+    cutoff_form = CutoffForm(
+        data if "cutoff" in data else None, initial={"cutoff": timezone.localdate()}
+    )
     if not cutoff_form.is_valid():
         no_personal_data(request)  # only the cut-off form: no entry is listed yet
         return render(request, "jps_reporting/batch_new.html", {"cutoff_form": cutoff_form})

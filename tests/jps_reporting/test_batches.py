@@ -348,3 +348,15 @@ def test_outputs_are_made_only_once_the_confirmation_has_committed(
     assert callbacks == []  # the job left with the rolled-back transaction
     assert not Batch.objects.exists() and not BatchOutput.objects.exists()
     assert not Job.objects.exists()
+
+
+def test_the_cutoff_opens_on_today(client_for):
+    """Issue 14, item 9: the 進達 cut-off is pre-filled with today's date."""
+    from kokumin_nenkin.wareki import format_date
+
+    page = client_for("shintatsu").get(NEW).content.decode()
+    field = re.search(r'<input[^>]*name="cutoff"[^>]*>', page).group(0)
+    shown = re.search(r'value="([^"]*)"', field)
+    today = timezone.localdate()
+    assert shown is not None
+    assert shown.group(1) in (format_date(today), today.isoformat())
