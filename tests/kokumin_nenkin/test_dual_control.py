@@ -53,7 +53,7 @@ def ask_create(client, username, role):
 
 def first_login(username: str, temporary: str) -> Client:
     """Password change and enrolment, as the owner (or whoever holds the notice) would."""
-    client = Client()
+    client = StaffClient()
     client.post(LOGIN, {"username": username, "password": temporary})
     client.post(
         CHANGE,
