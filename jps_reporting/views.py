@@ -236,7 +236,31 @@ def receipt_register(request):
     if not form.is_valid():
         no_personal_data(request)  # the day-and-office form only
         return render(request, "jps_reporting/register_form.html", {"form": form})
-    day, office = form.cleaned_data["day"], form.cleaned_data["office"]
+    return _register_pdf(form.cleaned_data["day"], form.cleaned_data["office"])
+
+
+class OwnRegisterForm(forms.Form):
+    day = WarekiDateField(label="受付日")
+
+
+@requires("enter_entry")
+@require_GET
+def receipt_register_own(request):
+    """The 窓口担当's own 受付処理簿 (issue 14, item 9): their office (branch offices included)
+    and a day, today unless chosen."""
+    office = request.user.office
+    form = OwnRegisterForm(
+        request.GET if "day" in request.GET else None, initial={"day": timezone.localdate()}
+    )
+    if office is None or not form.is_valid():
+        no_personal_data(request)  # the day form only
+        return render(
+            request, "jps_reporting/register_form.html", {"form": form, "own_office": office}
+        )
+    return _register_pdf(form.cleaned_data["day"], office)
+
+
+def _register_pdf(day, office) -> HttpResponse:
     entries = list(selectors.receipt_register(day, office.pk))
     pdf = render_pdf(
         "jps_reporting/pdf/receipt_register.html",
