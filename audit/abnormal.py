@@ -101,6 +101,38 @@ class Report:
     def total(self) -> int:
         return len(self.findings)
 
+    def groups(self) -> list["Group"]:
+        """The findings per staff member and day (issue 14, item 4): counts per kind, the
+        events kept for the drill-down; most findings first, then by day and user ID."""
+        grouped: dict[tuple[str, dt.date], list[Finding]] = {}
+        for f in self.findings:
+            grouped.setdefault((f.actor, f.at.date()), []).append(f)
+        out = [
+            Group(actor, items[0].actor_name, day, sorted(items, key=lambda f: f.at))
+            for (actor, day), items in grouped.items()
+        ]
+        return sorted(out, key=lambda g: (-g.total, g.day, g.actor))
+
+
+@dataclass
+class Group:
+    actor: str
+    actor_name: str
+    day: dt.date
+    findings: list[Finding]
+
+    @property
+    def total(self) -> int:
+        return len(self.findings)
+
+    @property
+    def key(self) -> str:
+        return f"{self.actor or 'anonymous'}-{self.day:%Y%m%d}"
+
+    def labelled_counts(self) -> list[tuple[str, int]]:
+        counted = Counter(f.kind for f in self.findings)
+        return [(label, counted[kind]) for kind, label in KIND_LABELS.items() if counted[kind]]
+
 
 def _hm(text: str) -> dt.time:
     hours, minutes = text.split(":")

@@ -262,3 +262,38 @@ def renewals(request):
         },
         status=400 if refused else 200,
     )
+
+
+@requires("verify_entry")
+@never_cache
+@require_GET
+def renewals_pdf(request):
+    """The 継続申請 work list on A4 paper (issue 14, item 9): one print event per person."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or periods.exemption_year_of(today))
+    except ValueError:
+        year = periods.exemption_year_of(today)
+    if not 1961 <= year <= 2200:
+        message = "年度の指定が正しくありません。継続申請の画面から年度を選び直してください。"
+        return render(request, "400.html", {"message": message}, status=400)
+    candidates = selectors.renewal_candidates(year)
+    year_label = wareki.format_month(year, 7) + "〜" + wareki.format_month(year + 1, 6)
+    pdf = render_pdf(
+        "exemptions/renewals_pdf.html",
+        {
+            "year": year,
+            "year_label": year_label,
+            "candidates": candidates,
+            "today": today,
+            "city_name": settings.CITY_NAME,
+        },
+    )
+    details = {"帳票": "継続申請", "期間": year_label, "件数": len(candidates)}
+    if candidates:
+        record_many(Action.PRINT, persons=[c.previous.person for c in candidates], details=details)
+    else:
+        record(Action.PRINT, details=details)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="renewals-{year}.pdf"'
+    return response

@@ -12,6 +12,7 @@ urlpatterns = [
     path("batches/<int:pk>/<str:kind>/", views.batch_output, name="batch_output"),
     path("batches/<int:pk>/<str:kind>/<int:part>/", views.batch_output, name="batch_output_part"),
     path("register/", views.receipt_register, name="register"),
+    path("register/mine/", views.receipt_register_own, name="register_own"),
     path("results/", views.results_upload, name="results"),
     path("results/<int:pk>/", views.results_detail, name="results_detail"),
     path("results/<int:pk>/check/", views.results_check, name="results_check"),

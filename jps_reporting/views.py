@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
@@ -88,7 +89,10 @@ def batch_new(request):
     """Preview a batch up to a cut-off (counts per 届書種類, paper-only items and why), edit the
     連絡欄 per item, confirm."""
     data = request.POST if request.method == "POST" else request.GET
-    cutoff_form = CutoffForm(data if "cutoff" in data else None)
+    # the cut-off opens on today (issue 14, item 9): most batches are cut on the day
+    cutoff_form = CutoffForm(
+        data if "cutoff" in data else None, initial={"cutoff": timezone.localdate()}
+    )
     if not cutoff_form.is_valid():
         no_personal_data(request)  # only the cut-off form: no entry is listed yet
         return render(request, "jps_reporting/batch_new.html", {"cutoff_form": cutoff_form})
@@ -232,7 +236,31 @@ def receipt_register(request):
     if not form.is_valid():
         no_personal_data(request)  # the day-and-office form only
         return render(request, "jps_reporting/register_form.html", {"form": form})
-    day, office = form.cleaned_data["day"], form.cleaned_data["office"]
+    return _register_pdf(form.cleaned_data["day"], form.cleaned_data["office"])
+
+
+class OwnRegisterForm(forms.Form):
+    day = WarekiDateField(label="受付日")
+
+
+@requires("enter_entry")
+@require_GET
+def receipt_register_own(request):
+    """The 窓口担当's own 受付処理簿 (issue 14, item 9): their office (branch offices included)
+    and a day, today unless chosen."""
+    office = request.user.office
+    form = OwnRegisterForm(
+        request.GET if "day" in request.GET else None, initial={"day": timezone.localdate()}
+    )
+    if office is None or not form.is_valid():
+        no_personal_data(request)  # the day form only
+        return render(
+            request, "jps_reporting/register_form.html", {"form": form, "own_office": office}
+        )
+    return _register_pdf(form.cleaned_data["day"], office)
+
+
+def _register_pdf(day, office) -> HttpResponse:
     entries = list(selectors.receipt_register(day, office.pk))
     pdf = render_pdf(
         "jps_reporting/pdf/receipt_register.html",

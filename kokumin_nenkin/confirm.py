@@ -101,7 +101,7 @@ def confirm_first(
             for name, values in bound["data"].items():
                 data.setlist(name, values)
             data._mutable = False
-            request.POST = data  # type: ignore[misc]  # the first POST's data, as confirmed
+            request.POST = data  # type: ignore[assignment]  # the first POST's data, as confirmed
             return view(request, *args, **kwargs)
 
         wrapped.confirms = True  # type: ignore[attr-defined]  # for the URL-walk tests

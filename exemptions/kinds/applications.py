@@ -25,7 +25,7 @@ from .base import ExemptionKind
 class ApplicationKind(ExemptionKind):
     code = "exemptions.application"
     precheck_class = ExemptionClass.FULL
-    precheck_name = "保険料の免除・納付猶予"
+    precheck_name = "免除・納付猶予"
     label = "保険料免除・納付猶予申請書"
     form_code = "11"
     form_class = ApplicationForm
@@ -207,7 +207,7 @@ class RevocationKind(ExemptionKind):
 
     def precheck(self, person) -> str:
         if not revocable_applications(person):
-            return "取り消せる免除等（承認済みのもの）がありません。"
+            return "取り消せる承認済みの免除等がありません。"
         return ""
 
     def prepare(self, form, person) -> None:

@@ -2,6 +2,7 @@
 events — and not ordinary ones."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -186,3 +187,30 @@ class TestHomeSummary:
         # One aggregate, one grouped count per staff and hour, the one suspect's touches; the
         # account changes, the approvals, and the makers of those entries.
         assert len(busier) == len(quiet) == 6
+
+
+def test_the_report_screen_groups_per_staff_member_and_day_with_a_drill_down(cast, client_for):
+    """Issue 14, item 4: one row per staff member and day with the count per kind, the events
+    behind it in a drill-down (a <details>: keyboard reachable, no script), not one row each."""
+    with as_actor(cast["kakunin"]):
+        for hm in ("22:00", "22:10", "23:30"):
+            record_at(at("2026-11-17", hm), Action.VIEW, person=make_person())
+        record_at(at("2026-11-21", "11:00"), Action.VIEW, person=make_person())
+    with as_actor(cast["madoguchi"]):
+        record_at(at("2026-11-17", "07:00"), Action.VIEW, person=make_person())
+    html = (
+        client_for("kansa")
+        .get("/audit/abnormal/", {"date_from": "R8.11.16", "date_to": "R8.11.22"})
+        .content.decode()
+    )
+    rows = re.findall(r'<tr id="group-([^"]+)">(.*?)</details>', html, re.S)
+    assert [key for key, _ in rows] == [
+        "kakunin-20261117",
+        "madoguchi-20261117",
+        "kakunin-20261121",
+    ]
+    first = rows[0][1]
+    assert "令和8年11月17日" in first and "3 件" in first and "時間外 3件" in first
+    assert "<summary>明細（3件）</summary>" in first
+    assert first.count('class="kind-off_hours"') == 3  # the events, in the drill-down
+    assert "休日 1件" in rows[2][1]

@@ -21,9 +21,10 @@ from exemptions.periods import Period
 from kokumin_nenkin.identifiers import contains_my_number_like
 from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.verification.models import Status as EntryStatus
+from kokumin_nenkin.verification.registry import get_kind
 from qualifications.codes import Event, Held
 from qualifications.models import QualificationRecord
-from tests.conftest import shown_version
+from tests.conftest import StaffClient, shown_version
 
 from .conftest import give_income, make_person, qualify
 from .test_panel_and_pdf import pdf_text
@@ -475,6 +476,18 @@ CONFLICTS = [
 ]
 
 
+# refusals known from the person alone (issue 14, item 5): the intake page says them instead of
+# the form
+DEAD_ENDS = {
+    "消滅させる法定免除",
+    "辞退できる付加保険料の申出がありません",
+    "任意加入の方は保険料の免除・猶予の対象外です",
+    "特例任意加入の方は付加保険料を納付できません",
+    "法定免除の期間中は付加保険料を納付できません",
+    "既に付加保険料の申出があります",
+}
+
+
 @pytest.mark.parametrize(
     ("setup", "kind", "data", "field", "message"),
     [c[1:] for c in CONFLICTS],
@@ -487,10 +500,13 @@ def test_conflict_is_refused_at_intake_with_its_message(
         setup(insured, cast)
     before = Entry.objects.count()
     response = intake(client_for("madoguchi"), kind, insured, **data)
-    assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    if field is not None:
+    if response.status_code == 409:  # known from the person alone: said instead of the form
+        assert message in DEAD_ENDS and "この届書は受け付けられません" in html
+    else:
+        assert response.status_code == 200 and message not in DEAD_ENDS
+    if field is not None and response.status_code == 200:
         block = html.split(f'for="id_{field}"')[1].split('class="field')[0]
         assert message in block
     assert Entry.objects.count() == before
@@ -621,17 +637,13 @@ def test_person_page_shows_history_and_new_entry_links_for_the_counter(client_fo
     assert "免除・付加の履歴" in page
     assert "令和7年7月〜令和8年6月" in page and "審査中" in page and entry.receipt_number in page
     assert reverse("exemptions:household_panel", args=[insured.pk]) in page
-    for code in (
-        "application",
-        "student",
-        "statutory",
-        "statutory_end",
-        "maternity",
-        "revocation",
-        "additional",
-        "additional_withdrawal",
-    ):
+    for code in ("application", "student", "statutory", "maternity"):
         assert new_url(code, insured) in page
+    # not offered, with the reason, when they cannot apply to this person (issue 14, item 5)
+    for code in ("statutory_end", "additional_withdrawal"):
+        assert new_url(code, insured) not in page
+        label = get_kind(f"exemptions.{code}").label
+        assert f'<span class="label">{label}</span> <span class="reason">受付できません' in page
     assert not contains_my_number_like(page, allow={entry.receipt_number})
     pdf = maker.get(reverse("exemptions:application_pdf", args=[insured.pk]))
     text = pdf_text(pdf.content)
@@ -643,14 +655,13 @@ def test_person_page_shows_history_and_new_entry_links_for_the_counter(client_fo
 def test_person_page_has_no_entry_links_without_enter_entry(client_for, cast, insured):
     """A reader who may search but not take forms in sees the history and no links."""
     from django.contrib.auth.models import Permission
-    from django.test import Client
 
     from kokumin_nenkin.accounts.roles import Role
     from tests.conftest import login, make_staff
 
     reader = make_staff("etsuran", Role.AUDITOR)
     reader.user_permissions.add(Permission.objects.get(codename="search_person"))
-    client = login(Client(), reader)
+    client = login(StaffClient(), reader)
     approved_application(insured, cast["kakunin2"])
     html = client.get(reverse("qualifications:person", args=[insured.pk])).content.decode()
     assert "免除・付加の履歴" in html and "全額免除" in html
@@ -688,15 +699,16 @@ def test_exemptions_are_refused_above_the_form_unless_first_category(
     qualify(insured, cast["madoguchi"], category=category)
     response = intake(client_for("madoguchi"), kind, insured, **EXEMPTION_FORMS[kind])
     html = response.content.decode()
-    assert response.status_code == 200 and message in html
-    assert html.index(message) < html.index('for="id_')  # above the fields
+    # known from the person alone (issue 14, item 5): said instead of the form
+    assert response.status_code == 409 and message in html
+    assert "この届書は受け付けられません" in html and 'for="id_' not in html
     assert not Entry.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("kind", "data", "message"),
     [
-        ("application", APP, "資格の記録がない（または喪失している）ため、全額免除の対象外です"),
+        ("application", APP, "資格の記録がない（または喪失している）ため、免除・納付猶予の対象外"),
         ("additional", ADD, "資格の記録がない（または喪失している）ため、付加保険料を納付でき"),
     ],
 )

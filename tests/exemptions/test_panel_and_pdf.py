@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from audit.models import AuditEvent
 from kokumin_nenkin.identifiers import contains_my_number_like
 
-from .conftest import give_income, make_person
+from .conftest import give_income, make_person, qualify
 
 YEAR = 2024  # 令和6年度 = R6.7–R7.6, judged on 令和5年 (2023) income
 
@@ -30,7 +30,9 @@ def pdf_text(content: bytes) -> str:
 
 
 @pytest.fixture
-def incomes(family):
+def incomes(family, cast):
+    # insured 第1号: the application is printed only for one who may apply (issue 14, item 5)
+    qualify(family["applicant"], cast["kakunin"])
     give_income(family["applicant"], 2023, 500_000)
     give_income(family["spouse"], 2023, 1_020_000, n=1, dep=380_000, si=100_000)
     give_income(family["head"], 2023, 2_000_000, n=0, dep=0, si=300_000)
@@ -132,13 +134,14 @@ def test_student_application_pdf(client_for, incomes):
 
 
 @pytest.mark.django_db
-def test_a_script_in_a_name_is_printed_as_text_not_markup(client_for, db):
+def test_a_script_in_a_name_is_printed_as_text_not_markup(client_for, cast):
     person = make_person(family="<script>alert(1)</script>", given="<b>太字</b>")
     html = render_to_string(
         "exemptions/application_pdf.html",
         {"person": person, "twelve": range(12), "household": None},
     )
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    qualify(person, cast["kakunin"])
     response = client_for("madoguchi").get(pdf_url(person))
     assert response.status_code == 200
     flat = re.sub(r"\s+", "", pdf_text(response.content))

@@ -136,3 +136,29 @@ def test_a_renewal_the_rules_refuse_is_not_made_and_says_why(client_for, candida
     assert response.status_code == 400
     assert "納付猶予は50歳未満の期間に限られます" in response.content.decode()
     assert not Entry.objects.filter(kind="exemptions.renewal").exists()
+
+
+def test_the_work_list_prints_on_a4_with_one_print_event_per_person(client_for, candidates):
+    """Issue 14, item 9: the 継続申請 list is printable; each person printed is audited."""
+    import io
+
+    from pypdf import PdfReader
+
+    from audit.models import Action, AuditEvent
+
+    client = client_for("kakunin")
+    assert "/exemptions/renewals/pdf/?year=2026" in client.get(URL).content.decode()
+    response = client.get("/exemptions/renewals/pdf/?year=2026")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(p.extract_text() for p in reader.pages)
+    page = reader.pages[0].mediabox
+    assert round(float(page.width)) in (595, 842)  # A4
+    for c in (candidates["renewing"], candidates["rich"]):
+        assert c.person.family_name in text
+    printed = AuditEvent.objects.filter(action=Action.PRINT)
+    assert {e.person_id for e in printed} == {
+        candidates["renewing"].person_id,
+        candidates["rich"].person_id,
+    }
+    assert not contains_my_number_like(text)

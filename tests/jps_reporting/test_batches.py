@@ -348,3 +348,47 @@ def test_outputs_are_made_only_once_the_confirmation_has_committed(
     assert callbacks == []  # the job left with the rolled-back transaction
     assert not Batch.objects.exists() and not BatchOutput.objects.exists()
     assert not Job.objects.exists()
+
+
+def test_the_cutoff_opens_on_today(client_for):
+    """Issue 14, item 9: the 進達 cut-off is pre-filled with today's date."""
+    from kokumin_nenkin.wareki import format_date
+
+    page = client_for("shintatsu").get(NEW).content.decode()
+    field = re.search(r'<input[^>]*name="cutoff"[^>]*>', page).group(0)
+    shown = re.search(r'value="([^"]*)"', field)
+    today = timezone.localdate()
+    assert shown is not None
+    assert shown.group(1) in (format_date(today), today.isoformat())
+
+
+def test_the_counter_prints_the_receipt_register_of_their_own_office(client_for, cast):
+    """Issue 14, item 9: 窓口担当 (a branch office included) print the 受付処理簿 of their own
+    office and day, today unless chosen; other offices' entries are not on it."""
+    from kokumin_nenkin.verification import services as verification
+    from tests.qualifications.factories import acquisition_payload, make_person
+
+    mine = verification.entry_submit(
+        kind="qualifications.acquisition",
+        person=make_person(family_name="大里"),
+        payload=acquisition_payload("2010-06-14"),
+        actor=cast["oosato"],
+    )
+    theirs = verification.entry_submit(
+        kind="qualifications.acquisition",
+        person=make_person(family_name="本庁"),
+        payload=acquisition_payload("2010-06-14"),
+        actor=cast["madoguchi"],
+    )
+    clerk = client_for("oosato")
+    assert "/jps/register/mine/" in clerk.get("/entries/mine/").content.decode()
+    form = clerk.get("/jps/register/mine/").content.decode()
+    assert "大里行政センター" in form
+    today = timezone.localdate()
+    response = clerk.get("/jps/register/mine/", {"day": today.isoformat()})
+    assert response["Content-Type"] == "application/pdf"
+    text = text_of(response.content)
+    assert mine.receipt_number in text and theirs.receipt_number not in text
+    # the office cannot be chosen: a query naming another is ignored
+    other = clerk.get("/jps/register/mine/", {"day": today.isoformat(), "office": "1"})
+    assert mine.receipt_number in text_of(other.content)

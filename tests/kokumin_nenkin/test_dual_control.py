@@ -20,7 +20,7 @@ from kokumin_nenkin.accounts.kinds import STAFF_CHANGE
 from kokumin_nenkin.accounts.models import Office, Role, Staff
 from kokumin_nenkin.accounts.totp import current_code
 from kokumin_nenkin.verification.models import Entry
-from tests.conftest import PASSWORD, login, make_staff
+from tests.conftest import PASSWORD, StaffClient, login, make_staff
 from tests.kokumin_nenkin.test_staff_admin import approve, last_request, temporary_password
 
 LOGIN = reverse("accounts:login")
@@ -36,7 +36,7 @@ def admin(client_for):
 
 @pytest.fixture
 def second_admin(cast):
-    return login(Client(), make_staff("kanri2", Role.ADMIN))
+    return login(StaffClient(), make_staff("kanri2", Role.ADMIN))
 
 
 def ask_create(client, username, role):
@@ -53,7 +53,7 @@ def ask_create(client, username, role):
 
 def first_login(username: str, temporary: str) -> Client:
     """Password change and enrolment, as the owner (or whoever holds the notice) would."""
-    client = Client()
+    client = StaffClient()
     client.post(LOGIN, {"username": username, "password": temporary})
     client.post(
         CHANGE,
@@ -79,7 +79,7 @@ def test_one_administrator_alone_cannot_create_accounts(admin, cast):
         assert "自分が入力した受付は承認できません。" in own.content.decode()
     assert not Staff.objects.filter(username__in=["kage1", "kage2"]).exists()
     # the request queues of 確認担当 never show account changes, nor can they approve one
-    checker = login(Client(), cast["kakunin"])
+    checker = login(StaffClient(), cast["kakunin"])
     assert "kage1" not in checker.get(reverse("verification:queue")).content.decode()
     assert checker.get(reverse("verification:detail", args=[last_request().pk])).status_code == 404
     assert checker.get(reverse("accounts:staff_requests")).status_code == 403
@@ -213,7 +213,7 @@ def test_the_abnormal_report_lists_changes_first_logins_and_use_right_after(
     assert any("kage2" in f.description for f in found.findings if f.kind == Kind.FIRST_LOGIN)
     both = [f for f in found.findings if f.kind == Kind.ENTER_AND_APPROVE]
     assert "入力 kage1・承認 kage2" in both[0].description
-    auditor = login(Client(), cast["kansa"])
+    auditor = login(StaffClient(), cast["kansa"])
     html = auditor.get(
         reverse("audit:abnormal"), {"date_from": today.isoformat(), "date_to": today.isoformat()}
     ).content.decode()
@@ -243,9 +243,9 @@ def test_a_reset_deactivation_or_role_change_ends_every_session_at_once(
     admin, second_admin, cast, url_name, data, approved
 ):
     target = cast["madoguchi"]
-    open_sessions = [login(Client(), target)]
+    open_sessions = [login(StaffClient(), target)]
     TOTPDevice.objects.filter(user=target).update(last_t=-1)  # a second device's code, in effect
-    open_sessions.append(login(Client(), target))
+    open_sessions.append(login(StaffClient(), target))
     assert sessions_of(target) == 2
     if "role" in data:
         data = {**data, "office": Office.objects.get(code="honcho").pk}
@@ -265,7 +265,7 @@ def test_a_session_that_survived_a_second_factor_reset_cannot_enrol(cast, monkey
     from kokumin_nenkin.accounts import services
 
     target = cast["madoguchi"]
-    stolen = login(Client(), target)
+    stolen = login(StaffClient(), target)
     monkeypatch.setattr(services, "end_sessions_of", lambda staff: 0)
     services.staff_reset_second_factor(staff=target, actor=cast["kanri"])
     response = stolen.get("/")

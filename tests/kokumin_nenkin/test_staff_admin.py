@@ -14,7 +14,7 @@ from kokumin_nenkin.accounts.kinds import STAFF_CHANGE
 from kokumin_nenkin.accounts.models import Office, Role, Staff
 from kokumin_nenkin.accounts.signals import staff_account_changed
 from kokumin_nenkin.verification.models import Entry
-from tests.conftest import PASSWORD, login, make_staff
+from tests.conftest import PASSWORD, StaffClient, login, make_staff
 from tests.kokumin_nenkin.test_lockout import Caught
 
 
@@ -31,7 +31,7 @@ def admin(client_for):
 
 @pytest.fixture
 def second_admin(cast):
-    return login(Client(), make_staff("kanri2", Role.ADMIN))
+    return login(StaffClient(), make_staff("kanri2", Role.ADMIN))
 
 
 def last_request() -> Entry:

@@ -4,7 +4,6 @@ impossible date in the search box is said as one, 世帯主 once, the applicatio
 
 import io
 import re
-from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -49,7 +48,9 @@ def test_the_householder_is_said_once_on_the_person_page(client_for):
 
 
 def pdf_text(content: bytes) -> str:
-    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages))
+    return re.sub(
+        r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    )
 
 
 def test_the_application_prints_the_spouse_as_householder_and_the_basic_pension_number(

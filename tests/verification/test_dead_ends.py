@@ -32,7 +32,7 @@ def person_page(client, person) -> str:
 CASES = [
     ("not insured", LOSS, "資格がないため、喪失を受け付けられません。"),
     ("not insured", APPLICATION, "国民年金の資格の記録がない（または喪失している）ため"),
-    ("第2号", APPLICATION, "第2号の方は国民年金保険料の保険料の免除・納付猶予の対象外です。"),
+    ("第2号", APPLICATION, "第2号の方は国民年金保険料の免除・納付猶予の対象外です。"),
     ("第2号", "exemptions.student", "第2号の方は国民年金保険料の学生納付特例の対象外です。"),
     ("第1号", ACQ, "既に資格があります"),
     ("第1号", ADDITIONAL_WITHDRAWAL, "辞退できる付加保険料の申出がありません。"),
