@@ -17,6 +17,7 @@ from . import disclosure
 from .deadlines import ExtensionRefused, check_extension
 from .kinds import PURGE_KIND
 from .models import (
+    CorrectionEntry,
     Decision,
     DisclosurePackage,
     PurgeProposal,
@@ -103,6 +104,31 @@ def disclosure_print(
         actor=actor,
     )
     return stored
+
+
+#: the kinds a decided 訂正 may be carried out with (氏名, 住所, the qualification history, an
+#: exemption record); any other registered kind of the person is allowed too
+CORRECTION_KINDS = (
+    "qualifications.name_change",
+    "qualifications.address_change",
+    "qualifications.acquisition",
+    "qualifications.loss",
+    "qualifications.category_change",
+    "exemptions.application",
+)
+
+
+@transaction.atomic
+def correction_submit(*, request_id: int, kind: str, payload: dict, actor):
+    """Enter the 届書 that carries out a decided 訂正, linked to its request."""
+    request = ResidentRequest.objects.select_related("person").get(pk=request_id)
+    if request.kind != RequestKind.CORRECTION or request.decision != Decision.CORRECT:
+        raise ValidationError("訂正すると決定した訂正請求だけ、訂正の届書を入力できます。")
+    entry = verification.entry_submit(
+        kind=kind, person=request.person, payload=payload, actor=actor
+    )
+    CorrectionEntry.objects.create(request=request, entry=entry)
+    return entry
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/extend/", views.extend, name="extend"),
     path("<int:pk>/disclosure/", views.print_package, name="print"),
+    path("<int:pk>/correct/<str:kind>/", views.correct, name="correct"),
     path("packages/<int:pk>/", views.package, name="package"),
     path("retention/", views.retention, name="retention"),
     path("retention/<int:entry_pk>/approve/", views.purge_approve, name="purge_approve"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.verification import services as verification
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
 from kokumin_nenkin.verification.permissions import can_verify
+from kokumin_nenkin.verification.registry import get_kind
 from qualifications.models import Person
 
 from . import selectors, services
@@ -79,6 +80,10 @@ def _detail(request, found, extension_form=None):
             and found.decision in services.DISCLOSED,
             "decision_url": decision_url,
             "packages": found.packages.all(),
+            "corrections": found.corrections.select_related("entry"),
+            "correction_kinds": [(k, get_kind(k).label) for k in services.CORRECTION_KINDS]
+            if found.decision == "correct"
+            else [],
         },
     )
 
@@ -110,6 +115,26 @@ def extend(request, pk: int):
             messages.success(request, "決定期限を延長しました。")
             return redirect("resident_requests:detail", pk)
     return _detail(request, found, extension_form=form)
+
+
+@requires("enter_entry")
+def correct(request, pk: int, kind: str):
+    """The intake screen of the chosen kind, the entry linked to the 訂正請求."""
+    from kokumin_nenkin.verification.views import _intake
+
+    found = get_object_or_404(ResidentRequest.objects.select_related("person"), pk=pk)
+    if kind not in services.CORRECTION_KINDS or found.decision != "correct":
+        raise Http404("この請求では訂正の届書を入力できません。")
+    handler = get_kind(kind)
+    return _intake(
+        request,
+        kind=handler,
+        person=found.person,
+        title=f"{handler.label}（{found}による訂正）",
+        save=lambda payload: services.correction_submit(
+            request_id=found.pk, kind=kind, payload=payload, actor=request.user
+        ),
+    )
 
 
 @requires("print_application")
