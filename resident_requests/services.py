@@ -20,7 +20,9 @@ from .models import (
     CorrectionEntry,
     Decision,
     DisclosurePackage,
+    IdentityCheck,
     PurgeProposal,
+    Requester,
     RequestKind,
     ResidentRequest,
 )
@@ -40,6 +42,43 @@ def request_receive(*, person, data: dict, actor) -> ResidentRequest:
         actor=actor,
     )
     return request
+
+
+@transaction.atomic
+def inquiry_receive(*, person, data: dict, actor) -> ResidentRequest:
+    """問合せ受付票: a counter or telephone inquiry (the person optional)."""
+    inquiry = ResidentRequest.objects.create(
+        kind=RequestKind.INQUIRY,
+        person=person,
+        requester=Requester.SELF,
+        identity_check=IdentityCheck.NONE,
+        taken_by=actor,
+        office_id=actor.office_id,
+        closed=bool(data.get("answer")) and not data.get("follow_up_on"),
+        **data,
+    )
+    record(
+        Action.CREATE, person=person, target=inquiry, details={"請求": inquiry.kind}, actor=actor
+    )
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_close(*, inquiry_id: int, answer: str, actor) -> ResidentRequest:
+    inquiry = ResidentRequest.objects.select_for_update().get(
+        pk=inquiry_id, kind=RequestKind.INQUIRY
+    )
+    inquiry.answer = answer or inquiry.answer
+    inquiry.closed = True
+    inquiry.save(update_fields=["answer", "closed"])
+    record(
+        Action.UPDATE,
+        person=inquiry.person,
+        target=inquiry,
+        details={"請求": inquiry.kind, "状態": "closed"},
+        actor=actor,
+    )
+    return inquiry
 
 
 @transaction.atomic

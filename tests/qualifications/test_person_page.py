@@ -19,9 +19,10 @@ from tests.qualifications.factories import acquisition_payload, make_person
 
 # The view's own queries (middleware left out): person + household + spouse, history,
 # household members, open entries, memos, reissues, the four exemption histories, the claims
-# (benefits), the 届書 returned by JPS, the audit insert, the office of the staff member in the
-# header.
-PERSON_PAGE_QUERIES = 14
+# (benefits), the 届書 returned by JPS, the residents' requests (resident_requests; their
+# corrections are prefetched only when there are requests), the audit insert, the office of the
+# staff member in the header.
+PERSON_PAGE_QUERIES = 15
 
 
 def _history(person, length, operator):
