@@ -93,7 +93,7 @@ def _disclosure() -> list[str]:
     big_request, small_request = _request(big, staff), _request(small, staff)
     now = timezone.now()
     small_s = _time(lambda: disclosure.render(small_request, printed_at=now))
-    big_s = _time(lambda: disclosure.render(big_request, printed_at=now))
+    big_s = _time(lambda: disclosure.render(big_request, printed_at=now), repeat=1)
     pages = disclosure.render(big_request, printed_at=now).pdf.count(b"/Type /Page\n")
     return [
         f"disclosure package, 40 history rows + 2,000 audit events: {big_s:.2f} s "
