@@ -22,7 +22,12 @@ class ResidentRequestsConfig(AppConfig):
         register_panels()
         register_demo_parts()
         register_value_labels(
-            "画面", {"resident_requests": "本人からの請求", "retention": "保存期間と消去"}
+            "画面",
+            {
+                "resident_requests": "本人からの請求",
+                "retention": "保存期間と消去",
+                "inquiries": "問合せ受付票",
+            },
         )
         register_value_labels("請求", dict(RequestKind.choices))
         register_value_labels("決定", dict(Decision.choices))

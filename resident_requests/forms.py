@@ -69,6 +69,22 @@ class InquiryForm(FreeTextGuard, forms.Form):
     follow_up_on = WarekiDateField(label="対応予定日", required=False)
 
 
+class InquirySearchForm(forms.Form):
+    start = WarekiDateField(label="受付日（から）", required=False)
+    end = WarekiDateField(label="受付日（まで）", required=False)
+    staff = forms.ModelChoiceField(
+        label="受付者", queryset=None, required=False, empty_label="すべて"
+    )
+
+    def __init__(self, *args, **kwargs):
+        from kokumin_nenkin.accounts.models import Staff
+
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = Staff.objects.filter(  # type: ignore[attr-defined]
+            role__in=["counter", "supervisor"]
+        ).order_by("username")
+
+
 class ExtensionForm(FreeTextGuard, forms.Form):
     extended_deadline = WarekiDateField(label="延長後の決定期限")
     extension_reason = forms.CharField(label="延長の理由", widget=forms.Textarea(attrs={"rows": 2}))

@@ -197,3 +197,30 @@ class PurgeProposal(models.Model):
 
     def __str__(self) -> str:
         return f"消去の提案 {self.pk}"
+
+
+class CorrectionEntry(models.Model):
+    """A 届書 entered to carry out a decided 訂正: an ordinary entry of its kind (氏名, 住所, a
+    qualification or exemption record), verified by two people like any other, linked to the
+    request that asked for it."""
+
+    request = models.ForeignKey(
+        ResidentRequest,
+        verbose_name="訂正請求",
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    entry = models.OneToOneField(
+        "verification.Entry",
+        verbose_name="訂正の受付",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "訂正請求による受付"
+        verbose_name_plural = "訂正請求による受付"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request} → {self.entry_id}"

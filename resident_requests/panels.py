@@ -6,7 +6,11 @@ from .models import ResidentRequest
 
 
 def requests_context(person) -> dict:
-    rows = list(ResidentRequest.objects.filter(person=person).order_by("-received_on", "-pk")[:20])
+    rows = list(
+        ResidentRequest.objects.filter(person=person)
+        .prefetch_related("corrections__entry")
+        .order_by("-received_on", "-pk")[:20]
+    )
     return {"requests": rows}
 
 

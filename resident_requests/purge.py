@@ -31,6 +31,8 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent, PurgedLogEntry
 from audit.services import record
 
+_CHUNK = 5000  # ids per IN (...) list: far below SQLite's limit on bound parameters
+
 #: models that are never deleted by the walk (the audit log and its diffs)
 _KEPT = {"audit.AuditEvent", "audit.PurgedLogEntry", "auditlog.LogEntry"}
 
@@ -75,10 +77,15 @@ def _walk(model, pks: set[int], rows: dict[str, set[int]], person_of: dict) -> N
             continue
         if rel.many_to_many:
             continue
-        found = related._base_manager.filter(**{f"{rel.field.name}__in": new}).values_list(
-            "pk", rel.field.attname
-        )
         children: set[int] = set()
+        ordered = sorted(new)
+        found = (
+            row
+            for start in range(0, len(ordered), _CHUNK)
+            for row in related._base_manager.filter(
+                **{f"{rel.field.name}__in": ordered[start : start + _CHUNK]}
+            ).values_list("pk", rel.field.attname)
+        )
         for pk, parent in found:
             if rel.on_delete is models.SET_NULL:
                 continue  # a link from a row that may stay: emptied after the walk

@@ -17,9 +17,12 @@ from . import disclosure
 from .deadlines import ExtensionRefused, check_extension
 from .kinds import PURGE_KIND
 from .models import (
+    CorrectionEntry,
     Decision,
     DisclosurePackage,
+    IdentityCheck,
     PurgeProposal,
+    Requester,
     RequestKind,
     ResidentRequest,
 )
@@ -39,6 +42,43 @@ def request_receive(*, person, data: dict, actor) -> ResidentRequest:
         actor=actor,
     )
     return request
+
+
+@transaction.atomic
+def inquiry_receive(*, person, data: dict, actor) -> ResidentRequest:
+    """問合せ受付票: a counter or telephone inquiry (the person optional)."""
+    inquiry = ResidentRequest.objects.create(
+        kind=RequestKind.INQUIRY,
+        person=person,
+        requester=Requester.SELF,
+        identity_check=IdentityCheck.NONE,
+        taken_by=actor,
+        office_id=actor.office_id,
+        closed=bool(data.get("answer")) and not data.get("follow_up_on"),
+        **data,
+    )
+    record(
+        Action.CREATE, person=person, target=inquiry, details={"請求": inquiry.kind}, actor=actor
+    )
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_close(*, inquiry_id: int, answer: str, actor) -> ResidentRequest:
+    inquiry = ResidentRequest.objects.select_for_update().get(
+        pk=inquiry_id, kind=RequestKind.INQUIRY
+    )
+    inquiry.answer = answer or inquiry.answer
+    inquiry.closed = True
+    inquiry.save(update_fields=["answer", "closed"])
+    record(
+        Action.UPDATE,
+        person=inquiry.person,
+        target=inquiry,
+        details={"請求": inquiry.kind, "状態": "closed"},
+        actor=actor,
+    )
+    return inquiry
 
 
 @transaction.atomic
@@ -103,6 +143,31 @@ def disclosure_print(
         actor=actor,
     )
     return stored
+
+
+#: the kinds a decided 訂正 may be carried out with (氏名, 住所, the qualification history, an
+#: exemption record); any other registered kind of the person is allowed too
+CORRECTION_KINDS = (
+    "qualifications.name_change",
+    "qualifications.address_change",
+    "qualifications.acquisition",
+    "qualifications.loss",
+    "qualifications.category_change",
+    "exemptions.application",
+)
+
+
+@transaction.atomic
+def correction_submit(*, request_id: int, kind: str, payload: dict, actor):
+    """Enter the 届書 that carries out a decided 訂正, linked to its request."""
+    request = ResidentRequest.objects.select_related("person").get(pk=request_id)
+    if request.kind != RequestKind.CORRECTION or request.decision != Decision.CORRECT:
+        raise ValidationError("訂正すると決定した訂正請求だけ、訂正の届書を入力できます。")
+    entry = verification.entry_submit(
+        kind=kind, person=request.person, payload=payload, actor=actor
+    )
+    CorrectionEntry.objects.create(request=request, entry=entry)
+    return entry
 
 
 @transaction.atomic

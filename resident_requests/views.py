@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +16,15 @@ from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.pdf import render_pdf
 from kokumin_nenkin.verification import services as verification
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
 from kokumin_nenkin.verification.permissions import can_verify
+from kokumin_nenkin.verification.registry import get_kind
 from qualifications.models import Person
 
 from . import selectors, services
-from .forms import ExtensionForm, RequestForm
+from .forms import ExtensionForm, InquiryForm, InquirySearchForm, RequestForm
 from .kinds import DECISION_KIND, PURGE, PURGE_KIND
 from .models import DisclosurePackage, PurgeProposal, RequestKind, ResidentRequest
 from .purge import plan
@@ -79,6 +81,10 @@ def _detail(request, found, extension_form=None):
             and found.decision in services.DISCLOSED,
             "decision_url": decision_url,
             "packages": found.packages.all(),
+            "corrections": found.corrections.select_related("entry"),
+            "correction_kinds": [(k, get_kind(k).label) for k in services.CORRECTION_KINDS]
+            if found.decision == "correct"
+            else [],
         },
     )
 
@@ -110,6 +116,26 @@ def extend(request, pk: int):
             messages.success(request, "決定期限を延長しました。")
             return redirect("resident_requests:detail", pk)
     return _detail(request, found, extension_form=form)
+
+
+@requires("enter_entry")
+def correct(request, pk: int, kind: str):
+    """The intake screen of the chosen kind, the entry linked to the 訂正請求."""
+    from kokumin_nenkin.verification.views import _intake
+
+    found = get_object_or_404(ResidentRequest.objects.select_related("person"), pk=pk)
+    if kind not in services.CORRECTION_KINDS or found.decision != "correct":
+        raise Http404("この請求では訂正の届書を入力できません。")
+    handler = get_kind(kind)
+    return _intake(
+        request,
+        kind=handler,
+        person=found.person,
+        title=f"{handler.label}（{found}による訂正）",
+        save=lambda payload: services.correction_submit(
+            request_id=found.pk, kind=kind, payload=payload, actor=request.user
+        ),
+    )
 
 
 @requires("print_application")
@@ -201,3 +227,73 @@ def purge_approve(request, entry_pk: int):
     proposal = PurgeProposal.objects.get(pk=entry.payload["proposal"])
     messages.success(request, f"{len(proposal.person_ids)} 人の記録を消去しました。")
     return redirect("resident_requests:retention")
+
+
+# --- 問合せ受付票 -------------------------------------------------------------------------------
+@requires("enter_entry")
+@require_GET
+def inquiries(request):
+    form = InquirySearchForm(request.GET or None)
+    rows = []
+    if form.is_valid():
+        data = form.cleaned_data
+        staff = data.get("staff")
+        rows = list(
+            selectors.inquiries(
+                start=data.get("start"), end=data.get("end"), staff_id=staff.pk if staff else None
+            )[:200]
+        )
+    persons = [r.person for r in rows if r.person is not None]
+    if persons:
+        record_many(Action.VIEW, persons=persons, details={"画面": "inquiries", "件数": len(rows)})
+    else:
+        no_personal_data(request)
+    return render(request, "resident_requests/inquiries.html", {"form": form, "rows": rows})
+
+
+@requires("enter_entry")
+@require_http_methods(["GET", "POST"])
+def inquiry_new(request):
+    person = None
+    if request.GET.get("person", "").isdigit():
+        person = get_object_or_404(Person, pk=int(request.GET["person"]))
+    form = InquiryForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        inquiry = services.inquiry_receive(
+            person=person, data=form.cleaned_data, actor=request.user
+        )
+        messages.success(request, f"{inquiry}を記録しました。")
+        return redirect("resident_requests:detail", inquiry.pk)
+    if person is not None:
+        record(Action.VIEW, person=person, details={"画面": "inquiries"})
+    else:
+        no_personal_data(request)
+    return render(request, "resident_requests/inquiry_new.html", {"form": form, "person": person})
+
+
+@requires("enter_entry")
+@require_POST
+def inquiry_close(request, pk: int):
+    services.inquiry_close(inquiry_id=pk, answer=request.POST.get("answer", ""), actor=request.user)
+    messages.success(request, "問合せを完了にしました。")
+    return redirect("resident_requests:detail", pk)
+
+
+@requires("print_application")
+@require_GET
+def inquiry_pdf(request, pk: int):
+    inquiry = get_object_or_404(
+        ResidentRequest.objects.select_related("person", "taken_by", "office"),
+        pk=pk,
+        kind=RequestKind.INQUIRY,
+    )
+    pdf = render_pdf("resident_requests/pdf/inquiry.html", {"inquiry": inquiry})
+    record(
+        Action.PRINT,
+        person=inquiry.person,
+        target=inquiry,
+        details={"帳票": "問合せ受付票", "請求": inquiry.kind, "結果": "served"},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="inquiry-{inquiry.pk}.pdf"'
+    return response
