@@ -18,7 +18,8 @@ PERSONAL_DATA_PERMISSIONS: frozenset[str] = frozenset(
         "reveal_my_number",
         "report_to_jps",
         "import_jps_results",
-        "import_city_data",  # resident and income data of the city
+        "import_city_data",  # income data of the city
+        "import_residents",  # the resident registry (F3) and the initial load
         "view_audit",  # the audit screens show whose records were looked at
     }
 )

@@ -10,13 +10,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification import services as verification
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
 from kokumin_nenkin.verification.permissions import can_verify
@@ -98,7 +100,7 @@ def detail(request, pk: int):
 
 
 @requires("verify_entry")
-@require_POST
+@post_only(back=lambda request, pk: reverse("resident_requests:detail", args=[pk]))
 def extend(request, pk: int):
     found = get_object_or_404(ResidentRequest, pk=pk)
     form = ExtensionForm(request.POST)
@@ -139,7 +141,7 @@ def correct(request, pk: int, kind: str):
 
 
 @requires("print_application")
-@require_POST
+@post_only(back=lambda request, pk: reverse("resident_requests:detail", args=[pk]))
 def print_package(request, pk: int):
     try:
         package = services.disclosure_print(request_id=pk, actor=request.user)
@@ -205,7 +207,12 @@ def retention(request):
 
 
 @requires("verify_entry")
-@require_POST
+@post_only(back=lambda request, entry_pk: reverse("resident_requests:retention"))
+@confirm_first(
+    question="保存期間を過ぎた者の個人情報を削除します。削除した情報は元に戻せません。",
+    action="削除を承認する",
+    back=lambda request, entry_pk: reverse("resident_requests:retention"),
+)
 def purge_approve(request, entry_pk: int):
     entry = get_object_or_404(Entry, pk=entry_pk, kind=PURGE_KIND)
     form = PURGE.rekey_form(request.POST)
@@ -272,7 +279,7 @@ def inquiry_new(request):
 
 
 @requires("enter_entry")
-@require_POST
+@post_only(back=lambda request, pk: reverse("resident_requests:inquiries"))
 def inquiry_close(request, pk: int):
     services.inquiry_close(inquiry_id=pk, answer=request.POST.get("answer", ""), actor=request.user)
     messages.success(request, "問合せを完了にしました。")

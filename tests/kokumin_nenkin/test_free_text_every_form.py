@@ -20,6 +20,7 @@ from kokumin_nenkin.verification.registry import EntryKind, all_kinds, register
 from kokumin_nenkin.verification.views import ReturnForm
 from qualifications.forms import MemoForm
 from qualifications.register_forms import DismissForm
+from tests.exemptions.conftest import qualify
 from tests.qualifications.factories import make_person
 
 # One valid 個人番号 (check digit right), written as people write it.
@@ -124,13 +125,16 @@ def test_the_rekey_form_is_guarded_too():
     "code,field,extra",
     [
         ("qualifications.acquisition", "reason", {}),
-        ("exemptions.revocation", "reason", {}),
+        # a 第1号 person: the 付加 application is open to them before anything is typed
+        ("exemptions.additional", "join_reason", {"insured": True}),
     ],
 )
 def test_over_http_the_message_is_next_to_the_field_and_nothing_is_stored(
-    client_for, code, field, extra
+    client_for, cast, code, field, extra
 ):
     person = make_person(birth_date=date(1980, 4, 2))
+    if extra.pop("insured", False):
+        qualify(person, cast["madoguchi"])
     response = client_for("madoguchi").post(
         reverse("verification:new", args=[code, person.pk]),
         {field: "電話で聞いた番号 ９８７６・５４３２・１０９３", **extra},

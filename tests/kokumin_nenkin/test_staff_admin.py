@@ -78,6 +78,7 @@ class TestCreate:
                 "print_application",
                 "verify_entry",
                 "reveal_my_number",
+                "import_residents",
             ]
         }
         assert changed.calls[0]["change"] == "created"
