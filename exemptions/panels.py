@@ -11,10 +11,12 @@ def _history_context(person, present: frozenset[str]) -> dict:
     from .kinds import ALL, APPLICATION, RENEWAL
     from .selectors import exemption_history
 
+    # the records first: the offers' rules read them from the person (no query of their own)
+    history = exemption_history(person, present)
     # 継続申請 comes from the renewal work list, not from the person page
     shown = offers([k for k in ALL if k is not RENEWAL], person)
     return {
-        "history": exemption_history(person, present),
+        "history": history,
         "offers": shown,
         # the application form is printed only when an application could be taken in
         "application_refusal": next(o["refusal"] for o in shown if o["kind"] is APPLICATION),

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
-
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
 from qualifications.codes import Held
 from qualifications.models import Person
@@ -148,24 +146,28 @@ def screening_for(
 def active_exemption_classes(person: Person, month: date) -> set[ExemptionClass]:
     """The exemptions held (or asked for and not refused) in a month, for the 付加 conflict."""
     classes: set[ExemptionClass] = set()
-    applications = ExemptionApplication.objects.filter(
-        person=person, decision__in=HELD_DECISIONS
-    ).filter(
-        Q(decision=DecisionStatus.APPROVED, approved_start__lte=month, approved_end__gte=month)
-        | (~Q(decision=DecisionStatus.APPROVED) & Q(start_month__lte=month, end_month__gte=month))
-    )
-    classes |= {ExemptionClass(c) for c in applications.values_list("exemption_class", flat=True)}
-    if (
-        StatutoryExemption.objects.filter(
-            person=person, decision__in=HELD_DECISIONS, start_month__lte=month
-        )
-        .filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
-        .exists()
+    for a in person_records(person, "applications"):
+        if a.decision == DecisionStatus.APPROVED:  # the period JPS approved
+            held = (
+                a.approved_start is not None
+                and a.approved_end is not None
+                and a.approved_start <= month <= a.approved_end
+            )
+        else:  # asked for, not yet decided: the period asked for
+            held = a.decision in HELD_DECISIONS and a.start_month <= month <= a.end_month
+        if held:
+            classes.add(ExemptionClass(a.exemption_class))
+    if any(
+        s.decision in HELD_DECISIONS
+        and s.start_month <= month
+        and (s.end_month is None or s.end_month >= month)
+        for s in person_records(person, "statutory")
     ):
         classes.add(ExemptionClass.STATUTORY)
-    if MaternityExemption.objects.filter(
-        person=person, decision__in=HELD_DECISIONS, start_month__lte=month, end_month__gte=month
-    ).exists():
+    if any(
+        m.decision in HELD_DECISIONS and m.start_month <= month <= m.end_month
+        for m in person_records(person, "maternity")
+    ):
         classes.add(ExemptionClass.MATERNITY)
     return classes
 
@@ -184,16 +186,37 @@ _HISTORY_ORDER = {
 }
 
 
+# The person page's panel reads every exemption and 付加 record of the person once
+# (`exemption_history`) and keeps them on the person object, so the 届書 it offers are checked
+# (each kind's `precheck`, issue 14) without asking again (issue 16). Only that read-only page
+# keeps them; everywhere else `person_records` queries.
+RECORDS_SNAPSHOT = "_exemption_records"
+
+
 def exemption_history(person: Person, present: frozenset[str] | None = None) -> dict[str, list]:
     """Every exemption and 付加 record of a person, newest first, for the person page's panel
     (`exemptions.panels`). The 届書 JPS sent back are jps_reporting's own panel. `present`: the
-    kinds known to have rows (the page asked first); the others are not queried."""
-    return {
+    kinds known to have rows (the page asked first); the others are not queried. The rows are
+    kept on `person` for the rules the page's offers run (`person_records`)."""
+    history = {
         name: list(model.objects.filter(person=person).order_by(*_HISTORY_ORDER[name]))
         if present is None or name in present
         else []
         for name, model in HISTORY_MODELS
     }
+    setattr(person, RECORDS_SNAPSHOT, history)
+    return history
+
+
+def person_records(person: Person, name: str) -> list:
+    """The person's records of one kind ("applications", "statutory", "maternity",
+    "additional"), newest first: from the person page's snapshot when there is one, otherwise
+    read now. The rules filter these in Python, one way whichever the source."""
+    remembered = getattr(person, RECORDS_SNAPSHOT, None)
+    if remembered is not None:
+        return remembered[name]
+    model = dict(HISTORY_MODELS)[name]
+    return list(model.objects.filter(person=person).order_by(*_HISTORY_ORDER[name]))
 
 
 def current_category(person: Person) -> str:
@@ -207,33 +230,36 @@ def current_category(person: Person) -> str:
 
 def open_statutory_exemption(person: Person) -> StatutoryExemption | None:
     """The 法定免除 on file without its 消滅 (at most one: a 該当届 is refused while one is)."""
-    return (
-        StatutoryExemption.objects.filter(
-            person=person, decision__in=HELD_DECISIONS, ended_on__isnull=True
-        )
-        .order_by("-start_month", "-id")
-        .first()
+    return next(
+        (
+            s
+            for s in person_records(person, "statutory")  # newest first
+            if s.decision in HELD_DECISIONS and s.ended_on is None
+        ),
+        None,
     )
 
 
 def current_additional_premium(person: Person) -> AdditionalPremium | None:
     """The 付加 申出 in force (or asked for) and not yet 辞退."""
-    return (
-        AdditionalPremium.objects.filter(
-            person=person, decision__in=HELD_DECISIONS, ceased_on__isnull=True
-        )
-        .order_by("-applies_on", "-id")
-        .first()
+    return next(
+        (
+            a
+            for a in person_records(person, "additional")  # newest first
+            if a.decision in HELD_DECISIONS and a.ceased_on is None
+        ),
+        None,
     )
 
 
 def revocable_applications(person: Person) -> list[ExemptionApplication]:
     """Approved applications a 取消申請 can name, newest first."""
-    return list(
-        ExemptionApplication.objects.filter(
-            person=person, decision=DecisionStatus.APPROVED, approved_start__isnull=False
-        ).order_by("-approved_start", "-id")
-    )
+    found = [
+        a
+        for a in person_records(person, "applications")
+        if a.decision == DecisionStatus.APPROVED and a.approved_start is not None
+    ]
+    return sorted(found, key=lambda a: (a.approved_start, a.pk), reverse=True)
 
 
 @dataclass(frozen=True)

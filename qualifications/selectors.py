@@ -21,7 +21,27 @@ from .normalise import is_kana, kana_key, name_key
 # --- qualification state ------------------------------------------------------------------
 
 
+# The person page reads the whole qualification history once (`person_page`) and keeps it on
+# the person object it hands to the page's blocks, so the entry kinds' checks run there
+# (`precheck`, issue 14) read it instead of asking again (issue 16). Only that read-only page
+# sets it; everywhere else these reads query.
+HISTORY_SNAPSHOT = "_qualification_history"
+
+
+def remember_history(person, rows: list[QualificationRecord]) -> None:
+    """Keep `rows` (every history row of `person`, corrected ones too, in id order) on the
+    person object for the reads below."""
+    setattr(person, HISTORY_SNAPSHOT, rows)
+
+
+def _remembered(person) -> list[QualificationRecord] | None:
+    return getattr(person, HISTORY_SNAPSHOT, None)
+
+
 def latest_record(person) -> QualificationRecord | None:
+    rows = _remembered(person)
+    if rows is not None:
+        return next((r for r in rows if r.is_latest), None)
     return QualificationRecord.objects.filter(person=person, is_latest=True).first()
 
 
@@ -47,12 +67,14 @@ def categories_by_month(person, first: date, last: date) -> dict[date, str]:
     month without the qualification, from the qualification history (corrected rows left
     out). A month takes the state on its last day: the month of an acquisition or a change
     counts in the new state, the month of a loss no longer counts [GK: 月単位の資格]."""
+    remembered = _remembered(person)
+    records = (
+        [r for r in remembered if not r.corrected]
+        if remembered is not None
+        else QualificationRecord.objects.filter(person=person, corrected=False)
+    )
     rows = sorted(
-        (
-            (r.effective_on, r.pk, r)
-            for r in QualificationRecord.objects.filter(person=person, corrected=False)
-            if r.effective_on is not None
-        ),
+        ((r.effective_on, r.pk, r) for r in records if r.effective_on is not None),
         key=lambda t: (t[0], t[1]),
     )
     out: dict[date, str] = {}
@@ -250,7 +272,7 @@ def person_page(person_pk: int) -> dict:
     from django.db.models import Exists, OuterRef
 
     from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
-    from kokumin_nenkin.verification.selectors import open_entries_for
+    from kokumin_nenkin.verification.selectors import open_entries_for, remember_open_entries
 
     from .panels import panels_for, presence_annotations
 
@@ -280,6 +302,7 @@ def person_page(person_pk: int) -> dict:
         if person.has_history
         else []
     )
+    remember_history(person, history)  # for the 届書 offered (each kind's precheck)
     latest = next((r for r in history if r.is_latest), None)
     household = (
         list(
@@ -291,11 +314,13 @@ def person_page(person_pk: int) -> dict:
         if person.household_id and person.has_household
         else []
     )
+    open_entries = list(open_entries_for(person)) if person.has_open_entries else []
+    remember_open_entries(person, open_entries)  # the 届書 offered: "既に受付中"
     return {
         "person": person,
         "history": history,
         "latest": latest,
-        "open_entries": list(open_entries_for(person)) if person.has_open_entries else [],
+        "open_entries": open_entries,
         "memos": (
             list(Memo.objects.filter(person=person).select_related("operator")[:50])
             if person.has_memos

@@ -47,11 +47,7 @@ def additional_premium_check(
         active_exemptions=active_exemption_classes(person, start),
         national_pension_fund=national_pension_fund,
     )
-    if AdditionalPremium.objects.filter(
-        person=person,
-        decision__in=HELD_DECISIONS,
-        ceased_on__isnull=True,
-    ).exists():
+    if current_additional_premium(person) is not None:
         raise RuleRefused("既に付加保険料の申出があります（辞退の届出が先に必要です）。")
     return start
 

@@ -71,16 +71,35 @@ def already_open(kind, receipt_number: str) -> str:
     )
 
 
+# The person page reads the person's open entries once and keeps them on the person object
+# (`remember_open_entries`), so `offers` asks no query of its own there (issue 16).
+OPEN_ENTRIES_SNAPSHOT = "_open_entries"
+
+
+def remember_open_entries(person, entries: list[Entry]) -> None:
+    """Keep `entries` (every open entry of `person`, any kind) on the person object."""
+    setattr(person, OPEN_ENTRIES_SNAPSHOT, entries)
+
+
 def offers(kinds, person) -> list[dict]:
     """Each kind with the refusal known before its form is filled ("" when it may be taken
-    in): an open entry of the same kind, then the kind's own `precheck`. One query for the
-    open entries, then each kind's checks."""
+    in): an open entry of the same kind, then the kind's own `precheck`. The open entries
+    come from the person page's snapshot, or else from one query for all `kinds`; each
+    kind's checks read what the page already holds where it keeps a snapshot."""
     codes = [k.code for k in kinds]
-    open_numbers = dict(
-        Entry.objects.filter(person=person, kind__in=codes, status__in=OPEN_STATUSES)
-        .order_by("created_at")
-        .values_list("kind", "receipt_number")
-    )
+    remembered = getattr(person, OPEN_ENTRIES_SNAPSHOT, None)
+    if remembered is not None:
+        found = sorted(
+            ((e.created_at, e.kind, e.receipt_number) for e in remembered if e.kind in codes),
+            key=lambda t: t[0],
+        )
+        open_numbers = {kind: number for _, kind, number in found}
+    else:
+        open_numbers = dict(
+            Entry.objects.filter(person=person, kind__in=codes, status__in=OPEN_STATUSES)
+            .order_by("created_at")
+            .values_list("kind", "receipt_number")
+        )
     rows = []
     for kind in kinds:
         number = open_numbers.get(kind.code)
