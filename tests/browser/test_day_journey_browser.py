@@ -17,6 +17,7 @@ from tests.conftest import make_staff
 from tests.exemptions.conftest import make_person
 
 from .axe import assert_no_violations
+from .steps import confirm, submit
 from .test_login_and_idle_lock import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,20 +27,6 @@ def as_user(page, base, user) -> None:
     page.context.clear_cookies()
     log_in(page, base, user)
     assert_no_violations(page)
-
-
-def submit(page, selector: str) -> None:
-    """Press a button that posts, and wait for the page that answers."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def confirm(page) -> None:
-    """The confirmation page asks first; its focused button confirms with Enter."""
-    assert "前の確認" in page.locator("main h1").inner_text()
-    assert_no_violations(page)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def test_one_day_across_the_five_roles(browser_page, live_server, settings):
