@@ -66,7 +66,7 @@ def test_an_acquisition_intake_is_stored_with_the_keyboard_alone(browser_page, l
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/persons/")
     tab_to(page, "input[name=q]")
-    page.keyboard.type("9000000000")
+    page.keyboard.type(person.addressee_number)
     enter(page)
     tab_to(page, f"main a[href='/persons/{person.pk}/']")
     page.keyboard.press("Enter")
