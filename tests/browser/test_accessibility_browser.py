@@ -29,6 +29,7 @@ def test_every_home_and_journey_page_has_no_axe_violation(browser_page, live_ser
     admin = make_staff("browser-kanri", Role.ADMIN)
     person = make_person(family="熊谷", given="花子", sex=Sex.FEMALE, birth=date(1960, 5, 10))
     qualify(person, clerk, acquired_on=date(1980, 5, 9))
+    newcomer = make_person(family="深谷", given="次郎", birth=date(2005, 4, 2))
     waiting = services.entry_submit(
         kind="qualifications.acquisition",
         person=make_person(family="秩父", given="一郎", birth=date(1990, 4, 2)),
@@ -59,8 +60,14 @@ def test_every_home_and_journey_page_has_no_axe_violation(browser_page, live_ser
     check("/")
     check("/persons/?q=クマガヤ+ハナコ")
     check(f"/persons/{person.pk}/")
-    check(f"/entries/new/qualifications.acquisition/{person.pk}/")
+    check(f"/entries/new/qualifications.acquisition/{newcomer.pk}/")
+    # the same form sent empty: each error next to its field
+    page.click("main button[type=submit].primary")
+    page.wait_for_selector("[aria-invalid=true]")
+    if problems := violations(page):
+        found["intake with errors"] = problems
     check("/entries/mine/")
+    check("/persons/worklists/")
 
     as_user(checker)
     check("/")
