@@ -60,9 +60,3 @@ def browser_page():
                 connections.close_all()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-
-
-def confirm(page) -> None:
-    """Answer the confirmation step (kokumin_nenkin.confirm) before 承認, 差戻し, 進達確定 …"""
-    page.click("section.confirm form button[type=submit].primary")
-    page.wait_for_load_state()

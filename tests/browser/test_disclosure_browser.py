@@ -13,7 +13,7 @@ from resident_requests.models import DisclosurePackage, ResidentRequest
 from tests.conftest import make_staff
 from tests.factories import make_person
 
-from .conftest import confirm
+from .steps import confirm, submit
 from .test_login_and_idle_lock import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,8 +52,7 @@ def test_a_disclosure_request_from_intake_to_the_printed_package(browser_page, l
     log_in(page, base, checker)
     page.goto(f"{base}/entries/{entry.pk}/")
     page.select_option("select[name='rekey-decision']", "disclose")
-    page.click("form[action$='/approve/'] button[type=submit].primary")
-    page.wait_for_load_state()
+    submit(page, "form[action$='/approve/'] button[type=submit].primary")
     confirm(page)
     request.refresh_from_db()
     assert request.get_decision_display() == "開示"

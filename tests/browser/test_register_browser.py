@@ -9,7 +9,7 @@ from kokumin_nenkin.verification.models import Entry
 from qualifications.models import Person
 from tests.conftest import make_staff
 
-from .conftest import confirm
+from .steps import confirm, submit
 from .test_login_and_idle_lock import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,8 +64,7 @@ def test_f3_to_the_20_list_to_a_verified_acquisition_to_the_f5_file(
     page.fill("input[name=rekey-acquired_on]", "R7.4.1")
     page.select_option("select[name=rekey-cause]", "01")
     page.select_option("select[name=rekey-category]", "1")
-    page.locator("form[action$='/approve/'] button.primary").click()
-    page.wait_for_load_state()
+    submit(page, "form[action$='/approve/'] button.primary")
     confirm(page)
     entry.refresh_from_db()
     assert entry.status == "approved"
