@@ -82,8 +82,17 @@ def visible_text(html: str) -> str:
     return "\n".join(parser.parts)
 
 
+# The start of a hash shown on the audit screens (e.g. the chain head "fadbaffb…") can happen to
+# hold no digit; six or more letters a–f alone are such a hex run, not an English word.
+_HEX_RUN = re.compile(r"[a-f]{6,}")
+
+
 def english_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text) if w.lower() not in ALLOWED_WORDS}
+    return {
+        w
+        for w in _WORD.findall(text)
+        if w.lower() not in ALLOWED_WORDS and not _HEX_RUN.fullmatch(w)
+    }
 
 
 def leaks(html: str, *, names: frozenset[str] = frozenset()) -> list[str]:
