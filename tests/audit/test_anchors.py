@@ -10,12 +10,12 @@ import os
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from pypdf import PdfReader
 
 from audit import anchors, chain
 from audit.models import Action, AuditEvent
 from audit.services import record
 from kokumin_nenkin import wareki
+from tests.pdf import pdf_text
 
 from .conftest import make_person, tamper
 from .test_chain import verify_command, verify_fails_at
@@ -152,10 +152,6 @@ def test_a_confirmed_batch_appends_the_head_once_committed(
     ).get()
     assert head.position >= created.chain_position
     assert "正常" in verify_command("--anchors", str(anchor_file))
-
-
-def pdf_text(content: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_the_auditor_prints_the_daily_sheet_with_the_heads_and_signature_boxes(

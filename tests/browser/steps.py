@@ -2,6 +2,13 @@
 comes before what cannot be undone (kokumin_nenkin/confirm.py)."""
 
 from .axe import assert_no_violations
+from .test_login_and_idle_lock import log_in
+
+
+def as_user(page, base, user) -> None:
+    """Another member of staff takes the browser: the cookies go, a new login."""
+    page.context.clear_cookies()
+    log_in(page, base, user)
 
 
 def submit(page, selector: str) -> None:

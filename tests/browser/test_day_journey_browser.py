@@ -16,16 +16,15 @@ from qualifications.models import Sex
 from tests.conftest import make_staff
 from tests.exemptions.conftest import make_person
 
+from . import steps
 from .axe import assert_no_violations
 from .steps import confirm, submit
-from .test_login_and_idle_lock import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def as_user(page, base, user) -> None:
-    page.context.clear_cookies()
-    log_in(page, base, user)
+    steps.as_user(page, base, user)
     assert_no_violations(page)
 
 

@@ -9,8 +9,7 @@ from kokumin_nenkin.verification.models import Entry
 from qualifications.models import Person
 from tests.conftest import make_staff
 
-from .steps import confirm, submit
-from .test_login_and_idle_lock import log_in
+from .steps import as_user, confirm, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,11 +19,6 @@ F3 = (
     "A1,2024-03-01,2024-03-04,4000000001,,成人　一花,セイジン　イチカ,2,2005-04-02,"
     "360-0001,熊谷市試験町三丁目3番3号,H400001,世帯主,4000000001\r\n"
 )
-
-
-def as_user(page, base, user):
-    page.context.clear_cookies()
-    log_in(page, base, user)
 
 
 def test_f3_to_the_20_list_to_a_verified_acquisition_to_the_f5_file(

@@ -1,14 +1,13 @@
 """The household and income panel at intake and the printed application (申請書の発行)."""
 
-import io
 import re
 
 import pytest
 from django.template.loader import render_to_string
-from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from kokumin_nenkin.identifiers import contains_my_number_like
+from tests.pdf import pdf_text
 
 from .conftest import give_income, make_person, qualify
 
@@ -22,11 +21,6 @@ def panel_url(person, **params):
 
 def pdf_url(person, **params):
     return panel_url(person, **params).replace("household/", "application.pdf")
-
-
-def pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return "".join(page.extract_text() for page in reader.pages)
 
 
 @pytest.fixture

@@ -187,6 +187,7 @@ MUST_CONFIRM = {
     "accounts:staff_reset_password",
     "accounts:staff_reset_second_factor",
     "accounts:staff_request_decide",
+    "resident_requests:purge_approve",
 }
 
 

@@ -2,18 +2,17 @@
 impossible date in the search box is said as one, 世帯主 once, the application prints the real
 世帯主 and the 基礎年金番号, a favicon, hints that the fields point at, the user's own office."""
 
-import io
 import re
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from qualifications.models import Household
 from qualifications.selectors import search_persons, understand
 from tests.exemptions.conftest import give_income, qualify
 from tests.exemptions.conftest import make_person as make_member
 from tests.kokumin_nenkin.test_access import ALL_PATTERNS, sample_path
+from tests.pdf import pdf_text as printed_text
 from tests.qualifications.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +47,8 @@ def test_the_householder_is_said_once_on_the_person_page(client_for):
 
 
 def pdf_text(content: bytes) -> str:
-    return re.sub(
-        r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
-    )
+    """The printed text with the line breaks and spaces of the layout taken out."""
+    return re.sub(r"\s+", "", printed_text(content))
 
 
 def test_the_application_prints_the_spouse_as_householder_and_the_basic_pension_number(
