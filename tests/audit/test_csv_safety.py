@@ -54,3 +54,23 @@ def test_response_is_a_download_with_a_japanese_file_name():
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "filename*=UTF-8''%E7%9B%A3" in response["Content-Disposition"]
     assert response.content.decode("utf-8").startswith(BOM + "a\r\n'-1")
+
+
+def test_a_request_id_never_looks_like_a_my_number(monkeypatch):
+    # About one uuid4 hex in fifteen holds a 12-digit run (the CI run that found this printed
+    # e307ab0fbf6249b798791735084a4018 in the CSV export); every output refuses such a run.
+    import uuid
+
+    from audit import context
+    from kokumin_nenkin.identifiers import contains_my_number_like
+
+    drawn = iter(
+        [
+            uuid.UUID("e307ab0fbf6249b798791735084a4018"),
+            uuid.UUID("0123456789ab4cdef0123456789abcde"),
+        ]
+    )
+    monkeypatch.setattr(context.uuid, "uuid4", lambda: next(drawn))
+    request_id = context.new_request_id()
+    assert request_id == "0123456789ab4cdef0123456789abcde"
+    assert not contains_my_number_like(request_id)
