@@ -24,10 +24,12 @@ from locust import HttpUser, between, events, task
 PLAN = json.loads(open(os.environ["KN_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 _accounts = iter(PLAN["accounts"])
 _lock = threading.Lock()
-SUBMITTED = {"entries": 0, "approved": 0, "conflicts": 0}
+SUBMITTED = {"entries": 0, "approved": 0, "conflicts": 0, "refused_at_intake": 0}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ENTRY_LINK = re.compile(r'href="/entries/(\d+)/"')
 VERSION = re.compile(r'name="version" value="([^"]+)"')
+CONFIRM = re.compile(r'name="(confirm_token|confirm_data)" value="([^"]+)"')
+REFUSED = "この届書は受け付けられません"  # the intake page says so before any typing
 
 
 def totp(hex_key: str) -> str:
@@ -98,6 +100,10 @@ class Staff(HttpUser):
         if self.rng.random() < 0.15:
             url = f"/entries/new/qualifications.reissue/{pk}/"
             form = self.client.get(url, name="entry form")
+            if REFUSED in form.text:  # e.g. 既に受付中: the clerk reads it and types nothing
+                with _lock:
+                    SUBMITTED["refused_at_intake"] += 1
+                return
             response = self.client.post(
                 url,
                 {
@@ -127,13 +133,26 @@ class Staff(HttpUser):
         version = VERSION.search(detail.text)
         if version is None:
             return
-        with self.client.post(
-            f"/entries/{pk}/approve/",
+        url = f"/entries/{pk}/approve/"
+        asked = self.client.post(
+            url,
             {
                 "version": version.group(1),
                 "rekey-applied_on": PLAN["today_wareki"],  # the blind re-keying of the key field
                 "csrfmiddlewaretoken": self._csrf(detail.text),
             },
+            name="entry approve: ask",
+            allow_redirects=False,
+        )
+        sealed = dict(CONFIRM.findall(asked.text))
+        if len(sealed) != 2:  # refused before the question (already approved, re-key differs)
+            if asked.status_code == 409 and "承認済" in asked.text:
+                with _lock:
+                    SUBMITTED["conflicts"] += 1
+            return
+        with self.client.post(
+            url,
+            {**sealed, "csrfmiddlewaretoken": self._csrf(asked.text)},
             name="entry approve",
             allow_redirects=False,
             catch_response=True,

@@ -213,7 +213,8 @@ def main() -> int:
     print(
         f"entries submitted {submitted['entries']}, stored {stored} "
         f"(approvals {submitted['approved']}, approvals that found the entry already approved "
-        f"{submitted['conflicts']})"
+        f"{submitted['conflicts']}; intakes refused before typing, e.g. 既に受付中, "
+        f"{submitted.get('refused_at_intake', 0)})"
     )
     errors = (work / "load_failures.csv").read_text(encoding="utf-8").strip().splitlines()[1:]
     for line in errors[:10]:

@@ -2,31 +2,11 @@
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from kokumin_nenkin.accounts.access import PUBLIC, declared_access, requires
 from kokumin_nenkin.accounts.models import Role
 from kokumin_nenkin.accounts.roles import ROLE_PERMISSIONS
-
-
-def walk(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            yield from walk(p, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p
-
-
-def sample_path(route: str) -> str:
-    """A concrete path for a route, with 1 for every converter."""
-    import re
-
-    path = re.sub(r"<(?:[a-z]+:)?[a-z_]+>", "1", route).lstrip("^").rstrip("$")
-    return "/" + path.replace("\\", "")
-
-
-ALL_PATTERNS = list(walk())
+from tests.urlconf import ALL_PATTERNS, ROLE_CAST, sample_path
 
 
 def test_every_view_declares_its_access():
@@ -59,13 +39,6 @@ def test_every_declared_permission_is_in_the_matrix():
 
 
 # One cast member per role (SECURITY.md attack 7: the matrix's answer for every URL pattern).
-ROLE_CAST = {
-    Role.COUNTER: "madoguchi",
-    Role.SUPERVISOR: "kakunin",
-    Role.REPORT_CLERK: "shintatsu",
-    Role.AUDITOR: "kansa",
-    Role.ADMIN: "kanri",
-}
 LOGIN_PATH = "/accounts/login/"
 
 

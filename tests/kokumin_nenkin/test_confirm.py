@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from jps_reporting.models import Batch
@@ -26,6 +26,7 @@ from tests.conftest import (
 )
 from tests.jps_reporting.flow import approved_acquisition
 from tests.qualifications.factories import acquisition_payload, make_person
+from tests.urlconf import ALL_PATTERNS
 
 ACQ = "qualifications.acquisition"
 REKEY = {"rekey-acquired_on": "2010-06-14", "rekey-cause": "01", "rekey-category": "1"}
@@ -191,17 +192,8 @@ MUST_CONFIRM = {
 }
 
 
-def _walk(resolver, namespace=""):
-    for p in resolver.url_patterns:
-        if hasattr(p, "url_patterns"):
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from _walk(p, ns)
-        elif p.name:
-            yield f"{namespace}{p.name}", p.callback
-
-
 def test_every_irreversible_action_uses_the_confirmation_step():
-    views = dict(_walk(get_resolver()))
+    views = {url.name: url.view for url in ALL_PATTERNS if url.name}
     missing = {n for n in MUST_CONFIRM if not _confirms(views[n])}
     assert not missing
 

@@ -131,7 +131,7 @@ def test_password_alone_opens_no_url_at_all(cast):
     """SECURITY.md attack 1: after the password, every URL pattern that is not a login step or
     public sends the user to the second-factor step and serves nothing."""
     from kokumin_nenkin.accounts.access import OTP_PENDING, PUBLIC, declared_access
-    from tests.kokumin_nenkin.test_access import ALL_PATTERNS, sample_path
+    from tests.urlconf import ALL_PATTERNS, sample_path
 
     client = Client(raise_request_exception=False)
     client.post(reverse("accounts:login"), {"username": "kanri", "password": PASSWORD})

@@ -10,7 +10,7 @@ from kokumin_nenkin.accounts.access import ANY_STAFF, OTP_PENDING, PUBLIC, decla
 from kokumin_nenkin.accounts.roles import ROLE_PERMISSIONS
 from kokumin_nenkin.post_only import BUTTON_ONLY
 from tests.conftest import CAST, login
-from tests.kokumin_nenkin.test_access import ALL_PATTERNS, sample_path
+from tests.urlconf import ALL_PATTERNS, sample_path
 
 ROLE_OF = {role: name for name, (role, _) in reversed(CAST.items())}
 

@@ -18,8 +18,7 @@ from qualifications.models import WorkList
 from tests.conftest import PASSWORD, login
 from tests.jps_reporting.flow import approved_acquisition, approved_exemption
 from tests.jps_reporting.test_results_import import good_file
-
-from .test_access import ALL_PATTERNS, ROLE_CAST
+from tests.urlconf import ALL_PATTERNS, ROLE_CAST
 
 TEMPLATE_SYNTAX = ("{#", "{%", "{{", "#}")
 

@@ -99,7 +99,7 @@ def test_none_of_the_last_five_passwords_may_be_reused(cast):
 
 def _all_staff_get_urls():
     from kokumin_nenkin.accounts.access import OTP_PENDING, PUBLIC, declared_access
-    from tests.kokumin_nenkin.test_access import ALL_PATTERNS, sample_path
+    from tests.urlconf import ALL_PATTERNS, sample_path
 
     return [
         sample_path(route)

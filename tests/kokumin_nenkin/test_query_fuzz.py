@@ -7,7 +7,7 @@ from django.test import Client
 
 from kokumin_nenkin.accounts.access import OTP_PENDING, PUBLIC, declared_access
 from tests.conftest import login
-from tests.kokumin_nenkin.test_access import ALL_PATTERNS, ROLE_CAST, sample_path
+from tests.urlconf import ALL_PATTERNS, ROLE_CAST, sample_path
 
 # every GET parameter name the views read (grep request.GET and the GET forms)
 NAMES = [

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from kokumin_nenkin.accounts.access import ANY_STAFF, OTP_PENDING, PUBLIC, declared_access
 from kokumin_nenkin.accounts.access import requires as requires_access
 from tests.conftest import PASSWORD, confirmation_fields, login
-from tests.kokumin_nenkin.test_access import ALL_PATTERNS, sample_path
+from tests.urlconf import ALL_PATTERNS, sample_path
 
 
 def assert_secure_headers(response, where: str) -> None:

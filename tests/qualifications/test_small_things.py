@@ -11,9 +11,9 @@ from qualifications.models import Household
 from qualifications.selectors import search_persons, understand
 from tests.exemptions.conftest import give_income, qualify
 from tests.exemptions.conftest import make_person as make_member
-from tests.kokumin_nenkin.test_access import ALL_PATTERNS, sample_path
 from tests.pdf import pdf_text as printed_text
 from tests.qualifications.factories import make_person
+from tests.urlconf import ALL_PATTERNS, sample_path
 
 pytestmark = pytest.mark.django_db
 
