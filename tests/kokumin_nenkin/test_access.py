@@ -15,7 +15,9 @@ def test_every_view_declares_its_access():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route,pattern", ALL_PATTERNS, ids=[r for r, _ in ALL_PATTERNS])
+@pytest.mark.parametrize(
+    "route,pattern", [tuple(u) for u in ALL_PATTERNS], ids=[u.route for u in ALL_PATTERNS]
+)
 def test_anonymous_is_sent_to_login(route, pattern):
     if declared_access(pattern.callback) == PUBLIC:
         pytest.skip("declared public")
