@@ -98,15 +98,18 @@ def assert_failed_once_and_shown(job: Job, client) -> None:
     assert "監査ログのチェーンは正常です" in out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_same_hosts_restarted_worker_fails_the_job_its_killed_process_held(
-    database_backend,  # noqa: F811
-    client,
-):
+@pytest.fixture
+def stuck(database_backend, client):  # noqa: F811
+    """(the job its killed worker left 処理中, its owner's logged-in client)."""
     role, office = CAST["shintatsu"]
     owner = make_staff("shintatsu", role, office)
     login(client, owner)
-    job = killed_in_the_middle(owner)
+    return killed_in_the_middle(owner), client
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_hosts_restarted_worker_fails_the_job_its_killed_process_held(stuck):
+    job, client = stuck
 
     restarted = start_worker("host-1", batch=True)  # systemd restarts it under the same id
     restarted.wait(timeout=120)
@@ -115,14 +118,8 @@ def test_the_same_hosts_restarted_worker_fails_the_job_its_killed_process_held(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_another_worker_fails_the_job_once_the_dead_ones_heartbeat_is_stale(
-    database_backend,  # noqa: F811
-    client,
-):
-    role, office = CAST["shintatsu"]
-    owner = make_staff("shintatsu", role, office)
-    login(client, owner)
-    job = killed_in_the_middle(owner)
+def test_another_worker_fails_the_job_once_the_dead_ones_heartbeat_is_stale(stuck):
+    job, client = stuck
 
     other = start_worker("host-2", batch=False, stale=3)  # 3 s: three missed beats of 1 s
     try:
