@@ -267,7 +267,7 @@ def test_a_batch_whose_output_job_lost_its_worker_says_so_and_is_built_again(cli
     )
     assert sweep_orphaned_jobs() == [batch.job_id]
 
-    for url in (f"/jps/batches/{batch.pk}/", "/jps/batches/"):
+    for url in (f"/jps/batches/{batch.pk}/", "/jps/"):
         html = client.get(url).content.decode()
         assert "作成失敗" in html and "作成中" not in html
     html = client.get(f"/jps/batches/{batch.pk}/").content.decode()
