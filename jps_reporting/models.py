@@ -7,6 +7,8 @@ Seed: 日本年金機構への報告書（住所変更・資格記録・氏名�
 from django.conf import settings
 from django.db import models
 
+from kokumin_nenkin.jobs.models import Status as JobStatus
+
 
 class Batch(models.Model):
     """One 進達: the verified entries sent to JPS together, numbered, with its outputs made
@@ -48,6 +50,28 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return f"進達 第{self.number}号"
+
+    def _job_failed_unsaid(self) -> bool:
+        """The job ended 失敗 without writing it to the batch (an unexpected error, or its
+        worker stopped and the sweep marked it: kokumin_nenkin/jobs/sweep.py)."""
+        return (
+            self.output_status == self.OutputStatus.PENDING
+            and self.job_id is not None
+            and self.job.status == JobStatus.FAILED
+        )
+
+    @property
+    def output_state_label(self) -> str:
+        """What the batch screens show: never 作成中 for ever once its job has failed."""
+        if self._job_failed_unsaid():
+            return self.OutputStatus.FAILED.label
+        return self.get_output_status_display()
+
+    @property
+    def output_note(self) -> str:
+        if self.output_message:
+            return self.output_message
+        return self.job.message if self._job_failed_unsaid() else ""
 
 
 class ReportTarget(models.TextChoices):

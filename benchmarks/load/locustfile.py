@@ -8,7 +8,9 @@ code their authenticator would show), then loops over the office's screens with 
 
 The plan (accounts, search words, person ids) comes from `benchmarks.load.run` through the
 file named by KN_LOAD_PLAN; each user counts the entries it submitted, written at the end to
-KN_LOAD_PLAN + ".submitted".
+KN_LOAD_PLAN + ".submitted", and notes every entry it was answered with — the entry id from the
+redirect, the 受付番号 from the page it leads to (a browser follows it too) — written to
+KN_LOAD_PLAN + ".entries" for the one-by-one reconciliation (`benchmarks/load/reconcile.py`).
 """
 
 import json
@@ -25,11 +27,20 @@ PLAN = json.loads(open(os.environ["KN_LOAD_PLAN"], encoding="utf-8").read())  # 
 _accounts = iter(PLAN["accounts"])
 _lock = threading.Lock()
 SUBMITTED = {"entries": 0, "approved": 0, "conflicts": 0, "refused_at_intake": 0}
+ANSWERED: list[dict] = []  # {"pk": entry id, "receipt": 受付番号 or None}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ENTRY_LINK = re.compile(r'href="/entries/(\d+)/"')
 VERSION = re.compile(r'name="version" value="([^"]+)"')
 CONFIRM = re.compile(r'name="(confirm_token|confirm_data)" value="([^"]+)"')
 REFUSED = "この届書は受け付けられません"  # the intake page says so before any typing
+ENTRY_PAGE = re.compile(r"/entries/(\d+)/$")
+RECEIPT = re.compile(r"受付番号 (\d{12}) で受け付けました|<small>受付番号 (\d{12})")
+
+
+def receipt_on(html: str) -> str | None:
+    """The 受付番号 the entry page shows (its message, else its heading)."""
+    found = RECEIPT.search(html)
+    return (found.group(1) or found.group(2)) if found else None
 
 
 def totp(hex_key: str) -> str:
@@ -117,6 +128,19 @@ class Staff(HttpUser):
             if response.status_code == 302:
                 with _lock:
                     SUBMITTED["entries"] += 1
+                self._note_entry(response.headers.get("Location", ""))
+
+    def _note_entry(self, location: str):
+        """The entry the server says it took in: its id now, its 受付番号 from its page."""
+        found = ENTRY_PAGE.search(location.split("?")[0])
+        if found is None:
+            return
+        answered = {"pk": int(found.group(1)), "receipt": None}
+        with _lock:
+            ANSWERED.append(answered)
+        page = self.client.get(f"/entries/{answered['pk']}/", name="entry page (after submit)")
+        if page.status_code == 200:
+            answered["receipt"] = receipt_on(page.text)
 
     def verifier_loop(self):
         queue = self.client.get("/entries/", name="verification queue")
@@ -173,3 +197,5 @@ class Staff(HttpUser):
 def _write_counts(environment, **kwargs):
     with open(os.environ["KN_LOAD_PLAN"] + ".submitted", "w", encoding="utf-8") as out:
         json.dump(SUBMITTED, out)
+    with open(os.environ["KN_LOAD_PLAN"] + ".entries", "w", encoding="utf-8") as out:
+        json.dump(ANSWERED, out)

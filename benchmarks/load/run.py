@@ -9,7 +9,10 @@ second (staggered), BENCH_LOAD_SECONDS [180] run time, BENCH_LOAD_WORKERS [5] gu
 BENCH_LOAD_PORT [8765]. The database is the one named (not a throw-away one): the load staff
 (`load-…`) are created once and kept, the entries they take in stay.
 
-Prints p50 / p95 / p99 per screen, requests/s, errors, and entries submitted vs stored.
+Prints p50 / p95 / p99 per screen, requests/s, errors, entries submitted vs stored, and the
+entries reconciled one by one: every entry a user was answered with (entry id and 受付番号 read
+back from the response) is stored under that number, none doubled, and the stored ones no user
+saw answered are listed (`benchmarks/load/reconcile.py`).
 """
 
 import csv
@@ -100,7 +103,12 @@ def prepare(persons: int, users: int, plan_path: Path) -> dict:
     }
     plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     connection.close()
-    return {"entries_before": Entry.objects.count(), "persons": Person.objects.count()}
+    last = Entry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return {
+        "entries_before": Entry.objects.count(),
+        "last_entry_before": last,
+        "persons": Person.objects.count(),
+    }
 
 
 def _wait_for(url: str, seconds: float = 180) -> None:
@@ -204,8 +212,19 @@ def main() -> int:
         server.wait(timeout=30)
     from kokumin_nenkin.verification.models import Entry
 
+    from .reconcile import Answered, reconcile
+
     submitted = json.loads((work / "plan.json.submitted").read_text(encoding="utf-8"))
     stored = Entry.objects.count() - before["entries_before"]
+    answered_path = work / "plan.json.entries"
+    answered = (
+        json.loads(answered_path.read_text(encoding="utf-8")) if answered_path.exists() else []
+    )
+    # the load's own entries made during the run (load staff, after the last entry before it)
+    stored_rows = Entry.objects.filter(
+        pk__gt=before["last_entry_before"], maker__username__startswith="load-"
+    ).values_list("pk", "receipt_number")
+    reconciled = reconcile([Answered(a["pk"], a["receipt"]) for a in answered], stored_rows)
     print(f"\n## load — {users} staff, {before['persons']:,} persons, gunicorn {workers} workers")
     print(f"run: {elapsed:.0f} s with logins spread at {rate} per second")
     for line in _percentiles(work / "load_stats.csv"):
@@ -216,6 +235,8 @@ def main() -> int:
         f"{submitted['conflicts']}; intakes refused before typing, e.g. 既に受付中, "
         f"{submitted.get('refused_at_intake', 0)})"
     )
+    for line in reconciled.lines():
+        print(line)
     errors = (work / "load_failures.csv").read_text(encoding="utf-8").strip().splitlines()[1:]
     for line in errors[:10]:
         print(f"error: {line}")

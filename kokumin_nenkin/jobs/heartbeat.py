@@ -1,4 +1,5 @@
-"""The task worker's sign of life, read by `/healthz` (docs/operations.md)."""
+"""The task worker's sign of life, read by `/healthz` (docs/operations.md) and by the sweep of
+jobs left running by a worker that stopped (`sweep.py`)."""
 
 import logging
 import os
@@ -20,10 +21,15 @@ def interval() -> int:
 
 
 def beat(worker_id: str, *, started_at=None) -> None:
+    """Touch the worker's row. `started_at` (the process's start) is written over the row of an
+    earlier process with the same worker id: the sweep tells its jobs from this one's by it."""
     now = timezone.now()
+    defaults = {"host": socket.gethostname()[:255], "pid": os.getpid(), "seen_at": now}
+    if started_at is not None:
+        defaults["started_at"] = started_at
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"host": socket.gethostname()[:255], "pid": os.getpid(), "seen_at": now},
+        defaults=defaults,
         create_defaults={
             "host": socket.gethostname()[:255],
             "pid": os.getpid(),
@@ -45,7 +51,12 @@ def worker_alive() -> bool:
 
 class HeartbeatThread(threading.Thread):
     """Beats from its own thread (so with its own database connection) while the worker runs
-    a long job; a database outage is logged and retried at the next beat."""
+    a long job, and after each beat sweeps the jobs of workers that stopped; a database outage
+    is logged and retried at the next beat.
+
+    `beat_once()` is the first beat, called by `manage.py worker` in its own thread before it
+    takes any task: the row (with this process's start time) exists before the first job is
+    claimed, so no other worker's sweep takes that job for orphaned."""
 
     def __init__(self, worker_id: str):
         super().__init__(name="worker-heartbeat", daemon=True)
@@ -53,15 +64,25 @@ class HeartbeatThread(threading.Thread):
         self.started_at = timezone.now()
         self.stopped = threading.Event()
 
+    def beat_once(self) -> None:
+        from .sweep import sweep_orphaned_jobs
+
+        try:
+            beat(self.worker_id, started_at=self.started_at)
+        except Exception as exc:  # the database is away: try again at the next beat
+            logger.warning("worker heartbeat not written (%s)", type(exc).__name__)
+            connection.close()
+            return
+        try:
+            sweep_orphaned_jobs()
+        except Exception:  # never stops the heartbeat; tried again at the next beat
+            logger.exception("sweep of jobs left running not done")
+            connection.close()
+
     def run(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                close_old_connections()
-                beat(self.worker_id, started_at=self.started_at)
-            except Exception as exc:  # the database is away: try again at the next beat
-                logger.warning("worker heartbeat not written (%s)", type(exc).__name__)
-                connection.close()
-            self.stopped.wait(interval())
+        while not self.stopped.wait(interval()):
+            close_old_connections()
+            self.beat_once()
         connection.close()
 
     def stop(self) -> None:

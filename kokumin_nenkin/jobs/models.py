@@ -39,6 +39,9 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="依頼者", on_delete=models.PROTECT, related_name="+"
     )
     task_result_id = models.CharField("タスクID", max_length=64, blank=True)
+    # The task worker that took the job (its `WorkerHeartbeat.worker_id`): a running job whose
+    # worker stopped beating is marked failed by `sweep.sweep_orphaned_jobs`.
+    worker_id = models.CharField("ワーカーID", max_length=64, blank=True)
     created_at = models.DateTimeField("依頼日時", auto_now_add=True)
     updated_at = models.DateTimeField("最終更新日時", auto_now=True)
     started_at = models.DateTimeField("開始日時", null=True, blank=True)

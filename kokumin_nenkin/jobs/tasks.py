@@ -1,8 +1,12 @@
-"""The one task the worker runs for every job: look up its handler, run it, record the end."""
+"""The one task the worker runs for every job: look up its handler, run it, record the end.
+
+The job row names the worker that took it (`Job.worker_id`, from the task's context), so a job
+whose worker died mid-run can be told from one still running (`sweep.py`). A job the sweep has
+already marked failed is not overwritten when its handler does come back after all."""
 
 import logging
 
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.utils.module_loading import import_string
 
 from .models import Job, Status
@@ -16,13 +20,31 @@ FAILED_MESSAGE = (
 )
 
 
-@task()
-def run_job(job_id: int) -> str:
+@task(takes_context=True)
+def run_job(context: TaskContext, job_id: int) -> str:
+    worker_ids = context.task_result.worker_ids
     try:
-        job = job_set_status(job_id, Status.RUNNING, message="処理を開始しました。")
+        job = job_set_status(
+            job_id,
+            Status.RUNNING,
+            message="処理を開始しました。",
+            worker_id=(worker_ids[-1] if worker_ids else "")[:64],
+        )
     except (Job.DoesNotExist, InvalidTransition):
         logger.warning("job %s: not queued any more, not run", job_id)
         return "skipped"
+    try:
+        return _run(job)
+    except InvalidTransition:
+        # The sweep took this worker for stopped and marked the job failed meanwhile (its
+        # heartbeat was stale); the job keeps that state and its owner starts it again.
+        logger.warning(
+            "job %s: marked failed by the sweep while it ran; result not recorded", job.pk
+        )
+        return "swept"
+
+
+def _run(job: Job) -> str:
     progress = Progress(job.pk)
     try:
         handler = import_string(job.kind)

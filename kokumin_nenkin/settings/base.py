@@ -293,5 +293,8 @@ PDF_PROCESSES = env.int("PDF_PROCESSES", default=0)
 # The task worker (`manage.py worker`) writes its heartbeat this often; /healthz calls it down
 # after three missed beats.
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
+# A running job whose worker has been silent this long (at least three beats) is marked 失敗
+# by the sweep in every worker (kokumin_nenkin/jobs/sweep.py); it is not run again by itself.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=300)
 # /healthz calls the file area down below this much free space.
 HEALTH_MIN_FREE_MB = env.int("HEALTH_MIN_FREE_MB", default=200)

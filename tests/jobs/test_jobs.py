@@ -176,7 +176,7 @@ def test_a_finished_job_is_not_run_again(start, cast):
     from kokumin_nenkin.jobs.tasks import run_job
 
     job = start(handler=handlers.count_to, owner=cast["shintatsu"], label="x", params={"n": 2})
-    assert run_job.call(job.pk) == "skipped"
+    assert run_job.enqueue(job.pk).return_value == "skipped"
 
 
 def test_a_job_waits_for_the_transaction_that_started_it_to_commit(start, cast):

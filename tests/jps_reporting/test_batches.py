@@ -249,6 +249,34 @@ def test_an_unchanged_batch_whose_outputs_are_missing_is_built_again(client_for,
     assert bytes(batch.outputs.get(kind="f1").content) == f1
 
 
+def test_a_batch_whose_output_job_lost_its_worker_says_so_and_is_built_again(client_for, entries):
+    """The worker died while making the outputs: the sweep marks the job 失敗; the batch page
+    no longer says 作成中 for ever but 作成失敗 with the job's message, and offers the rebuild."""
+    from datetime import timedelta
+
+    from kokumin_nenkin.jobs.sweep import STOPPED_MESSAGE, sweep_orphaned_jobs
+
+    client = client_for("shintatsu")
+    confirm(client, entries)
+    batch = Batch.objects.get()
+    # as the dead worker left it: nothing stored (one transaction), the batch and job half-way
+    BatchOutput.objects.filter(batch=batch).delete()
+    Batch.objects.filter(pk=batch.pk).update(output_status=Batch.OutputStatus.PENDING)
+    Job.objects.filter(pk=batch.job_id).update(
+        status="running", updated_at=timezone.now() - timedelta(hours=1)
+    )
+    assert sweep_orphaned_jobs() == [batch.job_id]
+
+    for url in (f"/jps/batches/{batch.pk}/", "/jps/"):
+        html = client.get(url).content.decode()
+        assert "作成失敗" in html and "作成中" not in html
+    html = client.get(f"/jps/batches/{batch.pk}/").content.decode()
+    assert STOPPED_MESSAGE in html and "出力を作成する" in html
+    assert client.post(f"/jps/batches/{batch.pk}/rebuild/").status_code == 302
+    batch.refresh_from_db()
+    assert batch.output_status == Batch.OutputStatus.READY and batch.outputs.filter(kind="f1")
+
+
 def test_a_batch_stored_with_the_former_snapshot_key_is_read_and_built_the_same(
     client_for, entries
 ):

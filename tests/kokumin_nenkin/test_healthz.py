@@ -1,13 +1,17 @@
 """`/healthz`: cheap, no login, and names the part that is down (database, worker, storage)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.db.utils import OperationalError
 from django.tasks import task_backends
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 
 from kokumin_nenkin.jobs.heartbeat import beat
+from kokumin_nenkin.jobs.models import WorkerHeartbeat
 
 
 @pytest.fixture
@@ -64,6 +68,19 @@ def test_healthz_names_a_silent_worker_but_keeps_serving(client, database_worker
     response = client.get("/healthz")
     assert response.json()["worker"] == "ok"
     assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_worker_whose_heartbeat_went_stale(client, database_worker, settings):
+    """A worker killed without taking its row away: three missed beats and it is down."""
+    settings.WORKER_HEARTBEAT_SECONDS = 30
+    beat("worker-a")
+    assert client.get("/healthz").json()["worker"] == "ok"
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - timedelta(seconds=91))
+    body = client.get("/healthz").json()
+    assert (body["worker"], body["status"], body["down"]) == ("down", "degraded", ["worker"])
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - timedelta(seconds=60))
+    assert client.get("/healthz").json()["worker"] == "ok"  # two missed beats: still up
 
 
 @pytest.mark.django_db
