@@ -21,6 +21,7 @@ from audit.services import record, record_many
 from kokumin_nenkin import wareki
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
+from kokumin_nenkin.accounts.selectors import chosen_office
 from kokumin_nenkin.pdf import render_pdf
 from kokumin_nenkin.terminals import refuse_unless_designated_terminal
 from kokumin_nenkin.verification.registry import validation_messages
@@ -91,13 +92,8 @@ def _period(request) -> tuple[int, int]:
 
 def _office(request) -> str | None:
     """The office whose rows are shown: the user's own unless another (or all) is chosen."""
-    chosen = request.GET.get("office", request.POST.get("office"))
-    codes = {o.code for o in Office.objects.all()}
-    if chosen == "all":
-        return None
-    if chosen in codes:
-        return chosen
-    return request.user.office.code if request.user.office_id else None
+    office = chosen_office(request, own_by_default=True)
+    return office.code if office is not None else None
 
 
 def _list_or_404(code: str) -> WorkList:
