@@ -36,18 +36,20 @@ def list_pdf(
     filename: str,
     count: int,
     office=None,
+    title: str = "",
     details: dict | None = None,
 ) -> HttpResponse:
     """Render `template` (which includes "partials/pdf_list_heading.html") and audit it.
 
-    `sheet` is the 帳票 name the access history shows, `count` the rows printed, `office` the
-    office whose rows these are (None: every office)."""
+    `sheet` is the 帳票 name the access history shows (and the heading, unless `title` is
+    given), `count` the rows printed, `office` the office whose rows these are (None: every
+    office), `details` what else the print event says."""
     printed_at = timezone.localtime()
     content = render_pdf(
         template,
         {
             **context,
-            "sheet": sheet,
+            "sheet": title or sheet,
             "count": count,
             "city_name": settings.CITY_NAME,
             "list_office": office,

@@ -2,6 +2,7 @@
 A4 PDF by real HTTP: the claims of the office chosen, with the office, who printed it and when;
 one print event per person printed; a role without the permission is refused; no 個人番号."""
 
+import re
 from datetime import date
 
 import pytest
@@ -56,10 +57,10 @@ def test_the_attachments_due_list_prints_the_office_chosen(staff, cast, claims):
     assert claims["oosato"].receipt_number not in page  # the screen shows the office chosen
     response = clerk.get("/benefits/attachments-due/print/", {"office": "honcho"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
-    assert "添付書類の未着一覧（裁定請求）" in text and "本庁 保険年金課" in text
-    assert f"印刷者 {cast['madoguchi'].full_name}" in text
-    assert f"印刷日時 {format_date(timezone.localdate())}" in text and "1 / 1" in text
+    text = re.sub(r"\s+", "", pdf_text(response.content))  # pypdf may drop a space or not
+    assert "添付書類の未着一覧（裁定請求）" in text and "本庁保険年金課" in text
+    assert f"印刷者{cast['madoguchi'].full_name}".replace(" ", "") in text
+    assert f"印刷日時{format_date(timezone.localdate())}" in text and "1/1" in text
     assert claims["madoguchi"].receipt_number in text and "一子" in text
     assert "戸籍謄本（戸籍全部事項証明書）" in text
     assert claims["oosato"].receipt_number not in text and "二子" not in text
