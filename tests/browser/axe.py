@@ -24,6 +24,21 @@ def violations(page) -> list[str]:
     return lines
 
 
+def needs_review(page, rules: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """axe's "incomplete" results (what it could not settle alone and a person must look at),
+    one line per node with axe's own reason; only `rules` when given."""
+    results = _AXE.run(page, options=OPTIONS)
+    lines = []
+    for item in results.response["incomplete"]:
+        if rules and item["id"] not in rules:
+            continue
+        for node in item["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            why = "; ".join(c["message"] for c in node.get("any", []) + node.get("all", []))
+            lines.append(f"{item['id']} {target}: {why}")
+    return lines
+
+
 def assert_no_violations(page) -> None:
     found = violations(page)
     assert not found, f"axe: {len(found)} violation(s) on {page.url}\n" + "\n".join(found)
