@@ -81,21 +81,28 @@ def test_benefits_exemptions_requests_and_staff_screens_have_no_axe_violation(
     admin = make_staff("browser-kanri", Role.ADMIN)
     second_admin = make_staff("browser-kanri2", Role.ADMIN)
 
-    home = Household.objects.create(number="A0000001")
-    elder = make_person(
-        family="熊谷", given="花子", birth=date(1960, 5, 10), household=home, householder=True
-    )
-    qualify(elder, clerk, acquired_on=date(1980, 5, 9))
-    give_income(elder, date.today().year - 1, 300_000)
-    claim = entry("benefits.old_age", elder, {**OLD_AGE, "claimant": str(elder.pk)}, clerk)
+    def insured(number, family, given, born, acquired, income_year, income, **extra):
+        home = Household.objects.create(number=number)
+        person = make_person(
+            family=family, given=given, birth=born, household=home, householder=True, **extra
+        )
+        qualify(person, clerk, acquired_on=acquired)
+        give_income(person, income_year, income)
+        return person
 
-    young = make_person(
-        family="深谷", given="次郎", sex=Sex.MALE, birth=date(1995, 4, 2), household=home
+    last_year = date.today().year - 1
+    # one person of each area with an entry waiting, one with nothing open (the intake forms)
+    elder = insured("A0000001", "熊谷", "花子", date(1960, 5, 10), date(1980, 5, 9), last_year, 1)
+    claimant = insured("A0000002", "行田", "葉子", date(1960, 6, 10), date(1980, 6, 9), 2023, 1)
+    claim = entry("benefits.old_age", claimant, {**OLD_AGE, "claimant": str(claimant.pk)}, clerk)
+    young = insured(
+        "A0000003", "深谷", "次郎", date(1995, 4, 2), date(2015, 4, 1), 2023, 5, sex=Sex.MALE
     )
-    qualify(young, clerk, acquired_on=date(2015, 4, 1))
-    give_income(young, 2023, 500_000)
+    applicant = insured(
+        "A0000004", "本庄", "三郎", date(1996, 4, 2), date(2016, 4, 1), 2023, 5, sex=Sex.MALE
+    )
     exemption = services.entry_submit(
-        kind=APPLICATION, person=young, payload=APPLICATION_PAYLOAD, actor=clerk
+        kind=APPLICATION, person=applicant, payload=APPLICATION_PAYLOAD, actor=clerk
     )
 
     request = rr.request_receive(
@@ -139,10 +146,12 @@ def test_benefits_exemptions_requests_and_staff_screens_have_no_axe_violation(
     pages.check(f"/benefits/persons/{elder.pk}/")
     pages.sent_empty(f"/entries/new/benefits.old_age/{elder.pk}/")
     pages.check("/benefits/attachments-due/")
+    pages.check(f"/benefits/persons/{claimant.pk}/", "claim start with a claim")
     pages.check(f"/entries/{claim.pk}/", "claim entry (maker)")
     pages.check(f"/exemptions/persons/{young.pk}/household/")
+    pages.check(f"/exemptions/persons/{applicant.pk}/household/", "household with an entry")
     pages.sent_empty(f"/entries/new/exemptions.application/{young.pk}/")
-    pages.sent_empty(f"/entries/new/exemptions.additional/{young.pk}/")
+    pages.check(f"/entries/new/exemptions.additional/{young.pk}/")
     pages.check("/requests/")
     pages.sent_empty(f"/requests/new/{young.pk}/")
     pages.check(f"/requests/{request.pk}/", "request (counter)")
