@@ -13,20 +13,10 @@ from kokumin_nenkin.identifiers import find_my_number_like
 from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.wareki import format_date
 from qualifications.models import Household
+from tests.benefits.test_screens import OLD_AGE
 from tests.pdf import pdf_text
 
 from .conftest import give_income, make_person, qualify
-
-OLD_AGE = {
-    "claimed_on": "R7.6.2",
-    "claimant_name": "",
-    "relationship": "本人",
-    "start_month": "R7.6",
-    "paid_months": "400",
-    "exempt_months": "20",
-    "kara_months": "0",
-    "attachments": ["techo"],
-}
 
 
 def claim(client, person) -> Entry:

@@ -15,6 +15,7 @@ from kokumin_nenkin.verification.registry import get_kind
 from qualifications.models import Household, Sex
 from resident_requests import services as rr
 from resident_requests.models import Channel, IdentityCheck, Requester, RequestKind
+from tests.benefits.test_screens import OLD_AGE
 from tests.conftest import make_staff
 from tests.exemptions.conftest import give_income, make_person, qualify
 from tests.jps_reporting.flow import APPLICATION, APPLICATION_PAYLOAD
@@ -23,17 +24,6 @@ from .axe import violations
 from .steps import as_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-OLD_AGE = {
-    "claimed_on": "R7.6.2",
-    "claimant_name": "",
-    "relationship": "本人",
-    "start_month": "R7.6",
-    "paid_months": "400",
-    "exempt_months": "20",
-    "kara_months": "0",
-    "attachments": ["techo"],
-}
 
 
 def entry(kind_code: str, person, data: dict, maker):
