@@ -16,7 +16,10 @@ from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.accounts.models import Office
+from kokumin_nenkin.accounts.selectors import chosen_office
 from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.pdf.lists import list_pdf
 from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification.models import Entry
 from kokumin_nenkin.verification.registry import get_kind
@@ -152,21 +155,30 @@ def receipt_pdf(request, entry_id: int):
     return response
 
 
-@requires("enter_entry")
-@never_cache
-@require_GET
-def attachments_due_list(request):
-    """The claims whose attachments are not all received, oldest first."""
-    rows = [
+def _attachments_due_rows(request):
+    """The claims with attachments due, of the office chosen (every office unless one is)."""
+    office = chosen_office(request, own_by_default=False)
+    return office, [
         {
             "entry": e,
             "label": FORM_LABELS[rules.ClaimKind(e.form_code)],
             "due": attachments_due(e),
             "taken_on": timezone.localdate(e.created_at),
-            "form": LateAttachmentForm(choices=due_choices(e), prefix=f"e{e.pk}"),
         }
         for e in entries_with_attachments_due()
+        if office is None or e.maker_office_id == office.pk
     ]
+
+
+@requires("enter_entry")
+@never_cache
+@require_GET
+def attachments_due_list(request):
+    """The claims whose attachments are not all received, oldest first."""
+    office, rows = _attachments_due_rows(request)
+    for row in rows:
+        e = row["entry"]
+        row["form"] = LateAttachmentForm(choices=due_choices(e), prefix=f"e{e.pk}")
     if rows:
         record_many(
             Action.VIEW,
@@ -175,7 +187,34 @@ def attachments_due_list(request):
         )
     else:
         no_personal_data(request)
-    return render(request, "benefits/attachments_due.html", {"rows": rows})
+    return render(
+        request,
+        "benefits/attachments_due.html",
+        {
+            "rows": rows,
+            "office": office.code if office is not None else "all",
+            "offices": Office.objects.all(),
+        },
+    )
+
+
+@requires("enter_entry")
+@never_cache
+@require_GET
+def attachments_due_pdf(request):
+    """添付書類の未着一覧 on A4 paper (issue 14, item 9), of the office chosen on the screen,
+    with a column to note what came in."""
+    office, rows = _attachments_due_rows(request)
+    return list_pdf(
+        request,
+        template="benefits/attachments_due_pdf.html",
+        context={"rows": rows},
+        persons=[r["entry"].person for r in rows],
+        sheet="添付書類の未着一覧（裁定請求）",
+        count=len(rows),
+        office=office,
+        filename="tenpu-michaku.pdf",
+    )
 
 
 @requires("enter_entry")

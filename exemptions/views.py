@@ -15,6 +15,7 @@ from audit.services import record, record_many
 from kokumin_nenkin import wareki
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.pdf.lists import list_pdf
 from qualifications.models import Person
 
 from . import periods, selectors, services
@@ -279,21 +280,18 @@ def renewals_pdf(request):
         return render(request, "400.html", {"message": message}, status=400)
     candidates = selectors.renewal_candidates(year)
     year_label = wareki.format_month(year, 7) + "〜" + wareki.format_month(year + 1, 6)
-    pdf = render_pdf(
-        "exemptions/renewals_pdf.html",
-        {
-            "year": year,
+    return list_pdf(
+        request,
+        template="exemptions/renewals_pdf.html",
+        context={
             "year_label": year_label,
+            "period": f"{year}年度・{year_label}",
             "candidates": candidates,
-            "today": today,
-            "city_name": settings.CITY_NAME,
         },
+        persons=[c.previous.person for c in candidates],
+        sheet="継続申請",
+        title="継続申請の対象者",
+        count=len(candidates),
+        filename=f"renewals-{year}.pdf",
+        details={"期間": year_label},
     )
-    details = {"帳票": "継続申請", "期間": year_label, "件数": len(candidates)}
-    if candidates:
-        record_many(Action.PRINT, persons=[c.previous.person for c in candidates], details=details)
-    else:
-        record(Action.PRINT, details=details)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="renewals-{year}.pdf"'
-    return response

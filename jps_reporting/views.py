@@ -21,7 +21,7 @@ from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
 from kokumin_nenkin.confirm import confirm_first
-from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.pdf.lists import list_pdf
 from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.terminals import refuse_unless_designated_terminal
 from kokumin_nenkin.verification import permissions
@@ -236,7 +236,7 @@ def receipt_register(request):
     if not form.is_valid():
         no_personal_data(request)  # the day-and-office form only
         return render(request, "jps_reporting/register_form.html", {"form": form})
-    return _register_pdf(form.cleaned_data["day"], form.cleaned_data["office"])
+    return _register_pdf(request, form.cleaned_data["day"], form.cleaned_data["office"])
 
 
 class OwnRegisterForm(forms.Form):
@@ -257,26 +257,22 @@ def receipt_register_own(request):
         return render(
             request, "jps_reporting/register_form.html", {"form": form, "own_office": office}
         )
-    return _register_pdf(form.cleaned_data["day"], office)
+    return _register_pdf(request, form.cleaned_data["day"], office)
 
 
-def _register_pdf(day, office) -> HttpResponse:
+def _register_pdf(request, day, office) -> HttpResponse:
     entries = list(selectors.receipt_register(day, office.pk))
-    pdf = render_pdf(
-        "jps_reporting/pdf/receipt_register.html",
-        {"day": day, "office": office, "entries": entries, "city_name": settings.CITY_NAME},
-        stylesheets=["css/pdf-base.css"],
+    return list_pdf(
+        request,
+        template="jps_reporting/pdf/receipt_register.html",
+        context={"period": f"受付日 {format_date(day)}", "entries": entries},
+        persons=[e.person for e in entries],  # each person on it has it in their history
+        sheet="受付処理簿",
+        count=len(entries),
+        office=office,
+        filename=f"uketsuke-{day:%Y%m%d}-{office.code}.pdf",
+        details={"出力": "受付処理簿"},
     )
-    details = {"出力": "受付処理簿", "事務所": office.name, "件数": len(entries)}
-    persons = [e.person for e in entries if e.person_id is not None]
-    if persons:  # each person on the register has it in their access history
-        record_many(Action.PRINT, persons=persons, details=details)
-    else:
-        record(Action.PRINT, details=details)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="uketsuke-{day:%Y%m%d}-{office.code}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --- results ------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ person and the F5 file for 市民課. Thin: forms check, services act, selectors
 from datetime import date
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +20,8 @@ from audit.services import record, record_many
 from kokumin_nenkin import wareki
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
-from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.accounts.selectors import chosen_office
+from kokumin_nenkin.pdf.lists import list_pdf
 from kokumin_nenkin.terminals import refuse_unless_designated_terminal
 from kokumin_nenkin.verification.registry import validation_messages
 from kokumin_nenkin.verification.services import VerificationError, entry_submit
@@ -91,13 +91,8 @@ def _period(request) -> tuple[int, int]:
 
 def _office(request) -> str | None:
     """The office whose rows are shown: the user's own unless another (or all) is chosen."""
-    chosen = request.GET.get("office", request.POST.get("office"))
-    codes = {o.code for o in Office.objects.all()}
-    if chosen == "all":
-        return None
-    if chosen in codes:
-        return chosen
-    return request.user.office.code if request.user.office_id else None
+    office = chosen_office(request, own_by_default=True)
+    return office.code if office is not None else None
 
 
 def _list_or_404(code: str) -> WorkList:
@@ -211,16 +206,17 @@ def work_list_pdf(request, code: str):
     """The list on A4 paper; every person printed gets a print event."""
     work_list = _list_or_404(code)
     context = _list_context(request, work_list)
-    context["today"] = timezone.localdate()
-    context["city_name"] = settings.CITY_NAME
-    pdf = render_pdf("qualifications/work_list_pdf.html", context)
-    details = {"帳票": f"{WORK_LIST_SCREEN}:{work_list.label}", "件数": len(context["rows"])}
-    record_many(Action.PRINT, persons=[r.person for r in context["rows"]], details=details)
-    if not context["rows"]:
-        no_personal_data(request)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="worklist-{work_list.value}.pdf"'
-    return response
+    return list_pdf(
+        request,
+        template="qualifications/work_list_pdf.html",
+        context=context,
+        persons=[r.person for r in context["rows"]],
+        sheet=f"{WORK_LIST_SCREEN}:{work_list.label}",
+        title=work_list.label,
+        count=len(context["rows"]),
+        office=Office.objects.filter(code=context["office"]).first(),
+        filename=f"worklist-{work_list.value}.pdf",
+    )
 
 
 # --- counter registration of a new person -------------------------------------------------

@@ -6,6 +6,7 @@ app_name = "resident_requests"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("print/", views.index_pdf, name="index_pdf"),
     path("new/<int:person_pk>/", views.new, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/extend/", views.extend, name="extend"),

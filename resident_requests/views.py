@@ -10,14 +10,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.accounts.models import Office
+from kokumin_nenkin.accounts.selectors import chosen_office
 from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.pdf import render_pdf
+from kokumin_nenkin.pdf.lists import list_pdf
 from kokumin_nenkin.post_only import post_only
 from kokumin_nenkin.verification import services as verification
 from kokumin_nenkin.verification.models import OPEN_STATUSES, Entry
@@ -35,17 +39,53 @@ from .retention import RETENTION, due_persons
 SCREEN = "resident_requests"
 
 
+def _open_rows(request):
+    """The open requests of the office chosen (every office unless one is), overdue first."""
+    today = timezone.localdate()
+    office = chosen_office(request, own_by_default=False)
+    rows = selectors.open_requests(today)
+    if office is not None:
+        rows = rows.filter(office=office)
+    return today, office, list(rows)
+
+
 @requires("enter_entry")
 @require_GET
 def index(request):
-    today = timezone.localdate()
-    rows = list(selectors.open_requests(today))
+    today, office, rows = _open_rows(request)
     persons = [r.person for r in rows if r.person is not None]
     if persons:
         record_many(Action.VIEW, persons=persons, details={"画面": SCREEN, "件数": len(rows)})
     else:
         no_personal_data(request)
-    return render(request, "resident_requests/index.html", {"rows": rows, "today": today})
+    return render(
+        request,
+        "resident_requests/index.html",
+        {
+            "rows": rows,
+            "today": today,
+            "office": office.code if office is not None else "all",
+            "offices": Office.objects.all(),
+        },
+    )
+
+
+@requires("enter_entry")
+@never_cache
+@require_GET
+def index_pdf(request):
+    """The open requests on A4 paper (issue 14, item 9), with their deadlines."""
+    today, office, rows = _open_rows(request)
+    return list_pdf(
+        request,
+        template="resident_requests/pdf/open_requests.html",
+        context={"rows": rows, "today": today},
+        persons=[r.person for r in rows],
+        sheet="本人からの請求 未決定の一覧",
+        count=len(rows),
+        office=office,
+        filename="seikyu-mikettei.pdf",
+    )
 
 
 @requires("enter_entry")

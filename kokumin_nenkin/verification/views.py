@@ -7,14 +7,18 @@ from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
+from kokumin_nenkin.accounts.models import Office
+from kokumin_nenkin.accounts.selectors import chosen_office
 from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.identifiers.forms import FreeTextGuard
+from kokumin_nenkin.pdf.lists import list_pdf
 from kokumin_nenkin.post_only import post_only
 
 from . import permissions, selectors, services
@@ -271,20 +275,77 @@ def withdraw(request, pk: int):
     return _decide(request, pk, "withdraw")
 
 
+# The screens show at most this many entries; the printed lists show the same rows.
+LIST_LIMIT = 200
+
+
+def _queue_rows(request):
+    office = chosen_office(request, own_by_default=False)
+    entries = selectors.waiting_for_verification(request.user)
+    if office is not None:
+        entries = entries.filter(maker_office=office)
+    return office, list(entries[:LIST_LIMIT])
+
+
 @requires("verify_entry")
 @require_GET
 def queue(request):
-    entries = list(selectors.waiting_for_verification(request.user)[:200])
+    office, entries = _queue_rows(request)
     _record_listed(entries, "確認待ち一覧")
-    return render(request, "verification/queue.html", {"entries": _with_kinds(entries)})
+    return render(
+        request,
+        "verification/queue.html",
+        {
+            "entries": _with_kinds(entries),
+            "office": office.code if office is not None else "all",
+            "offices": Office.objects.all(),
+        },
+    )
+
+
+@requires("verify_entry")
+@never_cache
+@require_GET
+def queue_pdf(request):
+    """確認待ち一覧 on A4 paper (issue 14, item 9), of the office chosen on the screen. The
+    proposed values are not printed: the checker re-keys them from the 届書, blind."""
+    office, entries = _queue_rows(request)
+    return list_pdf(
+        request,
+        template="verification/queue_pdf.html",
+        context={"entries": _with_kinds(entries)},
+        persons=[e.person for e in entries],
+        sheet="確認待ち一覧",
+        count=len(entries),
+        office=office,
+        filename="kakunin-machi.pdf",
+    )
 
 
 @requires("enter_entry")
 @require_GET
 def mine(request):
-    entries = list(selectors.my_entries(request.user)[:200])
+    entries = list(selectors.my_entries(request.user)[:LIST_LIMIT])
     _record_listed(entries, "自分の受付一覧")
     return render(request, "verification/mine.html", {"entries": _with_kinds(entries)})
+
+
+@requires("enter_entry")
+@never_cache
+@require_GET
+def mine_pdf(request):
+    """自分の受付 on A4 paper (issue 14, item 9): the user's own open entries, returned first."""
+    entries = list(selectors.my_entries(request.user)[:LIST_LIMIT])
+    return list_pdf(
+        request,
+        template="verification/mine_pdf.html",
+        context={"entries": _with_kinds(entries)},
+        persons=[e.person for e in entries],
+        sheet="自分の受付一覧",
+        count=len(entries),
+        office=request.user.office,
+        filename="jibun-no-uketsuke.pdf",
+    )
 
 
 def _record_listed(entries, screen: str) -> None:

@@ -394,6 +394,7 @@ def test_the_counter_prints_the_receipt_register_of_their_own_office(client_for,
     """Issue 14, item 9: 窓口担当 (a branch office included) print the 受付処理簿 of their own
     office and day, today unless chosen; other offices' entries are not on it."""
     from kokumin_nenkin.verification import services as verification
+    from kokumin_nenkin.wareki import format_date
     from tests.qualifications.factories import acquisition_payload, make_person
 
     mine = verification.entry_submit(
@@ -417,6 +418,10 @@ def test_the_counter_prints_the_receipt_register_of_their_own_office(client_for,
     assert response["Content-Type"] == "application/pdf"
     text = text_of(response.content)
     assert mine.receipt_number in text and theirs.receipt_number not in text
+    # the sheet says who printed it and when (和暦 with the time), its pages numbered
+    flat = re.sub(r"\s+", "", text)
+    assert "印刷者oosatoテスト（大里行政センター）" in flat and "1/1" in flat
+    assert f"印刷日時{format_date(today)}" in flat
     # the office cannot be chosen: a query naming another is ignored
     other = clerk.get("/jps/register/mine/", {"day": today.isoformat(), "office": "1"})
     assert mine.receipt_number in text_of(other.content)
