@@ -28,6 +28,7 @@ from qualifications import residents
 from qualifications.initial_load import (
     LoadPart,
     Rows,
+    in_order,
     labelled,
     latest_lines,
     register_part,
@@ -145,7 +146,7 @@ def check_exemptions(rows: Rows) -> list[LineError]:
 def apply_exemptions(rows: Rows, person_ids: dict[str, int], actor) -> int:
     latest = latest_lines(rows)
     objects = []
-    for line, row in sorted(rows, key=lambda lr: (lr[1]["宛名番号"], lr[1]["連番"])):
+    for line, row in in_order(rows):
         start = row["免除始期"]
         student = row["免除区分"] == ExemptionClass.STUDENT
         objects.append(
@@ -222,7 +223,7 @@ def apply_additional(rows: Rows, person_ids: dict[str, int], actor) -> int:
             is_latest=line in latest,
             operator=actor,
         )
-        for line, row in sorted(rows, key=lambda lr: (lr[1]["宛名番号"], lr[1]["連番"]))
+        for line, row in in_order(rows)
     ]
     bulk_copy(AdditionalPremium, objects)
     return len(objects)
@@ -240,18 +241,14 @@ WHOLE_RESULTS = {
 }
 
 
-def _decision_errors(line: int, row: dict, revoked_column: str | None = None) -> list[LineError]:
-    """一部承認 refused (no period to split); a 取消 row names its date, and only a 取消 row."""
+def _revocation_errors(line: int, row: dict, column: str) -> list[LineError]:
+    """A 取消 row names the date of its 取消, and only a 取消 row does."""
     errors = []
-    if row["処理結果"] == ProcessingResult.PARTLY_APPROVED:
-        errors.append(LineError(line, "処理結果", "一部承認はこの免除にはありません。"))
-    if revoked_column is not None:
-        revoked = row["処理結果"] == ProcessingResult.REVOKED
-        if revoked and not row[revoked_column]:
-            errors.append(LineError(line, revoked_column, "取消の行では必須項目です。"))
-        if row[revoked_column] and not revoked:
-            message = "処理結果が「4 取消」の行だけに記入します。"
-            errors.append(LineError(line, revoked_column, message))
+    revoked = row["処理結果"] == ProcessingResult.REVOKED
+    if revoked and not row[column]:
+        errors.append(LineError(line, column, "取消の行では必須項目です。"))
+    if row[column] and not revoked:
+        errors.append(LineError(line, column, "処理結果が「4 取消」の行だけに記入します。"))
     return errors
 
 
@@ -262,7 +259,7 @@ def _held(row: dict) -> bool:
 def _by_person(rows: Rows) -> dict[str, list[tuple[int, dict]]]:
     """Each person's rows in 連番 order."""
     out: dict[str, list[tuple[int, dict]]] = {}
-    for line, row in sorted(rows, key=lambda lr: (lr[1]["宛名番号"], lr[1]["連番"])):
+    for line, row in in_order(rows):
         out.setdefault(row["宛名番号"], []).append((line, row))
     return out
 
@@ -301,7 +298,7 @@ def check_statutory(rows: Rows) -> list[LineError]:
     at the counter while one is open)."""
     errors = []
     for line, row in rows:
-        errors += _decision_errors(line, row, "取消_不該当年月日")
+        errors += _revocation_errors(line, row, "取消_不該当年月日")
         ended = row["消滅_不該当年月日"]
         if ended:
             try:
@@ -336,7 +333,7 @@ def check_statutory(rows: Rows) -> list[LineError]:
 def apply_statutory(rows: Rows, person_ids: dict[str, int], actor) -> int:
     latest = latest_lines(rows)
     objects = []
-    for line, row in sorted(rows, key=lambda lr: (lr[1]["宛名番号"], lr[1]["連番"])):
+    for line, row in in_order(rows):
         ended = row["消滅_不該当年月日"]
         objects.append(
             StatutoryExemption(
@@ -389,7 +386,6 @@ def check_maternity(rows: Rows) -> list[LineError]:
     one person never overlap (as at the counter)."""
     errors = []
     for line, row in rows:
-        errors += _decision_errors(line, row)
         try:
             periods.check_maternity_notification(row["出産予定日"], row["届出年月日"])
         except RuleRefused as exc:
@@ -413,7 +409,7 @@ def check_maternity(rows: Rows) -> list[LineError]:
 def apply_maternity(rows: Rows, person_ids: dict[str, int], actor) -> int:
     latest = latest_lines(rows)
     objects = []
-    for line, row in sorted(rows, key=lambda lr: (lr[1]["宛名番号"], lr[1]["連番"])):
+    for line, row in in_order(rows):
         period = maternity_period(row)
         objects.append(
             MaternityExemption(

@@ -226,9 +226,13 @@ def latest_lines(rows: Rows, key: str = "連番") -> set[int]:
     return {line for _, line in best.values()}
 
 
+def in_order(rows: Rows) -> Rows:
+    """The rows by person and 連番: the order a part writes them in."""
+    return sorted(rows, key=lambda lr: (lr[1]["宛名番号"], lr[1]["連番"]))
+
+
 def apply_qualifications(rows: Rows, person_ids: dict[str, int], actor) -> int:
     latest = latest_lines(rows)
-    ordered = sorted(rows, key=lambda lr: (lr[1]["宛名番号"], lr[1]["連番"]))
     objects = [
         QualificationRecord(
             person_id=person_ids[row["宛名番号"]],
@@ -247,7 +251,7 @@ def apply_qualifications(rows: Rows, person_ids: dict[str, int], actor) -> int:
             category_change_notified_on=row["種別変更届出年月日"],
             operator=actor,
         )
-        for line, row in ordered
+        for line, row in in_order(rows)
     ]
     bulk_copy(QualificationRecord, objects)
     return len(objects)
