@@ -59,7 +59,7 @@ def through_bulk_create(monkeypatch, work):
     monkeypatch.setattr(bulk, "copies", lambda using="default": False)
     try:
         with CaptureQueriesContext(connection) as queries:
-            sid = transaction.savepoint()
+            sid = transaction.savepoint_create()
             result = work()
             transaction.savepoint_rollback(sid)
     finally:
@@ -167,7 +167,7 @@ def test_an_error_line_leaves_nothing_on_postgresql(cast, tmp_path):
     bad = f3(*F3_LINES[:5], moved_in("2000000099", mn="123456789010"))
     result = residents_import(data=bad.encode(), filename="f3.csv", actor=cast["shintatsu"])
     assert [str(e) for e in result.errors] == [
-        "7行目「個人番号」: 個人番号の検査用数字（最後の1桁）が一致しません。"
+        "7行目「個人番号」: 個人番号の検査用数字（最後の1桁）が一致しません。入力を確認してください。"
     ]
     files = good_files()
     files["maternity.csv"][2] = "3000000002,2,2023-02-10,2,2022-01-01,,"  # notified too early
