@@ -53,8 +53,11 @@ _AS_IS_FIELDS = frozenset(
 
 
 def _as_is(field: Field) -> bool:
-    if type(field) in (models.ForeignKey, models.OneToOneField):
-        field = field.target_field  # the id column of the row it points at
+    if isinstance(field, models.ForeignKey) and type(field) in (
+        models.ForeignKey,
+        models.OneToOneField,
+    ):
+        return type(field.target_field) in _AS_IS_FIELDS  # the id of the row it points at
     return type(field) in _AS_IS_FIELDS
 
 

@@ -166,9 +166,8 @@ def test_the_initial_load_through_copy_stores_what_bulk_create_stores(cast, monk
 def test_an_error_line_leaves_nothing_on_postgresql(cast, tmp_path):
     bad = f3(*F3_LINES[:5], moved_in("2000000099", mn="123456789010"))
     result = residents_import(data=bad.encode(), filename="f3.csv", actor=cast["shintatsu"])
-    assert [str(e) for e in result.errors] == [
-        "7行目「個人番号」: 個人番号の検査用数字（最後の1桁）が一致しません。入力を確認してください。"
-    ]
+    (error,) = result.errors
+    assert (error.line, error.column) == (7, "個人番号") and "検査用数字" in error.message
     files = good_files()
     files["maternity.csv"][2] = "3000000002,2,2023-02-10,2,2022-01-01,,"  # notified too early
     load_result = load_register(write(tmp_path / "load", files), actor=cast["shintatsu"])
