@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 
 from audit.models import Action
 from audit.services import digest_for_details, record
+from kokumin_nenkin.bulk import bulk_copy
 from kokumin_nenkin.imports import CsvInput, FieldError, LineError, Parser, code_of, optional
 from kokumin_nenkin.imports import required as needed
 from kokumin_nenkin.imports.models import ImportedFile
@@ -43,7 +44,7 @@ from .codes import (
     InsuredCategory,
     LossCause,
 )
-from .models import Person, QualificationRecord, ResidentEvent
+from .models import QualificationRecord, ResidentEvent
 
 Rows = list[tuple[int, dict[str, Any]]]
 
@@ -59,7 +60,8 @@ class LoadPart:
     `check(rows)` returns the line errors the rows make among themselves (the reader already
     checked each cell and the unique key; the loader checks every 宛名番号);
     `apply(rows, person_ids, actor)` writes them (`person_ids`: 宛名番号 → Person id) and
-    returns how many rows it wrote."""
+    returns how many rows it wrote; a part writes its rows in one load with
+    `kokumin_nenkin.bulk.bulk_copy` (PostgreSQL COPY; `bulk_create` elsewhere)."""
 
     code: str  # short, stable: the once-only kind is "initial_load.<code>"
     filename: str
@@ -224,9 +226,13 @@ def latest_lines(rows: Rows, key: str = "連番") -> set[int]:
     return {line for _, line in best.values()}
 
 
+def in_order(rows: Rows) -> Rows:
+    """The rows by person and 連番: the order a part writes them in."""
+    return sorted(rows, key=lambda lr: (lr[1]["宛名番号"], lr[1]["連番"]))
+
+
 def apply_qualifications(rows: Rows, person_ids: dict[str, int], actor) -> int:
     latest = latest_lines(rows)
-    ordered = sorted(rows, key=lambda lr: (lr[1]["宛名番号"], lr[1]["連番"]))
     objects = [
         QualificationRecord(
             person_id=person_ids[row["宛名番号"]],
@@ -245,13 +251,11 @@ def apply_qualifications(rows: Rows, person_ids: dict[str, int], actor) -> int:
             category_change_notified_on=row["種別変更届出年月日"],
             operator=actor,
         )
-        for line, row in ordered
+        for line, row in in_order(rows)
     ]
-    QualificationRecord.objects.bulk_create(objects, batch_size=BATCH)
+    bulk_copy(QualificationRecord, objects)
     return len(objects)
 
-
-BATCH = 2000
 
 QUALIFICATIONS = LoadPart(
     code="qualifications",
@@ -388,10 +392,7 @@ def load_register(
         {row["世帯番号"] for _, row in person_rows if row["世帯番号"]}
     )
     result.households = len(households)
-    created = [
-        residents.new_person(row, households, hashes.get(row["宛名番号"])) for _, row in person_rows
-    ]
-    Person.objects.bulk_create(created, batch_size=BATCH)
+    created = residents.add_persons(person_rows, households, hashes)
     persons.loaded = len(created)
     person_ids = {p.addressee_number: p.pk for p in created}
     person_ids.update({n: p.pk for n, p in on_file.items()})

@@ -52,10 +52,20 @@ def _lookup_key() -> bytes:
 
 def encrypt(my_number: str) -> str:
     """Validated 12 digits → base64(nonce ‖ ciphertext ‖ tag)."""
-    digits = validate_my_number(my_number)
-    nonce = os.urandom(12)
-    sealed = AESGCM(_encryption_key()).encrypt(nonce, digits.encode(), _AAD)
-    return base64.b64encode(nonce + sealed).decode("ascii")
+    return encrypt_many([my_number])[0]
+
+
+def encrypt_many(numbers: list[str]) -> list[str]:
+    """`encrypt` of a whole column in one pass (one cipher object, one fresh nonce each): what
+    a bulk load calls before it writes the rows."""
+    cipher = AESGCM(_encryption_key())
+    out = []
+    for number in numbers:
+        digits = validate_my_number(number)
+        nonce = os.urandom(12)
+        sealed = cipher.encrypt(nonce, digits.encode(), _AAD)
+        out.append(base64.b64encode(nonce + sealed).decode("ascii"))
+    return out
 
 
 def decrypt(token: str) -> str:

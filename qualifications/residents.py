@@ -6,7 +6,8 @@ format fixed by this project (docs/formats.md, "F3 の解釈"):
 - dates are `YYYY-MM-DD` (as F2) or 元号コード + YYMMDD (7 digits, as the fixed-width files);
 - 氏名 and フリガナ hold 氏 and 名 separated by one space (full- or half-width);
 - which columns a line needs depends on its 異動区分 (`REQUIRED_BY_EVENT`);
-- 転入 (A1, A2) creates the person and, if new, the household; 転出 (B1, B2) and 死亡 (C1) set
+- 転入 (A1, A2) creates the person and, if new, the household — all of a file's new persons in
+  one load (`add_persons`: PostgreSQL COPY, as the initial load); 転出 (B1, B2) and 死亡 (C1) set
   the residence status and date; 氏名・住所・世帯 changes (D1–D3) update the person through
   `save()`, so the field diff is kept by the audit log (django-auditlog);
 - a 転入 of a 宛名番号 already on file, any other 異動 of one not on file, a 宛名番号 twice in
@@ -28,6 +29,7 @@ from django.db import IntegrityError, transaction
 
 from audit.models import Action
 from audit.services import digest_for_details, record
+from kokumin_nenkin.bulk import bulk_copy
 from kokumin_nenkin.identifiers import digits_only, validate_my_number
 from kokumin_nenkin.imports import CsvInput, FieldError, LineError, code_of, optional, required
 from kokumin_nenkin.imports.models import ImportedFile
@@ -275,15 +277,45 @@ def check_rows(
 
 
 def households_for(numbers: set[str]) -> dict[str, Household]:
-    found = {h.number: h for h in Household.objects.filter(number__in=numbers)}
-    new = [Household(number=n) for n in sorted(numbers - found.keys())]
-    Household.objects.bulk_create(new)
-    if new:
-        found.update({h.number: h for h in Household.objects.filter(number__in=numbers)})
+    """The households of `numbers`, the missing ones created (one load, ids known after)."""
+    found: dict[str, Household] = {}
+    wanted = sorted(numbers)
+    for i in range(0, len(wanted), _CHUNK):
+        found.update(
+            (h.number, h) for h in Household.objects.filter(number__in=wanted[i : i + _CHUNK])
+        )
+    new = [Household(number=n) for n in wanted if n not in found]
+    bulk_copy(Household, new)
+    found.update((h.number, h) for h in new)
     return found
 
 
-def new_person(row: dict[str, Any], households: dict[str, Household], digest: str | None):
+def add_persons(
+    rows: list[tuple[int, dict[str, Any]]],
+    households: dict[str, Household],
+    hashes: dict[str, str],
+) -> list[Person]:
+    """The new persons of 転入 (or 初期移行) rows, written in one load: the 個人番号 column is
+    encrypted in one pass, then every row goes in through `kokumin_nenkin.bulk.bulk_copy`
+    (PostgreSQL COPY, ids taken from the sequence first; `bulk_create` elsewhere). As with
+    `bulk_create`, no per-row signals: the import's one audit event stands for the rows."""
+    numbered = [row for _, row in rows if row["個人番号"]]
+    encrypted = my_number.encrypt_many([row["個人番号"] for row in numbered])
+    sealed = {row["宛名番号"]: token for row, token in zip(numbered, encrypted, strict=True)}
+    persons = []
+    for _, row in rows:
+        number = row["宛名番号"]
+        person = new_person(row, households)
+        if number in sealed:
+            person.my_number_encrypted = sealed[number]
+            person.my_number_hash = hashes[number]
+        persons.append(person)
+    bulk_copy(Person, persons)
+    return persons
+
+
+def new_person(row: dict[str, Any], households: dict[str, Household]) -> Person:
+    """A person of a 転入 (or 初期移行) row, not saved, without the 個人番号 (`add_persons`)."""
     family, given = row["氏名"]
     family_kana, given_kana = row["フリガナ"]
     person = Person(
@@ -303,9 +335,6 @@ def new_person(row: dict[str, Any], households: dict[str, Household], digest: st
         residence_event=row["異動区分"],
         residence_event_on=row["異動年月日"],
     )
-    if row["個人番号"]:
-        person.my_number_encrypted = my_number.encrypt(row["個人番号"])
-        person.my_number_hash = digest
     person.normalise()
     return person
 
@@ -399,12 +428,9 @@ def residents_import(
         result.error_count = 1
         return result
     households = households_for({row["世帯番号"] for _, row in rows if row["世帯番号"]})
-    created = [
-        new_person(row, households, hashes.get(row["宛名番号"]))
-        for _, row in rows
-        if row["異動区分"] in CREATES
-    ]
-    Person.objects.bulk_create(created, batch_size=_CHUNK)
+    created = add_persons(
+        [(line, row) for line, row in rows if row["異動区分"] in CREATES], households, hashes
+    )
     for _, row in rows:
         if row["異動区分"] not in CREATES:
             _update(on_file[row["宛名番号"]], row, households)

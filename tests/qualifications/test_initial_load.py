@@ -10,7 +10,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
-from exemptions.models import AdditionalPremium, ExemptionApplication
+from exemptions.models import (
+    AdditionalPremium,
+    ExemptionApplication,
+    MaternityExemption,
+    StatutoryExemption,
+)
 from kokumin_nenkin.decisions import DecisionStatus
 from kokumin_nenkin.identifiers import my_number_check_digit
 from kokumin_nenkin.imports.models import ImportedFile
@@ -35,15 +40,20 @@ ADDITIONAL = (
     "宛名番号,連番,付加納付申出年月日,付加加入理由,付加該当年月日,付加納付辞退申出年月日,"
     "付加辞退理由,付加非該当年月日,処理結果"
 )
+STATUTORY = (
+    "宛名番号,連番,免除理由,該当年月日,届出年月日,消滅_不該当年月日,免除消滅理由,"
+    "消滅届出年月日,取消_不該当年月日,処理結果,処理年月日"
+)
+MATERNITY = "宛名番号,連番,出産予定日,単胎多胎の別,届出年月日,処理結果,処理年月日"
 
 
 def valid_number(first11: str) -> str:
     return first11 + str(my_number_check_digit(first11))
 
 
-def person_line(number, mn="", name="移行　太郎", birth="1990-04-02", household="H1"):
+def person_line(number, mn="", name="移行　太郎", birth="1990-04-02", household="H1", sex=1):
     return (
-        f"00,2026-12-01,,{number},{mn},{name},イコウ　タロウ,1,{birth},"
+        f"00,2026-12-01,,{number},{mn},{name},イコウ　タロウ,{sex},{birth},"
         f"360-0001,熊谷市試験町一丁目1番1号,{household},世帯主,{number}"
     )
 
@@ -53,7 +63,7 @@ def good_files() -> dict[str, list[str]]:
         "persons.csv": [
             PERSONS,
             person_line("3000000001", mn=valid_number("12345678901")),
-            person_line("3000000002", name="移行　花子", birth="1985-02-28"),
+            person_line("3000000002", name="移行　花子", birth="1985-02-28", sex=2),
         ],
         "qualifications.csv": [
             QUALIFICATIONS,
@@ -66,6 +76,16 @@ def good_files() -> dict[str, list[str]]:
             EXEMPTIONS,
             "3000000001,1,01,2021-07-05,2021-07,2022-06,1,2021-07,2022-06,,,2021-09-01",
             "3000000001,2,01,2022-07-04,2022-07,2023-06,,,,,,",
+        ],
+        "statutory.csv": [
+            STATUTORY,
+            "3000000001,1,2,2016-05-10,2016-05-20,2018-03-31,生活扶助の廃止,2018-04-05,,1,2016-06-01",
+            "3000000001,2,1,2019-08-01,2019-08-09,,,,,1,2019-09-02",
+        ],
+        "maternity.csv": [
+            MATERNITY,
+            "3000000002,1,2020-06-15,1,2020-03-01,1,2020-03-20",
+            "3000000002,2,2023-02-10,2,2022-09-01,,",
         ],
         "additional.csv": [
             ADDITIONAL,
@@ -91,10 +111,12 @@ def nothing_written():
         Household.objects.count(),
         QualificationRecord.objects.count(),
         ExemptionApplication.objects.count(),
+        StatutoryExemption.objects.count(),
+        MaternityExemption.objects.count(),
         AdditionalPremium.objects.count(),
         ImportedFile.objects.count(),
         AuditEvent.objects.filter(action="import").count(),
-    ) == (0, 0, 0, 0, 0, 0, 0)
+    ) == (0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
 @pytest.mark.django_db
@@ -107,10 +129,12 @@ def test_a_good_folder_loads_every_table_reports_counts_and_is_audited_once(cast
         "宛名（被保険者）\tpersons.csv\t2\t2\t0",
         "資格履歴\tqualifications.csv\t4\t4\t0",
         "免除等履歴\texemptions.csv\t2\t2\t0",
+        "法定免除履歴\tstatutory.csv\t2\t2\t0",
+        "産前産後免除履歴\tmaternity.csv\t2\t2\t0",
         "付加履歴\tadditional.csv\t1\t1\t0",
     ):
         assert line in report
-    assert "取り込みました（9件）" in report
+    assert "取り込みました（13件）" in report
 
     taro = Person.objects.get(addressee_number="3000000001")
     assert my_number.decrypt(taro.my_number_encrypted) == valid_number("12345678901")
@@ -136,9 +160,73 @@ def test_a_good_folder_loads_every_table_reports_counts_and_is_audited_once(cast
         "宛名（被保険者）": 2,
         "資格履歴": 4,
         "免除等履歴": 2,
+        "法定免除履歴": 2,
+        "産前産後免除履歴": 2,
         "付加履歴": 1,
     }
     assert valid_number("12345678901") not in str(event.details)
+
+
+@pytest.mark.django_db
+def test_statutory_and_maternity_histories_are_loaded_with_their_months_from_the_rules(
+    cast, tmp_path
+):
+    load(write(tmp_path / "load", good_files()), cast["shintatsu"])
+    taro, hanako = Person.objects.order_by("addressee_number")
+    statutory = list(StatutoryExemption.objects.filter(person=taro).order_by("applies_on"))
+    # exempt from the month before the reason arose, until the month it ended (DOMAIN_RULES)
+    assert [
+        (s.reason, s.start_month, s.end_month, s.ended_on, s.decision, s.is_latest)
+        for s in statutory
+    ] == [
+        ("livelihood", date(2016, 4, 1), date(2018, 3, 1), date(2018, 3, 31), "approved", False),
+        ("disability", date(2019, 7, 1), None, None, "approved", True),
+    ]
+    assert statutory[0].end_reason == "生活扶助の廃止"
+    assert statutory[0].end_notified_on == date(2018, 4, 5)
+    maternity = list(MaternityExemption.objects.filter(person=hanako).order_by("due_date"))
+    assert [
+        (m.pregnancy, m.start_month, m.end_month, m.decision, m.is_latest) for m in maternity
+    ] == [
+        ("1", date(2020, 5, 1), date(2020, 8, 1), "approved", False),  # 4 months from May
+        ("2", date(2022, 11, 1), date(2023, 4, 1), "awaiting", True),  # 6 months from Nov.
+    ]
+    assert {r.operator for r in [*statutory, *maternity]} == {cast["shintatsu"]}
+
+
+MONTHS = [
+    # 該当年月日 → 免除始期: the month before the month the reason arose
+    ("statutory", "2019-08-01", "", date(2019, 7, 1), None),
+    ("statutory", "2020-01-31", "", date(2019, 12, 1), None),
+    ("statutory", "2020-03-01", "2020-03-01", date(2020, 2, 1), date(2020, 3, 1)),
+    ("statutory", "2024-02-29", "2025-12-31", date(2024, 1, 1), date(2025, 12, 1)),
+    # 出産予定日 → 4 months from the month before (単胎), 6 from 3 months before (多胎)
+    ("maternity-1", "2024-01-01", "", date(2023, 12, 1), date(2024, 3, 1)),
+    ("maternity-1", "2024-02-29", "", date(2024, 1, 1), date(2024, 4, 1)),
+    ("maternity-2", "2024-02-29", "", date(2023, 11, 1), date(2024, 4, 1)),
+    ("maternity-2", "2025-12-31", "", date(2025, 9, 1), date(2026, 2, 1)),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind,when,ended,start,end", MONTHS)
+def test_the_months_of_a_loaded_notice_follow_the_rules(
+    cast, tmp_path, kind, when, ended, start, end
+):
+    files = good_files()
+    del files["exemptions.csv"], files["additional.csv"]
+    files["statutory.csv"] = [STATUTORY]
+    files["maternity.csv"] = [MATERNITY]
+    if kind == "statutory":
+        files["statutory.csv"].append(f"3000000001,1,1,{when},{when},{ended},,,,,")
+        model = StatutoryExemption
+    else:
+        files["maternity.csv"].append(f"3000000002,1,{when},{kind[-1]},{when},,")
+        model = MaternityExemption
+    load(write(tmp_path / "load", files), cast["shintatsu"])
+    record = model.objects.get()
+    assert (record.start_month, record.end_month) == (start, end)
+    assert record.decision == "awaiting" and record.is_latest
 
 
 @pytest.mark.django_db
@@ -197,6 +285,63 @@ BAD = [
         _broken("additional.csv", 0, ADDITIONAL.replace("処理結果", "結果")),
         "additional.csv 1行目: 見出し行が違います",
         id="wrong-header",
+    ),
+    # 免除区分 07 / 08: their own files, with the rules of the counter (DOMAIN_RULES 法定免除,
+    # 産前産後免除).
+    pytest.param(
+        _broken("exemptions.csv", 2, "3000000001,2,07,2022-07-04,2022-07,2023-06,,,,,,"),
+        "exemptions.csv 3行目「免除区分」: 法定免除（07）は statutory.csv に記載します。",
+        id="statutory-in-the-applications-file",
+    ),
+    pytest.param(
+        _broken("exemptions.csv", 2, "3000000001,2,08,2022-07-04,2022-07,2023-06,,,,,,"),
+        "exemptions.csv 3行目「免除区分」: 産前産後免除（08）は maternity.csv に記載します。",
+        id="maternity-in-the-applications-file",
+    ),
+    pytest.param(
+        _broken("statutory.csv", 1, "3000000001,1,9,2016-05-10,2016-05-20,,,,,1,"),
+        "statutory.csv 2行目「免除理由」: 「9」は使えないコードです",
+        id="statutory-unknown-reason",
+    ),
+    pytest.param(
+        _broken("statutory.csv", 1, "3000000001,1,2,2016-05-10,2016-05-20,2016-05-09,,,,1,"),
+        "statutory.csv 2行目「消滅_不該当年月日」: 消滅（不該当）年月日が該当年月日より前",
+        id="statutory-ends-before-it-applies",
+    ),
+    pytest.param(
+        _broken("statutory.csv", 1, "3000000001,1,2,2016-05-10,2016-05-20,,,,,1,"),
+        "statutory.csv 3行目「該当年月日」: 2行目の法定免除が消滅していません",
+        id="statutory-two-open",
+    ),
+    pytest.param(
+        _broken("statutory.csv", 1, "3000000001,1,2,2016-05-10,2016-05-20,,廃止,,,1,"),
+        "statutory.csv 2行目「免除消滅理由」: 消滅_不該当年月日のある行だけに記入します",
+        id="statutory-end-reason-without-end",
+    ),
+    pytest.param(
+        _broken("statutory.csv", 1, "3000000001,1,2,2016-05-10,2016-05-20,2018-03-31,,,,4,"),
+        "statutory.csv 2行目「取消_不該当年月日」: 取消の行では必須項目です",
+        id="statutory-revoked-without-date",
+    ),
+    pytest.param(
+        _broken("statutory.csv", 1, "3000000001,1,2,2016-05-10,2016-05-20,2018-03-31,,,,3,"),
+        "statutory.csv 2行目「処理結果」: 「3」は使えないコードです",
+        id="statutory-partly-approved",
+    ),
+    pytest.param(
+        _broken("maternity.csv", 1, "3000000002,1,2020-06-15,1,2019-12-14,1,"),
+        "maternity.csv 2行目「届出年月日」: 産前産後期間の免除の届出は出産予定日の6か月前",
+        id="maternity-notified-too-early",
+    ),
+    pytest.param(
+        _broken("maternity.csv", 2, "3000000002,2,2020-08-20,1,2020-05-01,,"),
+        "maternity.csv 3行目「出産予定日」: 免除の期間",
+        id="maternity-periods-overlap",
+    ),
+    pytest.param(
+        _broken("maternity.csv", 1, "3000000002,1,2020-06-15,3,2020-03-01,1,"),
+        "maternity.csv 2行目「単胎多胎の別」: 「3」は使えないコードです",
+        id="maternity-unknown-pregnancy",
     ),
 ]
 
