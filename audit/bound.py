@@ -136,7 +136,7 @@ def purge(
                 if i in values
             ]
         )
-        model._base_manager.filter(pk__in=list(values))._raw_delete(model.objects.db)
+        model._base_manager.filter(pk__in=list(values))._raw_delete(model._base_manager.db)
         done += len(values)
     return done
 
