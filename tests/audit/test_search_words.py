@@ -132,3 +132,18 @@ def test_words_slipped_in_beside_the_chain_are_named(searched):
     forged = SearchWords.objects.create(words="偽", salt="0" * 32, created_at=timezone.now())
     message = verify_fails_at()
     assert f"SearchWords {forged.pk}" in message and "チェーンにありません" in message
+
+
+def test_a_next_page_after_its_words_were_deleted_keeps_the_chain_sound(client_for):
+    for i in range(25):
+        make_person(family_name="頁後", given_name=f"次郎{i}")
+    client = client_for("madoguchi")
+    first = client.post(reverse("qualifications:search"), {"q": "頁後"}, follow=True)
+    words_id = int(AuditEvent.objects.get(action="search").object_id)
+    with transaction.atomic():
+        bound.purge("audit.SearchWords", [words_id], cause=TombstoneCause.PURGE)
+    assert client.get(first.redirect_chain[-1][0] + "&page=2").status_code == 200
+    second = AuditEvent.objects.filter(action="search").latest("chain_position")
+    assert second.object_id == str(words_id) and second.details["ページ"] == 2
+    verified = chain.verify()
+    assert verified.ok, verified.reason
