@@ -11,7 +11,7 @@ backstop: two writers that somehow read the same head cannot both commit, so the
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
@@ -232,12 +232,29 @@ class Verification:
     head_hash: str
     bad_position: int | None = None
     reason: str = ""
-    # django-auditlog diff rows bound into the chain (Action.FIELD_CHANGES) and checked, and
-    # those older than the first bound one (written before the binding existed; not checked).
-    log_entries_checked: int = 0
+    # Rows kept beside the chain and bound into it by their digest (audit/bound.py), by model
+    # label: checked against the digest, and deleted by a purge (their tombstone matched).
+    bound_checked: dict[str, int] = field(default_factory=dict)
+    bound_purged: dict[str, int] = field(default_factory=dict)
+    # django-auditlog diffs older than the first bound one (written before the binding existed;
+    # not checked)
     log_entries_unbound: int = 0
-    # diffs deleted by a retention purge: their tombstone holds the digest the chain recorded
-    log_entries_purged: int = 0
+
+    @property
+    def log_entries_checked(self) -> int:
+        return self.bound_checked.get("auditlog.LogEntry", 0)
+
+    @property
+    def log_entries_purged(self) -> int:
+        return self.bound_purged.get("auditlog.LogEntry", 0)
+
+    @property
+    def search_words_checked(self) -> int:
+        return self.bound_checked.get("audit.SearchWords", 0)
+
+    @property
+    def search_words_purged(self) -> int:
+        return self.bound_purged.get("audit.SearchWords", 0)
 
 
 def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Verification:
@@ -246,6 +263,7 @@ def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Ver
     `anchors` maps positions to hashes kept outside the database (a printed head): a chain cut
     short, or rewritten from some point on with fresh hashes, no longer matches them.
     """
+    from . import bound as bound_rows
     from .models import AuditEvent
 
     anchors = dict(anchors or {})
@@ -255,7 +273,8 @@ def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Ver
     checked = 0
     fields = ["prev_hash", "row_hash", *HASHED_FIELDS]
     rows = AuditEvent.objects.order_by("chain_position").values(*fields)
-    bound: dict[int, tuple[int, str]] = {}  # LogEntry id → (position of its event, digest)
+    # label → row id → (position of the event that binds it, digest)
+    bound: dict[str, dict[int, tuple[int, str]]] = {}
     for row in rows.iterator(chunk_size=chunk_size):
         position = row["chain_position"]
         if position != expected_position:
@@ -278,11 +297,9 @@ def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Ver
                 )
                 return Verification(False, checked, position - 1, prev, position, where)
             last_matched = position
-        if row["action"] == "field_changes" and row["object_type"] == _LOG_ENTRY_LABEL:
-            # "sha256": the key of the events written before the details keys were Japanese.
-            details = row["details"] or {}
-            digest = details.get("SHA-256") or details.get("sha256") or ""
-            bound[int(row["object_id"])] = (position, digest)
+        if row["object_type"] and (found := bound_rows.binding(row)) is not None:
+            label, row_id, digest = found
+            bound.setdefault(label, {})[row_id] = (position, digest)
         prev = row["row_hash"]
         checked += 1
         expected_position += 1
@@ -292,70 +309,7 @@ def verify(anchors: dict[int, str] | None = None, chunk_size: int = 2000) -> Ver
             False, checked, expected_position - 1, prev, missing, "保管済みの位置が存在しません"
         )
     result = Verification(True, checked, expected_position - 1, prev)
-    return _verify_log_entries(result, bound, chunk_size)
-
-
-_LOG_ENTRY_LABEL = "auditlog.LogEntry"
-
-
-def _verify_log_entries(
-    result: Verification, bound: dict[int, tuple[int, str]], chunk_size: int
-) -> Verification:
-    """Every LogEntry the chain names must still exist and hash to the digest recorded with it;
-    every LogEntry newer than the first one bound must be named by the chain."""
-    from auditlog import get_logentry_model
-
-    from . import diffs
-
-    def broken(position: int, reason: str) -> Verification:
-        result.ok, result.bad_position, result.reason = False, position, reason
-        return result
-
-    from .models import PurgedLogEntry
-
-    ids = sorted(bound)
-    for start in range(0, len(ids), chunk_size):
-        part = ids[start : start + chunk_size]
-        stored = diffs.log_entry_values(part)
-        missing = [i for i in part if i not in stored]
-        tombstones = dict(
-            PurgedLogEntry.objects.filter(log_entry_id__in=missing).values_list(
-                "log_entry_id", "digest"
-            )
-        )
-        for entry_id in part:
-            position, digest = bound[entry_id]
-            if entry_id not in stored and entry_id in tombstones:
-                # A retention purge deleted the diff; its tombstone must keep the same digest.
-                if tombstones[entry_id].replace(".", ":") != digest.replace(".", ":"):
-                    return broken(
-                        position,
-                        f"消去した差分記録 LogEntry {entry_id} の記録がハッシュと一致しません",
-                    )
-                result.log_entries_purged += 1
-                continue
-            if entry_id not in stored:
-                return broken(position, f"差分記録 LogEntry {entry_id} が削除されています")
-            if diffs.log_entry_digest(stored[entry_id]) != digest.replace(".", ":"):
-                return broken(
-                    position, f"差分記録 LogEntry {entry_id} の内容が記録時のハッシュと一致しません"
-                )
-            result.log_entries_checked += 1
-    entries = get_logentry_model().objects
-    if ids:
-        # Bound entries in id order; a row added later with the triggers off (or by a program
-        # that sends no signal) is not named by the chain.
-        named = set(ids)
-        newer = entries.filter(pk__gt=ids[0]).order_by("pk").values_list("pk", flat=True)
-        for entry_id in newer.iterator(chunk_size=chunk_size):
-            if entry_id not in named:
-                return broken(
-                    result.head_position, f"差分記録 LogEntry {entry_id} がチェーンにありません"
-                )
-        result.log_entries_unbound = entries.filter(pk__lt=ids[0]).count()
-    else:
-        result.log_entries_unbound = entries.count()
-    return result
+    return bound_rows.verify(result, bound, chunk_size)
 
 
 def kept_heads(every: int = 100) -> list[tuple[int, str]]:

@@ -15,12 +15,9 @@ What this adds to auditlog's own `register`:
 - each LogEntry is bound into the hash chain: in the same transaction an `AuditEvent`
   (`Action.FIELD_CHANGES`, target the LogEntry) records the SHA-256 of the entry's canonical
   content as read back from the database, and `verify_audit_chain` checks that every entry so
-  referenced still exists and still matches (`verify_log_entries`).
+  referenced still exists and still matches, or was purged with its tombstone (`audit/bound.py`).
 """
 
-import hashlib
-import json
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -150,12 +147,6 @@ LOG_ENTRY_HASHED_FIELDS = (
 )
 
 
-def _canonical_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    return value
-
-
 def log_entry_values(ids) -> dict[int, dict[str, Any]]:
     """The hashed columns of the given LogEntries, as stored (read back from the database)."""
     from auditlog import get_logentry_model
@@ -167,19 +158,11 @@ def log_entry_values(ids) -> dict[int, dict[str, Any]]:
 
 
 def log_entry_digest(values: dict[str, Any]) -> str:
-    """SHA-256 of a LogEntry's canonical JSON (sorted keys, no spaces, UTF-8, UTC microseconds),
-    in the form audit details keep (`services.digest_for_details`)."""
-    text = json.dumps(
-        {k: _canonical_value(v) for k, v in values.items()},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-        default=str,
-    )
-    from .services import digest_for_details
+    """SHA-256 of a LogEntry's canonical JSON, in the form audit details keep: the one digest of
+    every row bound into the chain (`bound.canonical_digest`)."""
+    from .bound import canonical_digest
 
-    return digest_for_details(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return canonical_digest(values)
 
 
 def _chain_log_entry(sender, instance, created, raw=False, **kwargs) -> None:

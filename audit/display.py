@@ -80,14 +80,26 @@ def value_text(key: str, value: Any) -> str:
     return text
 
 
-def details_rows(details: dict | None) -> list[tuple[str, str]]:
-    """(key, value) pairs of an event's details, as the auditor reads them."""
-    return [(k, value_text(k, v)) for k, v in sorted((details or {}).items())]
+#: the details key of a search's words digest, and what the auditor reads in its place
+#: (audit/search_words.py: the words themselves are kept beside the chain)
+SEARCH_WORDS_DIGEST, SEARCH_WORDS_LABEL = "検索語SHA-256", "検索語"
 
 
-def details_line(details: dict | None) -> str:
+def details_rows(details: dict | None, words: str | None = None) -> list[tuple[str, str]]:
+    """(key, value) pairs of an event's details, as the auditor reads them. `words`: the words
+    of a search event (`search_words.shown_words`), shown in place of their digest."""
+    rows = []
+    for k, v in (details or {}).items():
+        if k == SEARCH_WORDS_DIGEST and words is not None:
+            rows.append((SEARCH_WORDS_LABEL, words))
+        else:
+            rows.append((k, value_text(k, v)))
+    return sorted(rows)
+
+
+def details_line(details: dict | None, words: str | None = None) -> str:
     """The details on one line (the CSV export)."""
-    return "、".join(f"{k}: {v}" for k, v in details_rows(details))
+    return "、".join(f"{k}: {v}" for k, v in details_rows(details, words))
 
 
 def model_label(label: str) -> str:
@@ -110,7 +122,7 @@ def person_model_label() -> str:
 def target_text(object_type: str, object_id: str, subjects: dict) -> str:
     """The event's target by name: a person as 宛名番号 and name (the lookup), anything else as
     its Japanese model name and number."""
-    if not object_type:
+    if not object_type or object_type == "audit.SearchWords":  # the words: in the details
         return ""
     if object_type == person_model_label() and object_id.isdigit():
         label = subjects.get(int(object_id))

@@ -56,9 +56,11 @@ def subject_labels(ids: Iterable[int | None]) -> dict[int, SubjectLabel]:
 
 
 def label_events(events: list) -> list:
-    """Set `subject` (a SubjectLabel or None) and `target` (the target by name) on each event
-    of a page, in one query."""
-    from .display import person_model_label, target_text
+    """Set `subject` (a SubjectLabel or None), `target` (the target by name) and `detail_rows`
+    (the details as the auditor reads them, a search's words in place of their digest) on each
+    event of a page, in one query for the persons and two for the words."""
+    from .display import details_rows, person_model_label, target_text
+    from .search_words import shown_words
 
     person_label = person_model_label()
     targets = (
@@ -67,7 +69,9 @@ def label_events(events: list) -> list:
         if e.object_type == person_label and str(e.object_id).isdigit()
     )
     labels = subject_labels([*(e.person_id for e in events), *targets])
+    words = shown_words(events)
     for e in events:
         e.subject = labels.get(e.person_id)
         e.target = target_text(e.object_type, str(e.object_id), labels)
+        e.detail_rows = details_rows(e.details, words.get(e.pk))
     return events

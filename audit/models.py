@@ -92,22 +92,59 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_action_display()}"
 
 
-class PurgedLogEntry(models.Model):
-    """The tombstone of a django-auditlog diff deleted by a retention purge (docs/retention.md).
+class SearchWords(models.Model):
+    """What staff typed into a search box, kept beside the chain (docs/audit.md, "Search words").
 
-    The chain keeps the diff's SHA-256 in its `field_changes` event; the tombstone keeps the same
-    digest and names the purge. The append-only trigger of `auditlog_logentry` lets a DELETE
-    through only for a row that already has its tombstone, and `verify_audit_chain` accepts a
-    missing diff only when its tombstone holds the digest the chain recorded. Append-only too."""
+    Typed words are often a name. The chained `search` event names this row (its target) and
+    keeps its SHA-256 (`検索語SHA-256`), not the words, so a retention purge can delete the words
+    (leaving a `Tombstone`) without breaking the chain. The random `salt` is hashed with the
+    words: a digest left behind cannot be matched against a guessed name. Append-only (triggers),
+    deleted only with its tombstone."""
 
-    log_entry_id = models.BigIntegerField("差分記録のID", unique=True)
-    digest = models.CharField("差分のSHA-256", max_length=80)
+    words = models.TextField("検索語")
+    salt = models.CharField("ソルト", max_length=32)
+    created_at = models.DateTimeField("日時", db_index=True)
+
+    class Meta:
+        verbose_name = "検索語"
+        verbose_name_plural = "検索語"
+
+    def __str__(self) -> str:
+        return f"検索語 {self.pk}"
+
+
+class TombstoneCause(models.TextChoices):
+    PURGE = "purge", "保存期間満了による被保険者の消去"
+    EXPIRY = "expiry", "検索語の保存期間満了"
+
+
+class Tombstone(models.Model):
+    """The tombstone of a row bound into the chain by its digest (a django-auditlog diff, a
+    search's words) and deleted: by a retention purge of a person or at the end of the search
+    words' own retention (docs/retention.md). One mechanism for both (`audit/bound.py`).
+
+    The chain keeps the row's SHA-256 in the event that binds it; the tombstone keeps the same
+    digest. The append-only trigger of the bound table lets a DELETE through only for a row that
+    already has its tombstone, and `verify_audit_chain` accepts a missing row only when its
+    tombstone holds the digest the chain recorded. Append-only too."""
+
+    object_type = models.CharField("消去した記録の種類", max_length=60)
+    object_id = models.BigIntegerField("消去した記録のID")
+    digest = models.CharField("SHA-256", max_length=80)
     person_id = models.BigIntegerField("消去した被保険者のID", null=True, blank=True)
+    cause = models.CharField(
+        "消去の理由", max_length=16, choices=TombstoneCause.choices, default=TombstoneCause.PURGE
+    )
     purged_at = models.DateTimeField("消去日時")
 
     class Meta:
-        verbose_name = "消去した差分の記録"
-        verbose_name_plural = "消去した差分の記録"
+        verbose_name = "消去した記録の控え"
+        verbose_name_plural = "消去した記録の控え"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id"], name="audit_tombstone_one_per_row"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"LogEntry {self.log_entry_id}"
+        return f"{self.object_type} {self.object_id}"

@@ -22,25 +22,35 @@ import contextlib
 from django.conf import settings
 from django.db import connection as default_connection
 
-# Our own table and django-auditlog's.
-AUDIT_TABLES = ("audit_auditevent", "auditlog_logentry", "audit_purgedlogentry")
-# The one exception (docs/retention.md): a retention purge may DELETE a diff row of
-# django-auditlog once its tombstone (audit_purgedlogentry, append-only) holds its digest.
-PURGEABLE_TABLE = "auditlog_logentry"
-TOMBSTONE_TABLE = "audit_purgedlogentry"
+# Our own tables and django-auditlog's.
+AUDIT_TABLES = ("audit_auditevent", "auditlog_logentry", "audit_tombstone", "audit_searchwords")
+# The one exception (docs/retention.md, audit/bound.py): a row kept beside the chain and bound
+# into it by its digest — a django-auditlog diff, a search's words — may be DELETEd once its
+# tombstone (audit_tombstone, append-only) holds its digest. Table → the tombstone's object_type.
+PURGEABLE_TABLES = {
+    "auditlog_logentry": "auditlog.LogEntry",
+    "audit_searchwords": "audit.SearchWords",
+}
+TOMBSTONE_TABLE = "audit_tombstone"
 
-PG_FUNCTION = """
+# constant table names and labels only, no values
+_TOMBSTONE_TYPE = " ".join(
+    f"WHEN '{table}' THEN '{label}'" for table, label in PURGEABLE_TABLES.items()
+)
+PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'auditlog_logentry' AND EXISTS (
-        SELECT 1 FROM audit_purgedlogentry t WHERE t.log_entry_id = OLD.id) THEN
+    IF TG_OP = 'DELETE' AND EXISTS (
+        SELECT 1 FROM {TOMBSTONE_TABLE} t
+        WHERE t.object_type = (CASE TG_TABLE_NAME {_TOMBSTONE_TYPE} END)
+          AND t.object_id = OLD.id) THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION 'audit table "%" is append-only: % refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END
 $$;
-"""
+"""  # noqa: S608 - constant table names and labels only
 
 
 def _pg_sql(table: str) -> list[str]:
@@ -59,11 +69,11 @@ def _sqlite_sql(table: str, tombstones: bool = True) -> list[str]:
     for op in ("UPDATE", "DELETE"):
         name = f"{table}_no_{op.lower()}"
         allowed = ""
-        if table == PURGEABLE_TABLE and op == "DELETE" and tombstones:
-            # constant table names only, no values
+        if table in PURGEABLE_TABLES and op == "DELETE" and tombstones:
+            # constant table names and labels only, no values
             allowed = (
                 f'AND NOT EXISTS (SELECT 1 FROM "{TOMBSTONE_TABLE}" t '  # noqa: S608
-                "WHERE t.log_entry_id = OLD.id) "
+                f"WHERE t.object_type = '{PURGEABLE_TABLES[table]}' AND t.object_id = OLD.id) "
             )
         sql.append(f'DROP TRIGGER IF EXISTS "{name}"')
         sql.append(
@@ -105,7 +115,8 @@ def install(schema_editor, tables=AUDIT_TABLES) -> None:
     """Create (or re-create) the triggers. Call it again from any later migration that rebuilds
     an audit table on SQLite: rebuilding a table there drops its triggers."""
     vendor = schema_editor.connection.vendor
-    # An earlier migration installs before a later table exists (the tombstones, 0009).
+    # An earlier migration installs before a later table exists (the tombstones and the search
+    # words, 0010).
     existing = set(schema_editor.connection.introspection.table_names())
     tables = tuple(t for t in tables if t in existing)
     with schema_editor.connection.cursor() as cursor:

@@ -17,12 +17,13 @@ from kokumin_nenkin.csv_safety import csv_response
 from kokumin_nenkin.pdf import render_pdf
 
 from . import abnormal, anchors, selectors
-from .display import target_text
+from .display import details_line, target_text
 from .forms import DaySheetForm, EventSearchForm, ReportPeriodForm
 from .lookups import label_events, subject, subject_labels
 from .models import Action, AuditEvent
+from .search_words import shown_words
 from .services import record
-from .templatetags.audit_tags import audit_time, details_text
+from .templatetags.audit_tags import audit_time
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -53,10 +54,11 @@ def _page(request, queryset):
 def _csv_rows(queryset):
     for chunk in batched(queryset.iterator(chunk_size=CSV_CHUNK), CSV_CHUNK):
         labels = subject_labels(e.person_id for e in chunk)
-        yield from (_csv_row(e, labels.get(e.person_id)) for e in chunk)
+        words = shown_words(chunk)
+        yield from (_csv_row(e, labels.get(e.person_id), words.get(e.pk)) for e in chunk)
 
 
-def _csv_row(e, label) -> list:
+def _csv_row(e, label, words: str | None = None) -> list:
     return [
         e.chain_position,
         audit_time(e.created_at),
@@ -68,7 +70,7 @@ def _csv_row(e, label) -> list:
         label.number if label else "",
         label.name if label else "",
         target_text(e.object_type, str(e.object_id), {}) if e.object_type else "",
-        details_text(e.details),
+        details_line(e.details, words),
         e.request_id,
     ]
 

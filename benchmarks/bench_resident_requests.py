@@ -10,6 +10,7 @@
 
 import datetime as dt
 import os
+import re
 import time
 
 from django.utils import timezone
@@ -93,8 +94,11 @@ def _disclosure() -> list[str]:
     big_request, small_request = _request(big, staff), _request(small, staff)
     now = timezone.now()
     small_s = _time(lambda: disclosure.render(small_request, printed_at=now))
-    big_s = _time(lambda: disclosure.render(big_request, printed_at=now), repeat=1)
-    pages = disclosure.render(big_request, printed_at=now).pdf.count(b"/Type /Page\n")
+    # best of three: one render on the shared machine varied by ±50 % with the other jobs
+    big_s = _time(lambda: disclosure.render(big_request, printed_at=now))
+    pages = len(
+        re.findall(rb"/Type\s*/Page(?!s)", disclosure.render(big_request, printed_at=now).pdf)
+    )
     return [
         f"disclosure package, 40 history rows + 2,000 audit events: {big_s:.2f} s "
         f"(goal ≤ 3 s; {pages or '?'} pages)",

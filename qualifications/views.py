@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import Action
 from audit.policy import no_personal_data
+from audit.search_words import record_search
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.roles import perm
@@ -26,7 +27,9 @@ from .rules import age_on
 PAGE_SIZE = 20
 
 
-SEARCHES = "kn_searches"  # session: opaque token → the hits of one search (never its words)
+# session: opaque token → the hits of one search; its words only until its first page is shown
+# (then the id of their audit row, audit.SearchWords)
+SEARCHES = "kn_searches"
 SEARCHES_KEPT = 5
 IDENTIFIER_IN_URL = (
     "個人番号はURLに含めて検索できません。検索欄に入力して「検索」を押してください。"
@@ -110,16 +113,22 @@ def search(request):
 
 def _results(request, token: str, stored: dict, form):
     hits = _Hits(stored, request.GET.get("page"))
-    record(
-        Action.SEARCH,
+    # The typed words go beside the chain (a purge can delete them); the event keeps their
+    # digest. The session then keeps the words' row, no longer the words, for the next pages.
+    event = record_search(
+        stored.get("audit_text"),
+        words_id=stored.get("words_id"),
         details={
-            "検索語": stored["audit_text"],
             "解釈": stored["kind"],
             "該当件数": len(stored["ids"]),
             "上限到達": stored["capped"],
             "ページ": hits.page.number,
         },
     )
+    if "audit_text" in stored:
+        stored.pop("audit_text")
+        stored["words_id"] = int(event.object_id)
+        request.session.modified = True
     # Every person listed has this screen in their access history (item 4).
     persons = list(hits.page.object_list)
     if persons:

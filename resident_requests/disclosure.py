@@ -212,9 +212,15 @@ def access_history(person, *, show_staff_names: bool) -> list[AccessRow]:
     return out
 
 
-def history_text(rows: list[AccessRow], *, show_staff_names: bool) -> str:
-    """The access history as preformatted lines, one per event: one text block lays out about
-    eight times faster than a table of thousands of cells (docs/performance.md)."""
+#: access-history lines per preformatted block (docs/performance.md)
+HISTORY_LINES_PER_BLOCK = 50
+
+
+def history_blocks(rows: list[AccessRow], *, show_staff_names: bool) -> list[str]:
+    """The access history as preformatted lines, one per event, in blocks of
+    HISTORY_LINES_PER_BLOCK lines (the heading line first). Text blocks lay out far faster than
+    a table of thousands of cells, and small ones faster than one big one: WeasyPrint re-reads
+    the rest of a text from the start of each line it breaks (docs/performance.md)."""
     head = ["日時", "所属", "役割", *(["職員"] if show_staff_names else []), "操作", "画面・帳票"]
     lines = ["　".join(head)]
     for r in rows:
@@ -223,7 +229,8 @@ def history_text(rows: list[AccessRow], *, show_staff_names: bool) -> str:
             cells.append(r.staff or "－")
         cells += [r.action, r.screen or "－"]
         lines.append("　".join(cells))
-    return "\n".join(lines)
+    size = HISTORY_LINES_PER_BLOCK
+    return ["\n".join(lines[i : i + size]) for i in range(0, len(lines), size)]
 
 
 @dataclass
@@ -247,7 +254,7 @@ def render(request, *, printed_at: datetime) -> Package:
         "identity": identity(person),
         "sections": sections_for(person),
         "history": history,
-        "history_text": history_text(history, show_staff_names=request.show_staff_names),
+        "history_blocks": history_blocks(history, show_staff_names=request.show_staff_names),
         "show_staff_names": request.show_staff_names,
     }
     pdf = render_pdf(TEMPLATE, context)

@@ -179,10 +179,11 @@ class PurgeKind(EntryKind):
         return self.apply(entry, actor=actor)
 
     def apply(self, entry, *, actor) -> PurgeProposal:
-        from .purge import purge_persons
+        from .purge import expire_search_words, purge_persons
 
         proposal = PurgeProposal.objects.get(pk=entry.payload["proposal"])
         purge_persons(proposal.person_ids, as_of=proposal.as_of, actor=actor)
+        expire_search_words(proposal.as_of)
         return proposal
 
     def compare(self, person, payload):

@@ -10,31 +10,39 @@ stays (a spouse link, an entry's 訂正元) is set to empty.
 Stored outputs that name several persons (a 進達's outputs, an F5 file) go only when every
 person in them goes in the same run (or already went): until then those persons are held back.
 
-The audit log: `AuditEvent` rows stay untouched (they name the person by id only). The
-django-auditlog diffs of the deleted rows hold names and addresses; each gets a tombstone
-(`audit.PurgedLogEntry`: its id and the SHA-256 the chain recorded for it) and is deleted —
-the only DELETE the append-only trigger lets through. `verify_audit_chain` still passes: a
-missing diff is accepted when its tombstone keeps the digest bound in the chain. Then one
-`purge` event per person with the counts, naming the person by id.
+The audit log: `AuditEvent` rows stay untouched (they name the person by id only). Two kinds of
+rows kept beside the chain hold the person's data: the django-auditlog diffs of the deleted rows
+(names, addresses) and the words typed into searches that find the person (a name, a kana, a
+宛名番号, a birth date — matched the way the search box reads them, `selectors.understand`). Each
+gets a tombstone (`audit.Tombstone`: its id and the SHA-256 the chain recorded for it) and is
+deleted (`audit.bound.purge`) — the only DELETE the append-only triggers let through.
+`verify_audit_chain` still passes: a missing row is accepted when its tombstone keeps the digest
+bound in the chain. Then one `purge` event per person with the counts, naming the person by id.
+
+The search words also have their own retention (`retention.SEARCH_WORDS_YEARS`, counted from the
+search): `expire_search_words` deletes the older ones the same way.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from django.apps import apps
 from django.db import models, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from audit.models import Action, AuditEvent, PurgedLogEntry
+from audit import bound, search_words
+from audit.models import Action, AuditEvent, TombstoneCause
 from audit.services import record
 
 _CHUNK = 5000  # ids per IN (...) list: far below SQLite's limit on bound parameters
 
 #: models that are never deleted by the walk (the audit log and its diffs)
-_KEPT = {"audit.AuditEvent", "audit.PurgedLogEntry", "auditlog.LogEntry"}
+_KEPT = {"audit.AuditEvent", "audit.Tombstone", "audit.SearchWords", "auditlog.LogEntry"}
+_WORDS_PER_QUERY = 50  # search words tested in one query (one conditional count each)
 
 
 @dataclass
@@ -45,6 +53,7 @@ class PurgePlan:
     rows: dict[str, set[int]] = field(default_factory=dict)  # model label -> pks to delete
     set_null: list[tuple[str, str, set[int]]] = field(default_factory=list)
     log_entries: list[int] = field(default_factory=list)
+    search_words: list[int] = field(default_factory=list)  # audit.SearchWords that find them
     per_person: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -206,6 +215,7 @@ def plan(person_ids: list[int], as_of: date) -> PurgePlan:
                 "pk", flat=True
             )
     result.log_entries = sorted(log_ids)
+    result.search_words = search_words_finding(going)
     per: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (label, _pk), pid in person_of.items():
         if pid is not None:
@@ -241,10 +251,6 @@ def _delete_order(labels: list[str]) -> list[str]:
 def purge_persons(person_ids: list[int], *, as_of: date, actor) -> PurgePlan:
     """Delete the files of `person_ids` (those not held back), tombstone their diffs, and
     write one `purge` event per person with the counts. One transaction: all or nothing."""
-    from auditlog.models import LogEntry
-
-    from audit.diffs import log_entry_digest, log_entry_values
-
     result = plan(person_ids, as_of)
     if not result.person_ids:
         return result
@@ -262,19 +268,11 @@ def purge_persons(person_ids: list[int], *, as_of: date, actor) -> PurgePlan:
         ]
         if nullable:
             model._base_manager.filter(pk__in=pks).update(**{a: None for a in nullable})
-    now = timezone.now()
-    values = log_entry_values(result.log_entries)
-    PurgedLogEntry.objects.bulk_create(
-        [
-            PurgedLogEntry(
-                log_entry_id=i, digest=log_entry_digest(values[i]), person_id=None, purged_at=now
-            )
-            for i in result.log_entries
-            if i in values
-        ],
-        batch_size=2000,
+    bound.purge(bound.LOG_ENTRY.label, result.log_entries, cause=TombstoneCause.PURGE)
+    only = result.person_ids[0] if len(result.person_ids) == 1 else None
+    bound.purge(
+        bound.SEARCH_WORDS.label, result.search_words, cause=TombstoneCause.PURGE, person_id=only
     )
-    LogEntry.objects.filter(pk__in=result.log_entries)._raw_delete(LogEntry.objects.db)
     for label in _delete_order(list(result.rows)):
         model = apps.get_model(label)
         model._base_manager.filter(pk__in=result.rows[label])._raw_delete(model.objects.db)
@@ -287,3 +285,52 @@ def purge_persons(person_ids: list[int], *, as_of: date, actor) -> PurgePlan:
             actor=actor,
         )
     return result
+
+
+def _finds(query) -> Q:
+    """The persons a search finds: its condition, and its fallback (a town name) as well."""
+    return query.condition | query.fallback if query.fallback is not None else query.condition
+
+
+def search_words_finding(person_ids: list[int]) -> list[int]:
+    """The search words (`audit.SearchWords`) that find any of the persons as the search box
+    reads them (`selectors.understand`: any width, spacing, 和暦 or 西暦, zero-padded numbers):
+    their name or part of it, their kana, 宛名番号, 基礎年金番号, birth date or address. Words that
+    find others too (a common family name, a birth date) go as well: they name this person.
+    One query per 50 distinct words and 2,000 persons (a conditional count per word)."""
+    from qualifications.selectors import understand
+
+    if not person_ids:
+        return []
+    by_words: dict[str, list[int]] = defaultdict(list)
+    for pk, words in search_words.rows():
+        by_words[words].append(pk)
+    queries = [(w, q) for w in by_words if (q := understand(w)) is not None]
+    Person = _person_model()
+    found: set[str] = set()
+    for start in range(0, len(person_ids), _CHUNK // 2):
+        persons = Person._base_manager.filter(pk__in=person_ids[start : start + _CHUNK // 2])
+        left = [(w, q) for w, q in queries if w not in found]
+        for at in range(0, len(left), _WORDS_PER_QUERY):
+            part = left[at : at + _WORDS_PER_QUERY]
+            counts = persons.aggregate(
+                **{f"w{i}": Count("pk", filter=_finds(q)) for i, (_w, q) in enumerate(part)}
+            )
+            found.update(w for i, (w, _q) in enumerate(part) if counts[f"w{i}"])
+    return sorted(pk for w in found for pk in by_words[w])
+
+
+def expired_search_words(as_of: date) -> list[int]:
+    """The search words past their own retention on `as_of` (counted from the search)."""
+    from .retention import SEARCH_WORDS_YEARS, years_before
+
+    cutoff = timezone.make_aware(datetime.combine(years_before(as_of, SEARCH_WORDS_YEARS), time()))
+    return [pk for pk, _words in search_words.rows(before=cutoff)]
+
+
+@transaction.atomic
+def expire_search_words(as_of: date) -> int:
+    """Delete the search words past their retention, each leaving its tombstone."""
+    return bound.purge(
+        bound.SEARCH_WORDS.label, expired_search_words(as_of), cause=TombstoneCause.EXPIRY
+    )

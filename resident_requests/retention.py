@@ -4,7 +4,8 @@ Values marked [GK] are the office's working assumption until 総務課 (文書�
 them. A person's file goes as one: the person is due when every kind of record they hold is
 past its period. Periods count from the person's end — loss of qualification (the latest
 資格履歴 row says 資格無 with a 資格喪失年月日), death or move-out (住民異動) — or from the
-record's own end where that is later (a 開示請求 from its decision).
+record's own end where that is later (a 開示請求 from its decision). The words typed into
+searches (kept beside the audit log) count from the search (`purge.expire_search_words`).
 """
 
 from __future__ import annotations
@@ -53,10 +54,20 @@ RETENTION: tuple[RetentionRule, ...] = (
         "決定の日",
         True,
     ),
+    RetentionRule(
+        "audit.SearchWords",
+        "監査ログの検索語（職員が検索欄に入力した語）",
+        1,
+        "検索の日",
+        True,
+    ),
 )
 
 PERSON_YEARS = max(r.years for r in RETENTION if r.counted_from.startswith("資格喪失"))
 REQUEST_YEARS = next(r.years for r in RETENTION if r.kind.startswith("resident_requests"))
+#: the words typed into a search: kept for the yearly review of the access log, then deleted
+#: with a tombstone (the search event stays, with its digest); a purge deletes them earlier
+SEARCH_WORDS_YEARS = next(r.years for r in RETENTION if r.kind == "audit.SearchWords")
 
 
 def years_before(day: date, years: int) -> date:

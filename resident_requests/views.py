@@ -33,7 +33,7 @@ from . import selectors, services
 from .forms import ExtensionForm, InquiryForm, InquirySearchForm, RequestForm
 from .kinds import DECISION_KIND, PURGE, PURGE_KIND
 from .models import DisclosurePackage, PurgeProposal, RequestKind, ResidentRequest
-from .purge import plan
+from .purge import expired_search_words, plan
 from .retention import RETENTION, due_persons
 
 SCREEN = "resident_requests"
@@ -240,6 +240,7 @@ def retention(request):
             "rules": RETENTION,
             "due": [(by_id.get(d.person_id), d, dry.held_back.get(d.person_id, "")) for d in due],
             "plan": dry,
+            "expired_words": len(expired_search_words(today)),
             "waiting": waiting,
             "rekey_form": PURGE.rekey_form(),
         },

@@ -4,7 +4,7 @@ from django import template
 
 from kokumin_nenkin.wareki import format_datetime
 
-from ..display import change_rows, details_line, details_rows
+from ..display import change_rows
 
 register = template.Library()
 
@@ -13,17 +13,6 @@ register = template.Library()
 def audit_time(value) -> str:
     """An aware datetime as local 和暦 date and time: 令和8年11月26日 09:15:03."""
     return format_datetime(value, seconds=True) if value else ""
-
-
-@register.filter
-def details_text(details) -> str:
-    """The details on one line, in Japanese labels and values."""
-    return details_line(details)
-
-
-@register.filter
-def details_list(details) -> list[tuple[str, str]]:
-    return details_rows(details)
 
 
 @register.filter

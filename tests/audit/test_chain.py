@@ -77,7 +77,7 @@ class TestChainIsBuilt:
         record(
             Action.SEARCH,
             details={
-                "検索語": "シケン　ハナコ",
+                "解釈": "シケン　ハナコ",
                 "条件": {"開始日": dt.date(2024, 4, 1)},
                 "該当件数": 3,
             },

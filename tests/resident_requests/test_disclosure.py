@@ -87,3 +87,29 @@ def test_the_print_is_audited_with_its_sha256(printed):
     assert event.details["帳票"] == "保有個人情報の開示"
     assert event.details["SHA-256"].replace(":", "") == package.sha256
     assert event.object_id == str(package.pk)
+
+
+def test_a_long_access_history_is_printed_whole_and_in_order(cast):
+    """Printed in blocks of lines (docs/performance.md): every event, none twice, oldest first."""
+    from audit.services import record_many
+
+    person = person_with_everything(cast, batch=False)
+    record_many(
+        Action.VIEW,
+        persons=[person] * 120,
+        details={"画面": "memo_form"},
+        actor=cast["kakunin"],
+    )
+    record_many(
+        Action.VIEW,
+        persons=[person] * 3,
+        details={"画面": "intake"},
+        actor=cast["kakunin"],
+    )
+    request = decide(cast, receive(cast, person))
+    package = disclosure.render(request, printed_at=PRINTED)
+    text = text_of(package.pdf)
+    assert text.count("メモの入力") == 120 and text.count("受付の入力") == 3
+    history = text[text.index("アクセス履歴") :]
+    assert history.rindex("メモの入力") < history.index("受付の入力")
+    assert package.access_rows >= 123

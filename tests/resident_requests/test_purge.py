@@ -6,10 +6,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from audit import chain
-from audit.models import Action, AuditEvent, PurgedLogEntry
+from audit.models import Action, AuditEvent, SearchWords, Tombstone
 from qualifications.models import Person, QualificationRecord
 from resident_requests.purge import plan, purge_persons
 from resident_requests.retention import due_persons
@@ -49,7 +50,13 @@ def table_rows_mentioning(*needles: str) -> dict[str, int]:
 
 @pytest.fixture
 def due(cast):
-    person = person_with_everything(cast, family_name="梢川", given_name="対象子")
+    person = person_with_everything(
+        cast,
+        family_name="梢川",
+        given_name="対象子",
+        family_name_kana="コズエカワ",
+        given_name_kana="タイショウコ",
+    )
     gone_long_ago(person)
     kept = person_with_everything(cast, batch=False, family_name="保存", given_name="継続子")
     return person, kept
@@ -68,7 +75,7 @@ def test_the_dry_run_lists_and_changes_nothing(due, capsys):
     assert "消去の対象 1 人" in out
     assert Person.objects.filter(pk=person.pk).exists()
     assert AuditEvent.objects.count() == before["events"]
-    assert not PurgedLogEntry.objects.exists()
+    assert not Tombstone.objects.exists()
 
 
 def test_the_purge_leaves_nothing_of_the_person_and_the_chain_still_verifies(cast, due):
@@ -87,7 +94,56 @@ def test_the_purge_leaves_nothing_of_the_person_and_the_chain_still_verifies(cas
     assert purge.details["件数"] > 5
     verified = chain.verify()
     assert verified.ok, verified.reason
-    assert verified.log_entries_purged == PurgedLogEntry.objects.count() > 0
+    assert verified.log_entries_purged == Tombstone.objects.count() > 0
+
+
+def test_the_words_of_searches_that_find_the_person_go_with_them(cast, client_for, due):
+    """A search for the person's name, kana, 宛名番号 or birth date (typed any way the search box
+    reads) leaves their words beside the chain; the purge deletes those words (a tombstone each),
+    keeps the words of a search for someone else, and the chain still verifies."""
+    person, _kept = due
+    madoguchi = client_for("madoguchi")
+    # the birth date (平成2年6月15日) finds the person kept as well: its words go all the same
+    typed = ["梢川　対象子", "ｺｽﾞｴｶﾜ", person.addressee_number, "H2.6.15", "保存 継続子"]
+    for words in typed:
+        assert madoguchi.get(reverse("qualifications:search"), {"q": words}).status_code == 200
+    assert SearchWords.objects.count() == len(typed)
+    assert "梢川" in table_rows_mentioning("梢川").get("audit_searchwords.words", "")
+    dry = plan([person.pk], timezone.localdate())
+    assert len(dry.search_words) == 4 and SearchWords.objects.count() == 5  # the dry run reads
+
+    purge_persons([person.pk], as_of=timezone.localdate(), actor=cast["kakunin"])
+    assert table_rows_mentioning(person.addressee_number, "梢川", "対象子", "コズエ") == {}
+    assert list(SearchWords.objects.values_list("words", flat=True)) == ["保存 継続子"]
+    stones = Tombstone.objects.filter(object_type="audit.SearchWords")
+    assert stones.count() == 4 and {s.person_id for s in stones} == {person.pk}
+    verified = chain.verify()
+    assert verified.ok, verified.reason
+    assert (verified.search_words_purged, verified.search_words_checked) == (4, 1)
+    # the auditor reads the words of the search kept, and that the others were deleted
+    html = client_for("kansa").get(reverse("audit:index"), {"action": "search"}).content.decode()
+    assert "<dt>検索語</dt><dd>保存 継続子</dd>" in html
+    assert html.count("<dt>検索語</dt><dd>（消去済み：") == 4
+    assert "梢川" not in html and "ｺｽﾞｴｶﾜ" not in html
+
+
+def test_search_words_past_their_own_retention_expire_with_a_tombstone(cast, capsys):
+    from unittest import mock
+
+    from audit.search_words import record_search
+
+    long_ago = timezone.now() - timedelta(days=400)
+    with mock.patch("audit.search_words.timezone.now", return_value=long_ago):
+        record_search("古い検索", details={"該当件数": 0})
+    record_search("新しい検索", details={"該当件数": 0})
+    call_command("purge_expired", "--dry-run")
+    assert "保存期間を満了した検索語（消去記録を残して削除）: 1 件" in capsys.readouterr().out
+    assert SearchWords.objects.count() == 2
+    call_command("purge_expired")
+    assert list(SearchWords.objects.values_list("words", flat=True)) == ["新しい検索"]
+    stone = Tombstone.objects.get(object_type="audit.SearchWords")
+    assert stone.cause == "expiry"
+    assert chain.verify().ok
 
 
 def test_a_tombstone_with_another_digest_breaks_the_verification(cast, due):
@@ -95,9 +151,9 @@ def test_a_tombstone_with_another_digest_breaks_the_verification(cast, due):
 
     person, _kept = due
     purge_persons([person.pk], as_of=timezone.localdate(), actor=cast["kakunin"])
-    stone = PurgedLogEntry.objects.first()
+    stone = Tombstone.objects.first()
     with maintenance():
-        PurgedLogEntry.objects.filter(pk=stone.pk).update(digest="0" * 64)
+        Tombstone.objects.filter(pk=stone.pk).update(digest="0" * 64)
     assert not chain.verify().ok
 
 

@@ -82,6 +82,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"差分記録（django-auditlog）: {result.log_entries_checked} 件を照合しました。"
         )
+        self.stdout.write(f"検索語の記録: {result.search_words_checked} 件を照合しました。")
         if options.get("write_anchors"):
             every = max(1, int(options["every"]))
             heads = chain.kept_heads(every)
@@ -93,6 +94,11 @@ class Command(BaseCommand):
         if result.log_entries_purged:
             self.stdout.write(
                 f"保存期間の満了で消去した差分記録 {result.log_entries_purged} 件は"
+                "消去記録のハッシュと照合しました。"
+            )
+        if result.search_words_purged:
+            self.stdout.write(
+                f"消去した検索語 {result.search_words_purged} 件は"
                 "消去記録のハッシュと照合しました。"
             )
         if result.log_entries_unbound:

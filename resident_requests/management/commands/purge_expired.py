@@ -9,7 +9,12 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from resident_requests.purge import plan, purge_persons
+from resident_requests.purge import (
+    expire_search_words,
+    expired_search_words,
+    plan,
+    purge_persons,
+)
 from resident_requests.retention import due_persons
 
 
@@ -26,13 +31,17 @@ class Command(BaseCommand):
         ids = [d.person_id for d in due]
         if options["dry_run"]:
             result = plan(ids, as_of)
+            expired = len(expired_search_words(as_of))
             verb = "消去の対象"
         else:
             result = purge_persons(ids, as_of=as_of, actor=None)
+            expired = expire_search_words(as_of)
             verb = "消去しました"
         self.stdout.write(f"基準日 {as_of.isoformat()}: {verb} {len(result.person_ids)} 人")
         for label, count in result.counts().items():
             self.stdout.write(f"  {label}: {count} 件")
         self.stdout.write(f"  差分記録（消去記録を残して削除）: {len(result.log_entries)} 件")
+        self.stdout.write(f"  検索語（同上、対象者を検索したもの）: {len(result.search_words)} 件")
+        self.stdout.write(f"保存期間を満了した検索語（消去記録を残して削除）: {expired} 件")
         if result.held_back:
             self.stdout.write(f"保留 {len(result.held_back)} 人（複数人を含む出力が満了前）")
