@@ -157,6 +157,32 @@ def test_a_short_kana_prefix_reads_its_branches_in_order_and_merges_them(limit):
     assert search_ids(query, limit) == everything[:limit]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("cap", [1000, 5, 2])
+@pytest.mark.parametrize("term", ["山田", "熊谷市本町", "S55.4.1", "本町"])
+def test_a_name_address_or_date_search_reads_its_matches_then_orders_them(term, cap, monkeypatch):
+    """_matches_then_order (issue 16, 1,000,000 persons: '山田' read 900,000 index entries in
+    the フリガナ order): the matches are read first and ordered after, and a term matching more
+    than MATCHES_ORDERED_HERE rows walks the order as before — the same ids either way."""
+    from qualifications import selectors
+
+    monkeypatch.setattr(selectors, "MATCHES_ORDERED_HERE", cap)
+    kanas = ["ヤマダ", "アベ", "ワタナベ", "ヤマダ", "イトウ", "ヤマダ", "ウエノ"]
+    for i, kana in enumerate(kanas):
+        make_person(
+            family_name="山田" if kana == "ヤマダ" else f"試験{i}",
+            family_name_kana=kana,
+            given_name_kana="タロウ",
+            birth_date=date(1980, 4, 1),
+            address="熊谷市本町一丁目" if i % 2 else "熊谷市妻沼",
+        )
+    query = understand(term)
+    everything = list(search_persons(query).values_list("pk", flat=True))
+    assert everything, term
+    for limit in (1, 2, len(everything), 1001):
+        assert selectors.search_ids(query, limit) == everything[:limit]
+
+
 @pytest.mark.postgres_only
 @pytest.mark.django_db
 def test_on_postgresql_the_prefix_is_read_from_the_order_index_without_sorting():
