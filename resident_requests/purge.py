@@ -37,8 +37,9 @@ from django.utils import timezone
 from audit import bound, search_words
 from audit.models import Action, AuditEvent, TombstoneCause
 from audit.services import record
+from kokumin_nenkin.bulk import id_list
 
-_CHUNK = 5000  # ids per IN (...) list: far below SQLite's limit on bound parameters
+_CHUNK = 5000  # persons per search-words count (the walk passes its ids as one parameter)
 
 #: models that are never deleted by the walk (the audit log and its diffs)
 _KEPT = {"audit.AuditEvent", "audit.Tombstone", "audit.SearchWords", "auditlog.LogEntry"}
@@ -87,14 +88,10 @@ def _walk(model, pks: set[int], rows: dict[str, set[int]], person_of: dict) -> N
         if rel.many_to_many:
             continue
         children: set[int] = set()
-        ordered = sorted(new)
-        found = (
-            row
-            for start in range(0, len(ordered), _CHUNK)
-            for row in related._base_manager.filter(
-                **{f"{rel.field.name}__in": ordered[start : start + _CHUNK]}
-            ).values_list("pk", rel.field.attname)
-        )
+        # one query per relation, the ids as one parameter (kokumin_nenkin.bulk.id_list)
+        found = related._base_manager.filter(
+            **{f"{rel.field.attname}__in": id_list(sorted(new))}
+        ).values_list("pk", rel.field.attname)
         for pk, parent in found:
             if rel.on_delete is models.SET_NULL:
                 continue  # a link from a row that may stay: emptied after the walk
@@ -196,9 +193,9 @@ def plan(person_ids: list[int], as_of: date) -> PurgePlan:
             if rel.on_delete is not models.SET_NULL or rel.many_to_many:
                 continue
             related = rel.related_model
-            staying = related._base_manager.filter(**{f"{rel.field.name}__in": pks}).exclude(
-                pk__in=result.rows.get(related._meta.label, set())
-            )
+            staying = related._base_manager.filter(
+                **{f"{rel.field.attname}__in": id_list(pks)}
+            ).exclude(pk__in=id_list(result.rows.get(related._meta.label, set())))
             ids = set(staying.values_list("pk", flat=True))
             if ids:
                 result.set_null.append((related._meta.label, rel.field.attname, ids))
@@ -209,11 +206,9 @@ def plan(person_ids: list[int], as_of: date) -> PurgePlan:
     log_ids: list[int] = []
     for label, pks in result.rows.items():
         ct = ContentType.objects.get_for_model(apps.get_model(label))
-        for start in range(0, len(sorted(pks)), 5000):
-            part = [str(p) for p in sorted(pks)[start : start + 5000]]
-            log_ids += LogEntry.objects.filter(content_type=ct, object_pk__in=part).values_list(
-                "pk", flat=True
-            )
+        log_ids += LogEntry.objects.filter(
+            content_type=ct, object_pk__in=id_list(sorted(pks), text=True)
+        ).values_list("pk", flat=True)
     result.log_entries = sorted(log_ids)
     result.search_words = search_words_finding(going)
     per: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
