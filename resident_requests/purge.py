@@ -334,6 +334,8 @@ def search_words_finding(person_ids: list[int]) -> dict[int, set[int]]:
     for pk, words in search_words.rows():
         by_words[words].append(pk)
     queries = [(w, q) for w in by_words if (q := understand(w)) is not None]
+    if not queries:
+        return {}
     Person = _person_model()
     found: dict[str, set[int]] = defaultdict(set)
     for start in range(0, len(person_ids), _CHUNK // 2):
