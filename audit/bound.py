@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -109,9 +109,11 @@ def purge(
     *,
     cause: str,
     person_id: int | None = None,
+    person_of: Mapping[int, int] | None = None,
 ) -> int:
     """Delete the bound rows `ids` of `label`, each after writing its tombstone (the digest of
-    the row as stored). Call it inside the transaction of the purge. Returns the rows deleted."""
+    the row as stored), naming `person_of[id]` (else `person_id`) as the person it was about.
+    Call it inside the transaction of the purge. Returns the rows deleted."""
     from .models import Tombstone
 
     kind = KINDS[label]
@@ -128,7 +130,7 @@ def purge(
                     object_type=label,
                     object_id=i,
                     digest=canonical_digest(values[i]),
-                    person_id=person_id,
+                    person_id=(person_of or {}).get(i, person_id),
                     cause=cause,
                     purged_at=now,
                 )

@@ -110,6 +110,7 @@ KEYS: dict[str, str] = {
     "職員名": "開示文書に職員の氏名を記載したか",
     "閲覧理由": "利用停止中の方の記録を開いた理由",
     "件数別": "保存期間満了で消去した記録の種類ごとの件数",
+    "検索語件数": "保存期間満了で消去した、その方を見つける検索語の件数（以前の氏名を含む）",
     "処理": "バックグラウンド処理の名前（処理サーバーの停止で失敗とした処理）",
 }
 
@@ -250,7 +251,7 @@ SCHEMA: dict[str, frozenset[str]] = {
     Action.LOCKOUT: frozenset({"ユーザーID"}),
     Action.ACCOUNT_CHANGE: frozenset({"変更内容", "職員", "詳細"}),
     Action.FIELD_CHANGES: frozenset({"SHA-256", "対象"}),
-    Action.PURGE: frozenset({"件数", "件数別", "結果"}),
+    Action.PURGE: frozenset({"件数", "件数別", "検索語件数", "結果"}),
 }
 
 

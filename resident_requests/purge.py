@@ -13,11 +13,14 @@ person in them goes in the same run (or already went): until then those persons 
 The audit log: `AuditEvent` rows stay untouched (they name the person by id only). Two kinds of
 rows kept beside the chain hold the person's data: the django-auditlog diffs of the deleted rows
 (names, addresses) and the words typed into searches that find the person (a name, a kana, a
-宛名番号, a birth date — matched the way the search box reads them, `selectors.understand`). Each
+宛名番号, a birth date — matched the way the search box reads them, `selectors.understand`; a
+name is matched as the person's current name and as every earlier one the system holds: the
+diffs of the person row and the names of their 氏名変更届 and other entries). Each
 gets a tombstone (`audit.Tombstone`: its id and the SHA-256 the chain recorded for it) and is
 deleted (`audit.bound.purge`) — the only DELETE the append-only triggers let through.
 `verify_audit_chain` still passes: a missing row is accepted when its tombstone keeps the digest
-bound in the chain. Then one `purge` event per person with the counts, naming the person by id.
+bound in the chain. Then one `purge` event per person with the counts (the search words that find
+them under `検索語件数`), naming the person by id.
 
 The search words also have their own retention (`retention.SEARCH_WORDS_YEARS`, counted from the
 search): `expire_search_words` deletes the older ones the same way.
@@ -31,7 +34,7 @@ from datetime import date, datetime, time
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from audit import bound, search_words
@@ -43,7 +46,9 @@ _CHUNK = 5000  # persons per search-words count (the walk passes its ids as one 
 
 #: models that are never deleted by the walk (the audit log and its diffs)
 _KEPT = {"audit.AuditEvent", "audit.Tombstone", "audit.SearchWords", "auditlog.LogEntry"}
-_WORDS_PER_QUERY = 50  # search words tested in one query (one conditional count each)
+_WORDS_PER_QUERY = 50  # search words tested in one query (one conditional column each)
+SEARCH_WORDS_KEY = "検索語件数"  # the purge event's count of the search words that found them
+_NAME_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
 
 
 @dataclass
@@ -55,6 +60,8 @@ class PurgePlan:
     set_null: list[tuple[str, str, set[int]]] = field(default_factory=list)
     log_entries: list[int] = field(default_factory=list)
     search_words: list[int] = field(default_factory=list)  # audit.SearchWords that find them
+    # person id -> the audit.SearchWords that find them (a word finding two counts for both)
+    search_words_of: dict[int, list[int]] = field(default_factory=dict)
     per_person: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -210,7 +217,13 @@ def plan(person_ids: list[int], as_of: date) -> PurgePlan:
             content_type=ct, object_pk__in=id_list(sorted(pks), text=True)
         ).values_list("pk", flat=True)
     result.log_entries = sorted(log_ids)
-    result.search_words = search_words_finding(going)
+    finding = search_words_finding(going)
+    result.search_words = sorted(finding)
+    words_of: dict[int, list[int]] = defaultdict(list)
+    for word_pk in result.search_words:
+        for pid in sorted(finding[word_pk]):
+            words_of[pid].append(word_pk)
+    result.search_words_of = dict(words_of)
     per: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (label, _pk), pid in person_of.items():
         if pid is not None:
@@ -264,9 +277,16 @@ def purge_persons(person_ids: list[int], *, as_of: date, actor) -> PurgePlan:
         if nullable:
             model._base_manager.filter(pk__in=pks).update(**{a: None for a in nullable})
     bound.purge(bound.LOG_ENTRY.label, result.log_entries, cause=TombstoneCause.PURGE)
-    only = result.person_ids[0] if len(result.person_ids) == 1 else None
+    # a tombstone names the person when its words find only one of those going
+    finds: dict[int, set[int]] = defaultdict(set)
+    for pid, word_pks in result.search_words_of.items():
+        for word_pk in word_pks:
+            finds[word_pk].add(pid)
     bound.purge(
-        bound.SEARCH_WORDS.label, result.search_words, cause=TombstoneCause.PURGE, person_id=only
+        bound.SEARCH_WORDS.label,
+        result.search_words,
+        cause=TombstoneCause.PURGE,
+        person_of={w: next(iter(p)) for w, p in finds.items() if len(p) == 1},
     )
     for label in _delete_order(list(result.rows)):
         model = apps.get_model(label)
@@ -276,7 +296,11 @@ def purge_persons(person_ids: list[int], *, as_of: date, actor) -> PurgePlan:
         record(  # names the person by id only (the person column has no constraint)
             Action.PURGE,
             person=Person(pk=pid),
-            details={"件数": sum(counts.values()), "件数別": dict(sorted(counts.items()))},
+            details={
+                "件数": sum(counts.values()),
+                "件数別": dict(sorted(counts.items())),
+                SEARCH_WORDS_KEY: len(result.search_words_of.get(pid, [])),
+            },
             actor=actor,
         )
     return result
@@ -287,32 +311,148 @@ def _finds(query) -> Q:
     return query.condition | query.fallback if query.fallback is not None else query.condition
 
 
-def search_words_finding(person_ids: list[int]) -> list[int]:
+def search_words_finding(person_ids: list[int]) -> dict[int, set[int]]:
     """The search words (`audit.SearchWords`) that find any of the persons as the search box
-    reads them (`selectors.understand`: any width, spacing, 和暦 or 西暦, zero-padded numbers):
-    their name or part of it, their kana, 宛名番号, 基礎年金番号, birth date or address. Words that
-    find others too (a common family name, a birth date) go as well: they name this person.
-    One query per 50 distinct words and 2,000 persons (a conditional count per word)."""
+    reads them (`selectors.understand`: any width, spacing, 和暦 or 西暦, zero-padded numbers),
+    each with the persons it finds (words id -> person ids): their name or part of it, their
+    kana, 宛名番号, 基礎年金番号, birth date or address — and every earlier name the system holds
+    for them (`earlier_names`), matched the same way. Words that find others too (a common
+    family name, a birth date) go as well: they name this person. One query per 50 distinct
+    words and 2,000 persons (a conditional column per word, only the persons found returned)."""
+    from django.db.models import Case, Value, When
+
     from qualifications.selectors import understand
 
     if not person_ids:
-        return []
+        return {}
     by_words: dict[str, list[int]] = defaultdict(list)
     for pk, words in search_words.rows():
         by_words[words].append(pk)
     queries = [(w, q) for w in by_words if (q := understand(w)) is not None]
+    if not queries:
+        return {}
     Person = _person_model()
-    found: set[str] = set()
+    found: dict[str, set[int]] = defaultdict(set)
     for start in range(0, len(person_ids), _CHUNK // 2):
-        persons = Person._base_manager.filter(pk__in=person_ids[start : start + _CHUNK // 2])
-        left = [(w, q) for w, q in queries if w not in found]
-        for at in range(0, len(left), _WORDS_PER_QUERY):
-            part = left[at : at + _WORDS_PER_QUERY]
-            counts = persons.aggregate(
-                **{f"w{i}": Count("pk", filter=_finds(q)) for i, (_w, q) in enumerate(part)}
+        chunk = person_ids[start : start + _CHUNK // 2]
+        persons = Person._base_manager.filter(pk__in=chunk)
+        for at in range(0, len(queries), _WORDS_PER_QUERY):
+            part = queries[at : at + _WORDS_PER_QUERY]
+            either = Q()
+            for _w, q in part:
+                either |= _finds(q)
+            flags = {
+                f"w{i}": Case(When(_finds(q), then=Value(True)), default=Value(False))
+                for i, (_w, q) in enumerate(part)
+            }
+            rows = persons.filter(either).annotate(**flags).values("pk", *flags)
+            for row in rows:
+                for i, (w, _q) in enumerate(part):
+                    if row[f"w{i}"]:
+                        found[w].add(row["pk"])
+        for pid, names in earlier_names(chunk).items():
+            for w, q in queries:
+                if any(_matches(_finds(q), name) is True for name in names):
+                    found[w].add(pid)
+    return {pk: persons for w, persons in found.items() for pk in by_words[w]}
+
+
+def _name_values(name: dict[str, str]) -> dict[str, str]:
+    """A name as the person row holds it for the search (`Person.normalise`)."""
+    from qualifications.normalise import kana_key, name_key, to_katakana
+
+    values = {f: str(name.get(f) or "") for f in _NAME_FIELDS}
+    values["family_name_kana"] = to_katakana(values["family_name_kana"])
+    values["given_name_kana"] = to_katakana(values["given_name_kana"])
+    values["name_key"] = name_key(values["family_name"] + values["given_name"])
+    values["kana_key"] = kana_key(values["family_name_kana"] + values["given_name_kana"])
+    return values
+
+
+def earlier_names(person_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """Every name the system holds for the persons other than their current one (kanji and
+    kana, as the search reads them): the person rows' field diffs (django-auditlog: each diff's
+    old values give the name before it) and the names in their entries' payloads (a 氏名変更届,
+    a 訂正, a 資格取得届 of a new person). The register keeps no other name history."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    Person = _person_model()
+    Entry = apps.get_model("verification", "Entry")
+    current = {
+        row["pk"]: {f: row[f] for f in _NAME_FIELDS}
+        for row in Person._base_manager.filter(pk__in=person_ids).values("pk", *_NAME_FIELDS)
+    }
+    names: dict[int, list[dict[str, str]]] = defaultdict(list)
+    ct = ContentType.objects.get_for_model(Person)
+    state = {pid: dict(name) for pid, name in current.items()}
+    diffs = LogEntry.objects.filter(
+        content_type=ct, object_pk__in=[str(p) for p in person_ids]
+    ).order_by("-pk")  # newest first: undo each to reach the name before it
+    for object_pk, changes in diffs.values_list("object_pk", "changes").iterator(2000):
+        pid = int(object_pk)
+        if pid not in state or not isinstance(changes, dict):
+            continue
+        olds = {
+            f: v[0]
+            for f, v in changes.items()
+            if f in _NAME_FIELDS
+            and isinstance(v, list | tuple)
+            and v
+            and v[0] not in (None, "None")
+        }
+        if olds:
+            state[pid] = {**state[pid], **olds}
+            names[pid].append(dict(state[pid]))
+    payloads = Entry._base_manager.filter(person_id__in=person_ids).values_list(
+        "person_id", "payload"
+    )
+    for pid, payload in payloads.iterator(2000):
+        if isinstance(payload, dict) and any(payload.get(f) for f in _NAME_FIELDS):
+            names[pid].append(
+                {**current[pid], **{f: payload[f] for f in _NAME_FIELDS if payload.get(f)}}
             )
-            found.update(w for i, (w, _q) in enumerate(part) if counts[f"w{i}"])
-    return sorted(pk for w in found for pk in by_words[w])
+    result: dict[int, list[dict[str, str]]] = {}
+    for pid, held in names.items():
+        now = _name_values(current[pid])
+        distinct = {tuple(sorted(v.items())): v for v in map(_name_values, held) if v != now}
+        if distinct:
+            result[pid] = list(distinct.values())
+    return result
+
+
+def _matches(q: Q, values: dict[str, str]) -> bool | None:
+    """A search condition tested against a name held outside the person row: True, False, or
+    None when it asks about a column the name does not hold (a number, a date, the address:
+    those are tested against the person row by the database)."""
+    results: list[bool | None] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            results.append(_matches(child, values))
+            continue
+        if not isinstance(child, tuple):  # an expression: asked of the person row only
+            results.append(None)
+            continue
+        lookup, wanted = child
+        column, _, op = lookup.partition("__")
+        value = values.get(column)
+        if value is None:
+            results.append(None)
+        elif op in ("", "exact"):
+            results.append(value == wanted)
+        elif op == "contains":
+            results.append(str(wanted) in value)
+        elif op == "startswith":
+            results.append(value.startswith(str(wanted)))
+        else:
+            results.append(None)
+    if q.connector == Q.OR:
+        result = True if True in results else (None if None in results else False)
+    else:
+        result = False if False in results else (None if None in results else True)
+    if result is None or not q.negated:
+        return result
+    return not result
 
 
 def expired_search_words(as_of: date) -> list[int]:

@@ -238,7 +238,15 @@ def retention(request):
         "resident_requests/retention.html",
         {
             "rules": RETENTION,
-            "due": [(by_id.get(d.person_id), d, dry.held_back.get(d.person_id, "")) for d in due],
+            "due": [
+                (
+                    by_id.get(d.person_id),
+                    d,
+                    dry.held_back.get(d.person_id, ""),
+                    len(dry.search_words_of.get(d.person_id, [])),
+                )
+                for d in due
+            ],
             "plan": dry,
             "expired_words": len(expired_search_words(today)),
             "waiting": waiting,

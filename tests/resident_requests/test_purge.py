@@ -1,6 +1,8 @@
 """The retention purge: the dry run changes nothing; the real run leaves nothing of the person in
 any table, the audit events intact and the chain verifiable, one purge event per person."""
 
+import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -17,7 +19,32 @@ from resident_requests.retention import due_persons
 
 from .helpers import person_with_everything
 
+# the name the person had before their 氏名変更届 (the search words typed then)
+EARLIER = {
+    "family_name": "旧川",
+    "given_name": "前名子",
+    "family_name_kana": "キュウカワ",
+    "given_name_kana": "ゼンメイコ",
+}
+
 pytestmark = pytest.mark.django_db
+
+
+def renamed(cast, person, **name):
+    """An approved 氏名変更届 (the person's earlier name stays in the diff of the person row)."""
+    from kokumin_nenkin.verification.services import entry_submit
+    from tests.qualifications.factories import approve
+
+    today = timezone.localdate().isoformat()
+    entry = entry_submit(
+        kind="qualifications.name_change",
+        person=person,
+        payload={"notified_on": today, "changed_on": today, **name},
+        actor=cast["madoguchi"],
+    )
+    approve(entry, cast["kakunin"])
+    person.refresh_from_db()
+    return person
 
 
 def gone_long_ago(person, years=6):
@@ -33,6 +60,9 @@ def gone_long_ago(person, years=6):
 
 
 def table_rows_mentioning(*needles: str) -> dict[str, int]:
+    """column -> a needle found in it; JSON columns are read in their stored form as well
+    (SQLite keeps "\\u65e7" for 旧)."""
+    needles = tuple({*needles, *(json.dumps(n)[1:-1] for n in needles)})
     found = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
@@ -50,8 +80,10 @@ def table_rows_mentioning(*needles: str) -> dict[str, int]:
 
 @pytest.fixture
 def due(cast):
-    person = person_with_everything(
+    person = person_with_everything(cast, **EARLIER)
+    renamed(
         cast,
+        person,
         family_name="梢川",
         given_name="対象子",
         family_name_kana="コズエカワ",
@@ -78,23 +110,65 @@ def test_the_dry_run_lists_and_changes_nothing(due, capsys):
     assert not Tombstone.objects.exists()
 
 
-def test_the_purge_leaves_nothing_of_the_person_and_the_chain_still_verifies(cast, due):
+def test_the_purge_leaves_nothing_of_the_person_and_the_chain_still_verifies(
+    cast, client_for, due, capsys
+):
+    """Nothing of the person is left in any table — their earlier name (before a 氏名変更届)
+    included, and the words of searches by it: the purge event and the dry run say how many
+    search words went for the person."""
     person, kept = due
     number, family, given = person.addressee_number, person.family_name, person.given_name
+    madoguchi = client_for("madoguchi")
+    # searches by the earlier name only (kanji, half-width kana): the current name finds no one
+    for words in ["旧川　前名子", "ｷｭｳｶﾜ ｾﾞﾝﾒｲｺ", "前名"]:
+        page = madoguchi.get(reverse("qualifications:search"), {"q": words}).content.decode()
+        assert person.addressee_number not in page
+    madoguchi.get(reverse("qualifications:search"), {"q": "梢川"})
+    madoguchi.get(reverse("qualifications:search"), {"q": "保存 継続子"})
     events_before = AuditEvent.objects.filter(person_id=person.pk).count()
+    earlier = [EARLIER["family_name"], EARLIER["given_name"], EARLIER["family_name_kana"]]
     assert table_rows_mentioning(number, family + given, given)  # the scan finds them first
+    assert "audit_searchwords.words" in table_rows_mentioning(*earlier)
+    assert "auditlog_logentry.changes" in table_rows_mentioning(*earlier)  # the earlier name
+
+    call_command("purge_expired", "--dry-run")
+    dry_run = capsys.readouterr().out
+    assert re.search(rf"被保険者ID {person.pk}: 記録 \d+ 件、検索語 4 件", dry_run), dry_run
+    assert "検索語（同上、対象者を検索したもの）: 4 件" in dry_run
+
     result = purge_persons([person.pk], as_of=timezone.localdate(), actor=cast["kakunin"])
     assert result.person_ids == [person.pk]
-    assert table_rows_mentioning(number, given, family) == {}
+    assert table_rows_mentioning(number, given, family, *earlier, "ｷｭｳｶﾜ") == {}
+    assert list(SearchWords.objects.values_list("words", flat=True)) == ["保存 継続子"]
+    stones = Tombstone.objects.filter(object_type="audit.SearchWords")
+    assert stones.count() == 4 and {s.person_id for s in stones} == {person.pk}
     assert Person.objects.filter(pk=kept.pk).exists()
     # the audit events stay, naming the person by id; one purge event with the counts
     assert AuditEvent.objects.filter(person_id=person.pk).count() == events_before + 1
     purge = AuditEvent.objects.get(person_id=person.pk, action=Action.PURGE)
     assert purge.details["件数別"]["qualifications.Person"] == 1
     assert purge.details["件数"] > 5
+    assert purge.details["検索語件数"] == 4
     verified = chain.verify()
     assert verified.ok, verified.reason
-    assert verified.log_entries_purged == Tombstone.objects.count() > 0
+    assert verified.log_entries_purged > 0
+    assert (verified.search_words_purged, verified.search_words_checked) == (4, 1)
+    call_command("verify_audit_chain")
+    # the auditor reads that the words of the searches by the earlier name were deleted
+    html = client_for("kansa").get(reverse("audit:index"), {"action": "search"}).content.decode()
+    assert html.count("<dt>検索語</dt><dd>（消去済み：") == 4
+    assert "旧川" not in html and "ｷｭｳｶﾜ" not in html
+
+
+def test_the_retention_screen_shows_the_search_words_per_person(client_for, due):
+    person, _kept = due
+    madoguchi = client_for("madoguchi")
+    for words in ["旧川", "キュウカワ", "梢川 対象子"]:
+        madoguchi.get(reverse("qualifications:search"), {"q": words})
+    html = client_for("kakunin").get(reverse("resident_requests:retention")).content.decode()
+    row = html[html.index(person.addressee_number) :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="num">3件</td>' in row
 
 
 def test_the_words_of_searches_that_find_the_person_go_with_them(cast, client_for, due):

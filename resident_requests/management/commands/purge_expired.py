@@ -43,5 +43,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  差分記録（消去記録を残して削除）: {len(result.log_entries)} 件")
         self.stdout.write(f"  検索語（同上、対象者を検索したもの）: {len(result.search_words)} 件")
         self.stdout.write(f"保存期間を満了した検索語（消去記録を残して削除）: {expired} 件")
+        for pid in result.person_ids:  # by id only, as the purge event names them
+            records = sum(result.per_person.get(pid, {}).values())
+            words = len(result.search_words_of.get(pid, []))
+            self.stdout.write(f"  被保険者ID {pid}: 記録 {records} 件、検索語 {words} 件")
         if result.held_back:
             self.stdout.write(f"保留 {len(result.held_back)} 人（複数人を含む出力が満了前）")
