@@ -425,14 +425,7 @@ def unanswered(request):
         record_many(
             Action.VIEW,
             persons=[r.item.entry.person for r in rows],
-            details=[
-                {
-                    "画面": UNANSWERED,
-                    "受付": r.item.entry.receipt_number,
-                    "進達番号": r.item.batch.number,
-                }
-                for r in rows
-            ],
+            details=[{"画面": UNANSWERED, "進達番号": r.item.batch.number} for r in rows],
         )
     else:
         no_personal_data(request)
