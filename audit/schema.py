@@ -138,6 +138,7 @@ SCHEMA: dict[str, frozenset[str]] = {
             "補記",
             "請求",
             "閲覧理由",
+            "進達番号",
         }
     ),
     Action.SEARCH: frozenset(

@@ -106,6 +106,17 @@ class BatchItem(models.Model):
     # 処理区分 04 (or 処理結果 5) of a JPS results file: the 届書 came back.
     jps_returned_on = models.DateField("日本年金機構からの返戻年月日", null=True, blank=True)
     jps_return_note = models.CharField("返戻の理由（備考）", max_length=200, blank=True)
+    # The JPS results file whose line about this 届書 was applied (any 処理区分, a 返戻 too):
+    # set once, by the first applied line. Null: 結果未着 (selectors.unanswered_items).
+    jps_result_upload = models.ForeignKey(
+        "ResultsUpload",
+        verbose_name="処理結果を反映したファイル",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answered_items",
+    )
+    jps_result_on = models.DateField("日本年金機構の処理年月日", null=True, blank=True)
 
     class Meta:
         verbose_name = "進達の明細"

@@ -390,9 +390,18 @@ def _mark_returned(line: ResultLine, actor) -> None:
     )
 
 
-def _apply_line(r: Reconciled, actor) -> str:
+def _mark_answered(line: ResultLine, upload: ResultsUpload) -> None:
+    """JPS's answer to this 届書 has come and is applied: it leaves the 結果未着 list
+    (selectors.unanswered_items). The first applied line counts."""
+    BatchItem.objects.filter(
+        entry__receipt_number=line.receipt_number, jps_result_upload__isnull=True
+    ).update(jps_result_upload=upload, jps_result_on=line.processed_on)
+
+
+def _apply_line(r: Reconciled, actor, upload: ResultsUpload) -> str:
     """Apply one matched line; returns what was done (for the counts)."""
     line = r.line
+    _mark_answered(line, upload)
     if line.process_kind == "01":
         return _assign_pension_number(line, actor)
     returned = line.process_kind == "04" or line.result == "5"
@@ -430,7 +439,7 @@ def results_apply(*, upload_id: int, actor) -> ResultsUpload:
         digest.update(f"{r.line.line}:{r.outcome}\n".encode())
         if r.outcome != Outcome.MATCHED:
             continue
-        what = _apply_line(r, actor)
+        what = _apply_line(r, actor, upload)
         done[what] = done.get(what, 0) + 1
     if not f2.ok:
         raise StaleEntry("この処理結果ファイルは反映できません: " + f2.errors[0].message)

@@ -1,12 +1,15 @@
 """Reads for 進達 and results import."""
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from kokumin_nenkin.verification.models import Entry, Status
 from kokumin_nenkin.verification.registry import all_kinds
 
+from .codes import FORM_KINDS
 from .models import Batch, BatchItem, BatchOutput, ResultsUpload
 
 
@@ -63,6 +66,47 @@ def returned_items_for(person) -> list[BatchItem]:
     )
 
 
+def unanswered_items(office_id: int | None = None) -> QuerySet[BatchItem]:
+    """進達済・結果未着: the items of entries 進達済 with no JPS result applied to them
+    (`BatchItem.jps_result_upload`) and not sent back, of one office (the entry's 受付 office)
+    or every office, oldest 進達 first."""
+    qs = BatchItem.objects.filter(
+        entry__status=Status.REPORTED,
+        jps_result_upload__isnull=True,
+        jps_returned_on__isnull=True,
+    )
+    if office_id is not None:
+        qs = qs.filter(entry__maker_office_id=office_id)
+    return qs.select_related("entry", "entry__person", "batch").order_by(
+        "batch__reported_on", "batch__number", "entry__receipt_number"
+    )
+
+
+@dataclass(frozen=True)
+class UnansweredRow:
+    item: BatchItem
+    days: int  # days since the 報告年月日
+    overdue: bool  # older than JPS_RESULT_OVERDUE_DAYS: 要照会
+
+    @property
+    def form_label(self) -> str:
+        return FORM_KINDS.get(self.item.form_code, self.item.form_code)
+
+
+def unanswered_rows(today: date, office_id: int | None = None) -> list[UnansweredRow]:
+    limit = settings.JPS_RESULT_OVERDUE_DAYS
+    rows = []
+    for item in unanswered_items(office_id):
+        days = (today - item.batch.reported_on).days
+        rows.append(UnansweredRow(item=item, days=days, overdue=days > limit))
+    return rows
+
+
 def home_summary() -> dict:
-    """The 進達担当's home-page block: entries waiting to be reported and the last batch."""
-    return {"unreported": unreported_entries().count(), "last": batches().first()}
+    """The 進達担当's home-page block: entries waiting to be reported, the last batch, and the
+    entries sent whose result has not come (all offices)."""
+    return {
+        "unreported": unreported_entries().count(),
+        "last": batches().first(),
+        "unanswered": unanswered_items().count(),
+    }

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Action
@@ -20,6 +21,7 @@ from audit.policy import no_personal_data
 from audit.services import record, record_many
 from kokumin_nenkin.accounts.access import requires
 from kokumin_nenkin.accounts.models import Office
+from kokumin_nenkin.accounts.selectors import chosen_office
 from kokumin_nenkin.confirm import confirm_first
 from kokumin_nenkin.pdf.lists import list_pdf
 from kokumin_nenkin.post_only import post_only
@@ -397,3 +399,67 @@ def results_withdraw(request, pk: int):
     else:
         messages.success(request, "反映の依頼を取り下げました。")
     return redirect("jps_reporting:results_detail", pk=upload.pk)
+
+
+# --- 進達済・結果未着一覧 --------------------------------------------------------------------
+UNANSWERED = "進達済・結果未着一覧"
+
+
+def _unanswered(request):
+    """The rows of the office chosen (every office unless one is), oldest 進達 first."""
+    office = chosen_office(request, own_by_default=False)
+    rows = selectors.unanswered_rows(
+        timezone.localdate(), office.pk if office is not None else None
+    )
+    return office, rows
+
+
+@requires("report_to_jps")
+@never_cache
+@require_GET
+def unanswered(request):
+    """The entries sent to JPS whose result has not come back (issue 14, item 9): one view
+    event per person listed."""
+    office, rows = _unanswered(request)
+    if rows:
+        record_many(
+            Action.VIEW,
+            persons=[r.item.entry.person for r in rows],
+            details=[{"画面": UNANSWERED, "進達番号": r.item.batch.number} for r in rows],
+        )
+    else:
+        no_personal_data(request)
+    return render(
+        request,
+        "jps_reporting/unanswered.html",
+        {
+            "rows": rows,
+            "overdue_days": settings.JPS_RESULT_OVERDUE_DAYS,
+            "overdue_count": sum(1 for r in rows if r.overdue),
+            "office": office.code if office is not None else "all",
+            "offices": Office.objects.all(),
+        },
+    )
+
+
+@requires("report_to_jps")
+@never_cache
+@require_GET
+def unanswered_pdf(request):
+    """The same list on A4 paper, of the office chosen on the screen."""
+    office, rows = _unanswered(request)
+    return list_pdf(
+        request,
+        template="jps_reporting/pdf/unanswered.html",
+        context={
+            "rows": rows,
+            "subtitle": (
+                f"進達の古い順（報告年月日から{settings.JPS_RESULT_OVERDUE_DAYS}日を過ぎたものは要照会）"
+            ),
+        },
+        persons=[r.item.entry.person for r in rows],
+        sheet=UNANSWERED,
+        count=len(rows),
+        office=office,
+        filename="kekka-michaku.pdf",
+    )

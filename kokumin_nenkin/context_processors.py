@@ -13,6 +13,7 @@ NAVIGATION = [
     ("resident_requests:index", "本人からの請求", "enter_entry"),
     ("jps_reporting:index", "進達", "report_to_jps"),
     ("jps_reporting:results", "処理結果取込", "import_jps_results"),
+    ("jps_reporting:unanswered", "結果未着", "report_to_jps"),
     ("qualifications:work_lists", "職権・勧奨一覧", "enter_entry"),
     ("qualifications:residents_import", "住民異動取込", "import_residents"),
     ("qualifications:city_files", "市民課への通知", "report_to_jps"),

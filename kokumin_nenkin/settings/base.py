@@ -278,6 +278,9 @@ INSTALLED_APPS += ["kokumin_nenkin.jobs"]
 EXPORT_ALLOWED_NETWORKS: list[str] = env.list(
     "EXPORT_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"] if DEBUG else []
 )
+# 進達済・結果未着一覧: an entry sent this many days ago (after its 報告年月日) with no JPS result
+# applied is marked 要照会 (ask the 年金事務所). [GK]
+JPS_RESULT_OVERDUE_DAYS = env.int("JPS_RESULT_OVERDUE_DAYS", default=30)
 # Whom the report sheets and the 送付書 are addressed to.
 JPS_OFFICE_NAME = env.str("JPS_OFFICE_NAME", default="日本年金機構 熊谷年金事務所長")
 
