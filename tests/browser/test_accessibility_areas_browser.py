@@ -157,9 +157,10 @@ def test_benefits_exemptions_requests_and_staff_screens_have_no_axe_violation(
     pages.check(f"/requests/{request.pk}/", "request (checker)")
     pages.check("/requests/retention/")
 
-    # 進達担当: the income file
+    # 進達担当: the income file, the 届書 sent whose results have not come back
     as_user(page, base, reporter)
     pages.check("/exemptions/income/import/")
+    pages.check("/jps/unanswered/")
 
     # システム管理者: the staff screens, a request, a confirmation page
     as_user(page, base, admin)
