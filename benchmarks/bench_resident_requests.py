@@ -9,8 +9,8 @@
 """
 
 import datetime as dt
+import io
 import os
-import re
 import time
 
 from django.utils import timezone
@@ -96,9 +96,9 @@ def _disclosure() -> list[str]:
     small_s = _time(lambda: disclosure.render(small_request, printed_at=now))
     # best of three: one render on the shared machine varied by ±50 % with the other jobs
     big_s = _time(lambda: disclosure.render(big_request, printed_at=now))
-    pages = len(
-        re.findall(rb"/Type\s*/Page(?!s)", disclosure.render(big_request, printed_at=now).pdf)
-    )
+    from pypdf import PdfReader  # the dev extras: pages may sit in compressed object streams
+
+    pages = len(PdfReader(io.BytesIO(disclosure.render(big_request, printed_at=now).pdf)).pages)
     return [
         f"disclosure package, 40 history rows + 2,000 audit events: {big_s:.2f} s "
         f"(goal ≤ 3 s; {pages or '?'} pages)",
