@@ -41,8 +41,9 @@ from kokumin_nenkin.bulk import bulk_copy
 from kokumin_nenkin.imports import CsvInput, FieldError, LineError, Parser, code_of, optional
 from kokumin_nenkin.imports import required as needed
 from kokumin_nenkin.imports.models import ImportedFile
+from kokumin_nenkin.wareki import format_date
 
-from . import residents
+from . import residents, rules
 from .codes import (
     AcquisitionCause,
     CategoryChangeCause,
@@ -238,6 +239,35 @@ def check_qualifications(rows: Rows) -> list[LineError]:
     return errors
 
 
+#: Causes whose date follows from the birth date alone (DOMAIN_RULES §1: 20歳到達 and 60歳到達
+#: on the day before the birthday), with the rules the counter uses (`rules.py`).
+BIRTH_DATE_RULES = [
+    (
+        "資格取得年月日",
+        "資格取得事由",
+        AcquisitionCause.AGE_20,
+        *rules.ACQUISITION_DATE_RULES[AcquisitionCause.AGE_20],
+    ),
+    ("資格喪失年月日", "資格喪失事由", LossCause.AGE_60, *rules.LOSS_DATE_RULES[LossCause.AGE_60]),
+]
+
+
+def check_qualification_persons(rows: Rows, people: dict[str, PersonFacts]) -> list[LineError]:
+    """A 20歳到達 取得 and a 60歳到達 喪失 are dated the day the person reaches that age."""
+    errors = []
+    for line, row in rows:
+        birth = people[row["宛名番号"]].birth_date
+        for column, cause_column, cause, text, rule in BIRTH_DATE_RULES:
+            typed, expected = row[column], rule(None, birth)
+            if row[cause_column] == cause and typed and typed != expected:
+                message = (
+                    f"事由「{cause.label}」の{column}は{text}で、{format_date(expected)}です"
+                    f"（ファイル: {format_date(typed)}）。"
+                )
+                errors.append(LineError(line, column, message))
+    return errors
+
+
 def latest_lines(rows: Rows, key: str = "連番") -> set[int]:
     """The line of each person's highest 連番 (that row is the 最新フラグ one)."""
     best: dict[str, tuple[int, int]] = {}
@@ -290,6 +320,7 @@ QUALIFICATIONS = LoadPart(
     check=check_qualifications,
     apply=apply_qualifications,
     model=QualificationRecord,
+    check_persons=check_qualification_persons,
 )
 
 

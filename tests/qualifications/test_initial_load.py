@@ -345,6 +345,20 @@ BAD = [
     ),
     # Rows checked against their person in persons.csv (性別, 生年月日).
     pytest.param(
+        # 移行　太郎, born 1990-04-02: 20歳到達 2010-04-01 (the day before the birthday).
+        _broken("qualifications.csv", 1, "3000000001,1,1,1,1,2010-04-05,2010-04-02,01,,,,,,"),
+        "qualifications.csv 2行目「資格取得年月日」: 事由「20歳到達」の資格取得年月日は"
+        "20歳に達した日（誕生日の前日）で、平成22年4月1日です",
+        id="age-20-acquisition-not-on-the-day",
+    ),
+    pytest.param(
+        # 移行　花子, born 1985-02-28: 60歳到達 2045-02-27.
+        _broken("qualifications.csv", 4, "3000000002,1,2,0,,,,,,2045-02-28,13,,,"),
+        "qualifications.csv 5行目「資格喪失年月日」: 事由「60歳到達」の資格喪失年月日は"
+        "60歳に達した日（誕生日の前日）で、令和27年2月27日です",
+        id="age-60-loss-not-on-the-day",
+    ),
+    pytest.param(
         _broken("maternity.csv", 1, "3000000001,1,2020-06-15,1,2020-03-01,1,2020-03-20"),
         "maternity.csv 2行目「宛名番号」: 宛名番号「3000000001」の方は性別が女性ではありません",
         id="maternity-for-a-man",
