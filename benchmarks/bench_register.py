@@ -154,7 +154,7 @@ def _load_files(folder: Path, n: int) -> int:
     quals, exempts = [QUAL], [EXEMPT]
     for i in range(n):
         number = BASE + i
-        quals.append(f"{number},1,1,1,1,2010-04-05,2010-04-01,01,,,,,,")
+        quals.append(f"{number},1,1,1,1,2010-04-05,2010-04-01,99,,,,,,")  # 99: any birth date
         if i % 2:  # left for a job: 第2号 held
             quals.append(f"{number},2,3,1,2,,,,,,,2015-04-01,21,2015-04-10")
         else:  # lost

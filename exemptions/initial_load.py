@@ -27,6 +27,7 @@ from kokumin_nenkin.imports import required as needed
 from qualifications import residents
 from qualifications.initial_load import (
     LoadPart,
+    PersonFacts,
     Rows,
     in_order,
     labelled,
@@ -34,6 +35,7 @@ from qualifications.initial_load import (
     register_part,
     sequence,
 )
+from qualifications.models import Sex
 
 from . import periods
 from .models import (
@@ -140,6 +142,21 @@ def check_exemptions(rows: Rows) -> list[LineError]:
             and not row["却下期間開始"]
         ):
             errors.append(LineError(line, "却下期間開始", "却下の行では必須項目です。"))
+    return errors
+
+
+def check_exemption_persons(rows: Rows, people: dict[str, PersonFacts]) -> list[LineError]:
+    """納付猶予 only for the months before the month of 50歳到達 (DOMAIN_RULES §2, as at the
+    counter: `periods.check_postponement_age`)."""
+    errors = []
+    for line, row in rows:
+        if row["免除区分"] != ExemptionClass.POSTPONEMENT or row["免除終期"] < row["免除始期"]:
+            continue
+        period = periods.Period(row["免除始期"], row["免除終期"])
+        try:
+            periods.check_postponement_age(people[row["宛名番号"]].birth_date, period)
+        except RuleRefused as exc:
+            errors.append(LineError(line, "免除始期", str(exc)))
     return errors
 
 
@@ -406,6 +423,23 @@ def check_maternity(rows: Rows) -> list[LineError]:
     return errors
 
 
+def check_maternity_persons(rows: Rows, people: dict[str, PersonFacts]) -> list[LineError]:
+    """産前産後免除 is notified by the insured woman who gives birth (as at the counter)."""
+    errors = []
+    for line, row in rows:
+        if people[row["宛名番号"]].sex != Sex.FEMALE:
+            number = row["宛名番号"]
+            errors.append(
+                LineError(
+                    line,
+                    "宛名番号",
+                    f"宛名番号「{number}」の方は性別が女性ではありません。産前産後期間の免除は"
+                    "出産する被保険者本人のものです。",
+                )
+            )
+    return errors
+
+
 def apply_maternity(rows: Rows, person_ids: dict[str, int], actor) -> int:
     latest = latest_lines(rows)
     objects = []
@@ -439,6 +473,8 @@ EXEMPTIONS = LoadPart(
     unique=("宛名番号", "連番"),
     check=check_exemptions,
     apply=apply_exemptions,
+    model=ExemptionApplication,
+    check_persons=check_exemption_persons,
 )
 ADDITIONAL = LoadPart(
     code="additional",
@@ -450,6 +486,7 @@ ADDITIONAL = LoadPart(
     unique=("宛名番号", "連番"),
     check=check_additional,
     apply=apply_additional,
+    model=AdditionalPremium,
 )
 
 
@@ -463,6 +500,7 @@ STATUTORY = LoadPart(
     unique=("宛名番号", "連番"),
     check=check_statutory,
     apply=apply_statutory,
+    model=StatutoryExemption,
 )
 MATERNITY = LoadPart(
     code="maternity",
@@ -474,6 +512,8 @@ MATERNITY = LoadPart(
     unique=("宛名番号", "連番"),
     check=check_maternity,
     apply=apply_maternity,
+    model=MaternityExemption,
+    check_persons=check_maternity_persons,
 )
 
 

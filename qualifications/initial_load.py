@@ -12,10 +12,15 @@ Japanese errors, duplicate keys, once only by SHA-256):
   the workflows: they plug in here, as panels do in `panels.py`.
 
 Every row of a part names a person by 宛名番号, who must be in `persons.csv` or already on file.
-The whole folder is checked first; any error in any file → nothing is written (one
-transaction), and the reconciliation report lists every rejected line with its reason. A dry
-run checks and reports, and writes nothing. A file already loaded (same SHA-256) is refused, so
-a second run with the same files applies nothing. One audit event (`import`) for the load.
+A person already on file who has a current record (最新フラグ) in a part's table cannot be given
+another by the load (the table holds one current record a person): that is a line error on the
+row that would become current, found by reading the current rows of those persons (one query a
+table, before anything is written). A part may also check its rows against the person
+(`check_persons`: 性別, 生年月日 from `persons.csv` or the register). The whole folder is
+checked first; any error in any file → nothing is written (one transaction), and the
+reconciliation report lists every rejected line with its reason. A dry run checks and reports,
+and writes nothing. A file already loaded (same SHA-256) is refused, so a second run with the
+same files applies nothing. One audit event (`import`) for the load.
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 from audit.models import Action
 from audit.services import digest_for_details, record
@@ -34,8 +41,9 @@ from kokumin_nenkin.bulk import bulk_copy
 from kokumin_nenkin.imports import CsvInput, FieldError, LineError, Parser, code_of, optional
 from kokumin_nenkin.imports import required as needed
 from kokumin_nenkin.imports.models import ImportedFile
+from kokumin_nenkin.wareki import format_date
 
-from . import residents
+from . import residents, rules
 from .codes import (
     AcquisitionCause,
     CategoryChangeCause,
@@ -72,6 +80,21 @@ class LoadPart:
     unique: tuple[str, ...]
     check: Callable[[Rows], list[LineError]]
     apply: Callable[[Rows, dict[str, int], Any], int]
+    #: The history model the part writes, with one current row (`is_latest`) a person: a person
+    #: on file who already has one is a line error (read before writing, not left to the
+    #: database's unique constraint).
+    model: type[Model] | None = None
+    #: Line errors of rows against their person (`PersonFacts` by 宛名番号), e.g. 性別.
+    check_persons: Callable[[Rows, dict[str, PersonFacts]], list[LineError]] | None = None
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What a part may check a row against: the person's 性別 and 生年月日, from `persons.csv`
+    or, for a person already on file, from the register."""
+
+    sex: str
+    birth_date: date
 
 
 _PARTS: dict[str, LoadPart] = {}
@@ -216,6 +239,35 @@ def check_qualifications(rows: Rows) -> list[LineError]:
     return errors
 
 
+#: Causes whose date follows from the birth date alone (DOMAIN_RULES §1: 20歳到達 and 60歳到達
+#: on the day before the birthday), with the rules the counter uses (`rules.py`).
+BIRTH_DATE_RULES = [
+    (
+        "資格取得年月日",
+        "資格取得事由",
+        AcquisitionCause.AGE_20,
+        *rules.ACQUISITION_DATE_RULES[AcquisitionCause.AGE_20],
+    ),
+    ("資格喪失年月日", "資格喪失事由", LossCause.AGE_60, *rules.LOSS_DATE_RULES[LossCause.AGE_60]),
+]
+
+
+def check_qualification_persons(rows: Rows, people: dict[str, PersonFacts]) -> list[LineError]:
+    """A 20歳到達 取得 and a 60歳到達 喪失 are dated the day the person reaches that age."""
+    errors = []
+    for line, row in rows:
+        birth = people[row["宛名番号"]].birth_date
+        for column, cause_column, cause, text, rule in BIRTH_DATE_RULES:
+            typed, expected = row[column], rule(None, birth)
+            if row[cause_column] == cause and typed and typed != expected:
+                message = (
+                    f"事由「{cause.label}」の{column}は{text}で、{format_date(expected)}です"
+                    f"（ファイル: {format_date(typed)}）。"
+                )
+                errors.append(LineError(line, column, message))
+    return errors
+
+
 def latest_lines(rows: Rows, key: str = "連番") -> set[int]:
     """The line of each person's highest 連番 (that row is the 最新フラグ one)."""
     best: dict[str, tuple[int, int]] = {}
@@ -267,6 +319,8 @@ QUALIFICATIONS = LoadPart(
     unique=("宛名番号", "連番"),
     check=check_qualifications,
     apply=apply_qualifications,
+    model=QualificationRecord,
+    check_persons=check_qualification_persons,
 )
 
 
@@ -304,6 +358,34 @@ def _take(table: TableResult, reader: CsvInput, more: list[LineError]) -> None:
     table.sha256 = reader.sha256
     table.errors = sorted([*reader.errors, *more], key=lambda e: (e.line or 0, e.column or ""))
     table.error_count = reader.error_count + len(more)
+
+
+def _current_conflicts(part: LoadPart, rows: Rows, on_file: dict[str, Any]) -> list[LineError]:
+    """Persons on file who already hold a current record in the part's table: the row that
+    would become theirs is a line error. One query (in chunks) for the persons of the file."""
+    if part.model is None:
+        return []
+    ids = sorted({on_file[r["宛名番号"]].pk for _, r in rows if r["宛名番号"] in on_file})
+    holders: set[str] = set()
+    for i in range(0, len(ids), residents.CHUNK):  # one query but for SQLite's parameter limit
+        holders.update(
+            part.model.objects.filter(
+                person_id__in=ids[i : i + residents.CHUNK], is_latest=True
+            ).values_list("person__addressee_number", flat=True)
+        )
+    if not holders:
+        return []
+    latest = latest_lines(rows)
+    return [
+        LineError(
+            line,
+            "宛名番号",
+            f"宛名番号「{row['宛名番号']}」の方には既に現在の記録（{part.title}）があります"
+            "（現在の記録は一人に一つです）。",
+        )
+        for line, row in rows
+        if line in latest and row["宛名番号"] in holders
+    ]
 
 
 @transaction.atomic
@@ -375,6 +457,16 @@ def load_register(
                     )
                 )
                 table.error_count += 1
+    facts = {row["宛名番号"]: PersonFacts(row["性別"], row["生年月日"]) for _, row in person_rows}
+    facts.update({n: PersonFacts(p.sex, p.birth_date) for n, p in on_file.items()})
+    for table, _, part, rows in readers:
+        if part is None:
+            continue
+        more = _current_conflicts(part, rows, on_file)
+        if part.check_persons is not None:
+            more += part.check_persons([(ln, r) for ln, r in rows if r["宛名番号"] in facts], facts)
+        table.errors += more
+        table.error_count += len(more)
     for table in result.tables:
         table.errors.sort(key=lambda e: (e.line or 0, e.column or ""))
     if not result.ok or dry_run:

@@ -202,22 +202,22 @@ class ResidentsImportResult:
         ]
 
 
-_CHUNK = 2000
+CHUNK = 2000
 
 
 def persons_on_file(numbers: list[str]) -> dict[str, Person]:
     found: dict[str, Person] = {}
-    for i in range(0, len(numbers), _CHUNK):
-        for p in Person.objects.filter(addressee_number__in=numbers[i : i + _CHUNK]):
+    for i in range(0, len(numbers), CHUNK):
+        for p in Person.objects.filter(addressee_number__in=numbers[i : i + CHUNK]):
             found[p.addressee_number] = p
     return found
 
 
 def _hash_owners(hashes: list[str]) -> dict[str, str]:
     owners: dict[str, str] = {}
-    for i in range(0, len(hashes), _CHUNK):
+    for i in range(0, len(hashes), CHUNK):
         owners.update(
-            Person.objects.filter(my_number_hash__in=hashes[i : i + _CHUNK]).values_list(
+            Person.objects.filter(my_number_hash__in=hashes[i : i + CHUNK]).values_list(
                 "my_number_hash", "addressee_number"
             )
         )
@@ -280,9 +280,9 @@ def households_for(numbers: set[str]) -> dict[str, Household]:
     """The households of `numbers`, the missing ones created (one load, ids known after)."""
     found: dict[str, Household] = {}
     wanted = sorted(numbers)
-    for i in range(0, len(wanted), _CHUNK):
+    for i in range(0, len(wanted), CHUNK):
         found.update(
-            (h.number, h) for h in Household.objects.filter(number__in=wanted[i : i + _CHUNK])
+            (h.number, h) for h in Household.objects.filter(number__in=wanted[i : i + CHUNK])
         )
     new = [Household(number=n) for n in wanted if n not in found]
     bulk_copy(Household, new)
@@ -371,10 +371,10 @@ def _changes_to_report(rows, on_file: dict[str, Person]) -> int:
     ]
     ids = [p.pk for p, _ in changed]
     reported: set[int] = set()
-    for i in range(0, len(ids), _CHUNK):
+    for i in range(0, len(ids), CHUNK):
         reported.update(
             QualificationRecord.objects.filter(
-                person_id__in=ids[i : i + _CHUNK],
+                person_id__in=ids[i : i + CHUNK],
                 is_latest=True,
                 held=Held.HELD,
                 category__in=REPORTED_CHANGE_CATEGORIES,
@@ -385,7 +385,7 @@ def _changes_to_report(rows, on_file: dict[str, Person]) -> int:
         for p, row in changed
         if p.pk in reported
     ]
-    ResidentChange.objects.bulk_create(notes, batch_size=_CHUNK)
+    ResidentChange.objects.bulk_create(notes, batch_size=CHUNK)
     return len(notes)
 
 

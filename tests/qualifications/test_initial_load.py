@@ -343,6 +343,32 @@ BAD = [
         "maternity.csv 2行目「単胎多胎の別」: 「3」は使えないコードです",
         id="maternity-unknown-pregnancy",
     ),
+    # Rows checked against their person in persons.csv (性別, 生年月日).
+    pytest.param(
+        # 移行　太郎, born 1990-04-02: 20歳到達 2010-04-01 (the day before the birthday).
+        _broken("qualifications.csv", 1, "3000000001,1,1,1,1,2010-04-05,2010-04-02,01,,,,,,"),
+        "qualifications.csv 2行目「資格取得年月日」: 事由「20歳到達」の資格取得年月日は"
+        "20歳に達した日（誕生日の前日）で、平成22年4月1日です",
+        id="age-20-acquisition-not-on-the-day",
+    ),
+    pytest.param(
+        # 移行　花子, born 1985-02-28: 60歳到達 2045-02-27.
+        _broken("qualifications.csv", 4, "3000000002,1,2,0,,,,,,2045-02-28,13,,,"),
+        "qualifications.csv 5行目「資格喪失年月日」: 事由「60歳到達」の資格喪失年月日は"
+        "60歳に達した日（誕生日の前日）で、令和27年2月27日です",
+        id="age-60-loss-not-on-the-day",
+    ),
+    pytest.param(
+        _broken("maternity.csv", 1, "3000000001,1,2020-06-15,1,2020-03-01,1,2020-03-20"),
+        "maternity.csv 2行目「宛名番号」: 宛名番号「3000000001」の方は性別が女性ではありません",
+        id="maternity-for-a-man",
+    ),
+    pytest.param(
+        # 移行　花子, born 1985-02-28: 50歳到達 2035-02-27, so 納付猶予 only up to 2035-01.
+        _broken("exemptions.csv", 2, "3000000002,1,05,2034-12-01,2034-07,2035-06,,,,,,"),
+        "exemptions.csv 3行目「免除始期」: 納付猶予は50歳未満の期間に限られます",
+        id="postponement-past-fifty",
+    ),
 ]
 
 
@@ -413,3 +439,106 @@ def test_the_loader_needs_a_member_of_staff_allowed_to_import(cast, tmp_path):
     with pytest.raises(CommandError, match="権限がありません"):
         load(folder, cast["madoguchi"])
     assert nothing_written()
+
+
+# A person already on file holds one current record (最新フラグ) a table; a later load must not
+# add a second: a line error naming the file, the line and the 宛名番号, not a database error.
+NEWCOMER = [PERSONS, person_line("3000000003", name="移行　次郎", household="H3")]
+ON_FILE_CONFLICTS = [
+    pytest.param(
+        "qualifications.csv",
+        [QUALIFICATIONS, "3000000001,4,2,0,,,,,,2026-11-30,14,,,"],
+        "qualifications.csv 2行目「宛名番号」: 宛名番号「3000000001」の方には既に現在の記録"
+        "（資格履歴）があります",
+        id="qualification",
+    ),
+    pytest.param(
+        "exemptions.csv",
+        [
+            EXEMPTIONS,
+            "3000000003,1,01,2025-07-04,2025-07,2026-06,,,,,,",
+            "3000000001,3,01,2023-07-03,2023-07,2024-06,,,,,,",
+            "3000000001,4,01,2024-07-03,2024-07,2025-06,,,,,,",
+        ],
+        "exemptions.csv 4行目「宛名番号」: 宛名番号「3000000001」の方には既に現在の記録"
+        "（免除等履歴）があります",
+        id="exemption-application",
+    ),
+    pytest.param(
+        "statutory.csv",
+        [STATUTORY, "3000000001,3,1,2024-08-01,2024-08-09,,,,,1,2024-09-02"],
+        "statutory.csv 2行目「宛名番号」: 宛名番号「3000000001」の方には既に現在の記録"
+        "（法定免除履歴）があります",
+        id="statutory",
+    ),
+    pytest.param(
+        "maternity.csv",
+        [MATERNITY, "3000000002,3,2026-02-10,1,2025-10-01,,"],
+        "maternity.csv 2行目「宛名番号」: 宛名番号「3000000002」の方には既に現在の記録"
+        "（産前産後免除履歴）があります",
+        id="maternity",
+    ),
+    pytest.param(
+        "additional.csv",
+        [ADDITIONAL, "3000000002,2,2024-04-01,本人の希望,2024-04-01,,,,1"],
+        "additional.csv 2行目「宛名番号」: 宛名番号「3000000002」の方には既に現在の記録"
+        "（付加履歴）があります",
+        id="additional",
+    ),
+    pytest.param(
+        # 性別 of a person already on file, read from the register.
+        "maternity.csv",
+        [MATERNITY, "3000000001,1,2026-02-10,1,2025-10-01,,"],
+        "maternity.csv 2行目「宛名番号」: 宛名番号「3000000001」の方は性別が女性ではありません",
+        id="maternity-for-a-man-on-file",
+    ),
+]
+
+
+def everything_on_file():
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (
+            Person,
+            Household,
+            QualificationRecord,
+            ExemptionApplication,
+            StatutoryExemption,
+            MaternityExemption,
+            AdditionalPremium,
+            ImportedFile,
+        )
+    ] + [AuditEvent.objects.filter(action="import").count()]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("dry_run", [False, True], ids=["run", "dry-run"])
+@pytest.mark.parametrize("filename,lines,reason", ON_FILE_CONFLICTS)
+def test_a_second_current_record_for_a_person_on_file_is_a_line_error_and_applies_nothing(
+    cast, tmp_path, capsys, filename, lines, reason, dry_run
+):
+    load(write(tmp_path / "first", good_files()), cast["shintatsu"])
+    before = everything_on_file()
+    capsys.readouterr()
+    folder = write(tmp_path / "second", {"persons.csv": NEWCOMER, filename: lines})
+    with pytest.raises(CommandError, match="何も取り込んでいません"):
+        load(folder, cast["shintatsu"], *(["--dry-run"] if dry_run else []))
+    err = capsys.readouterr().err
+    assert reason in err and "誤りが 1件あります" in err
+    assert everything_on_file() == before
+    assert not Person.objects.filter(addressee_number="3000000003").exists()
+
+
+@pytest.mark.django_db
+def test_history_for_a_person_on_file_without_a_current_record_is_loaded(cast, tmp_path):
+    load(write(tmp_path / "first", {"persons.csv": good_files()["persons.csv"]}), cast["shintatsu"])
+    folder = write(
+        tmp_path / "second",
+        {
+            "persons.csv": NEWCOMER,
+            "maternity.csv": [MATERNITY, "3000000002,1,2026-02-10,1,2025-10-01,,"],
+        },
+    )
+    load(folder, cast["shintatsu"])
+    (record,) = MaternityExemption.objects.all()
+    assert record.person.addressee_number == "3000000002" and record.is_latest
