@@ -105,8 +105,11 @@ def unanswered_rows(today: date, office_id: int | None = None) -> list[Unanswere
 def home_summary() -> dict:
     """The 進達担当's home-page block: entries waiting to be reported, the last batch, and the
     entries sent whose result has not come (all offices)."""
+    from kokumin_nenkin.home import kept_for_home
+
     return {
         "unreported": unreported_entries().count(),
         "last": batches().first(),
-        "unanswered": unanswered_items().count(),
+        # results come twice a week: the figure may be a minute old, the list never is
+        "unanswered": kept_for_home("jps_reporting.unanswered", lambda: unanswered_items().count()),
     }

@@ -46,3 +46,23 @@ def registered_summaries() -> list[HomeSummary]:
 def summaries_for(user) -> list[SummaryView]:
     """The blocks shown to `user`, in order, each with its data read now."""
     return [SummaryView(s, s.context(user)) for s in registered_summaries() if s.shown_to(user)]
+
+
+def kept_for_home(key: str, compute: Callable[[], Any]) -> Any:
+    """A home-page figure that is costly and changes slowly (the work lists' counts, the 届書
+    whose JPS result has not come), kept HOME_WORK_LIST_SECONDS (60 by default) in the cache
+    under `key` and the day; 0 reads it fresh every time. The lists themselves are always read
+    fresh: only the figure on the home page may be up to that many seconds old."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    seconds = int(getattr(settings, "HOME_WORK_LIST_SECONDS", 60))
+    if seconds <= 0:
+        return compute()
+    key = f"home:{key}:{timezone.localdate().isoformat()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value

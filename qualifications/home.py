@@ -1,7 +1,7 @@
 """The register's block of the home page: the work lists' counts for the user's office."""
 
 from kokumin_nenkin.accounts.models import Role
-from kokumin_nenkin.home import HomeSummary, register_summary
+from kokumin_nenkin.home import HomeSummary, kept_for_home, register_summary
 
 from .models import WorkList
 
@@ -19,24 +19,13 @@ def _context(user) -> dict:
 
 
 def _work_list_counts(office: str | None) -> dict[str, int]:
-    """The lists' counts, kept HOME_WORK_LIST_SECONDS (60 by default) per office and day in the
-    cache: they build every list's rows (several queries, more with a full register) and change
-    slowly; the lists themselves are always read fresh."""
-    from django.conf import settings
-    from django.core.cache import cache
-    from django.utils import timezone
-
+    """The lists' counts for the home page: they build every list's rows (several queries, more
+    with a full register), so they are kept a minute (`kokumin_nenkin.home.kept_for_home`)."""
     from .worklists import work_list_counts
 
-    seconds = int(getattr(settings, "HOME_WORK_LIST_SECONDS", 60))
-    if seconds <= 0:
-        return work_list_counts(office)
-    key = f"qualifications.work_list_counts:{office or 'all'}:{timezone.localdate().isoformat()}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = work_list_counts(office)
-        cache.set(key, counts, seconds)
-    return counts
+    return kept_for_home(
+        f"qualifications.work_list_counts:{office or 'all'}", lambda: work_list_counts(office)
+    )
 
 
 def register_summaries() -> None:
