@@ -13,6 +13,7 @@ from kokumin_nenkin.verification.models import Status
 from kokumin_nenkin.verification.registry import get_kind
 
 from .abnormal import KIND_LABELS as ABNORMAL_KINDS
+from .search_words import DIGEST_KEY, WORDS_KEY
 
 #: detail key → stored code → what the auditor reads.
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -82,7 +83,6 @@ def value_text(key: str, value: Any) -> str:
 
 #: the details key of a search's words digest, and what the auditor reads in its place
 #: (audit/search_words.py: the words themselves are kept beside the chain)
-SEARCH_WORDS_DIGEST, SEARCH_WORDS_LABEL = "検索語SHA-256", "検索語"
 
 
 def details_rows(details: dict | None, words: str | None = None) -> list[tuple[str, str]]:
@@ -90,8 +90,8 @@ def details_rows(details: dict | None, words: str | None = None) -> list[tuple[s
     of a search event (`search_words.shown_words`), shown in place of their digest."""
     rows = []
     for k, v in (details or {}).items():
-        if k == SEARCH_WORDS_DIGEST and words is not None:
-            rows.append((SEARCH_WORDS_LABEL, words))
+        if k == DIGEST_KEY and words is not None:
+            rows.append((WORDS_KEY, words))
         else:
             rows.append((k, value_text(k, v)))
     return sorted(rows)

@@ -74,21 +74,26 @@ def is_bound(event: Any) -> bool:
 def shown_words(events: Iterable[Any]) -> dict[int, str]:
     """event id → the words of its search as the auditor reads them: the words, or
     「（消去済み：<date>、<cause>）」 when a purge deleted them. Two queries for a page."""
-    wanted = {int(e.object_id): e.pk for e in events if is_bound(e)}
+    # row id → its events: every page of one search names the same row
+    wanted: dict[int, list[int]] = {}
+    for e in events:
+        if is_bound(e):
+            wanted.setdefault(int(e.object_id), []).append(e.pk)
     if not wanted:
         return {}
     words = dict(SearchWords.objects.filter(pk__in=list(wanted)).values_list("pk", "words"))
     gone = tombstones(SEARCH_WORDS.label, [i for i in wanted if i not in words])
     shown: dict[int, str] = {}
-    for row_id, event_id in wanted.items():
+    for row_id, event_ids in wanted.items():
         if row_id in words:
-            shown[event_id] = words[row_id]
+            text = words[row_id]
         elif row_id in gone:
             stone = gone[row_id]
             day = timezone.localtime(stone.purged_at).date()
-            shown[event_id] = f"（消去済み：{format_date(day)}、{stone.get_cause_display()}）"
+            text = f"（消去済み：{format_date(day)}、{stone.get_cause_display()}）"
         else:
-            shown[event_id] = "（記録がありません）"
+            text = "（記録がありません）"
+        shown.update(dict.fromkeys(event_ids, text))
     return shown
 
 

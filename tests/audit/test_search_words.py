@@ -65,6 +65,18 @@ def test_the_next_page_names_the_same_words_and_the_session_no_longer_holds_them
     assert "正常" in verify_command()
 
 
+def test_every_page_of_one_search_shows_its_words_to_the_auditor(client_for):
+    # the pages of one search name one words row: each page's event shows the words
+    for i in range(25):
+        make_person(family_name="頁送", given_name=f"三郎{i}")
+    client = client_for("madoguchi")
+    first = client.post(reverse("qualifications:search"), {"q": "頁送"}, follow=True)
+    client.get(first.redirect_chain[-1][0] + "&page=2")
+    html = client_for("kansa").get(reverse("audit:index"), {"action": "search"}).content.decode()
+    assert html.count("<dt>検索語</dt><dd>頁送</dd>") == 2
+    assert "検索語SHA-256" not in html
+
+
 def test_the_audit_screen_and_the_csv_show_the_words_then_that_they_were_deleted(
     client_for, searched
 ):
