@@ -69,7 +69,9 @@ class Head:
     def grouped_hash(self) -> str:
         """The hash as printed: 8 groups of 8 hex digits joined by ":" (easy to read back and
         compare; never a 12-digit run a 個人番号 detector would stop)."""
-        return ":".join(self.hash[i : i + 8] for i in range(0, len(self.hash), 8))
+        from .services import digest_for_details
+
+        return digest_for_details(self.hash)
 
 
 def anchor_file() -> Path | None:
